@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm QoS logic: WRR picker, quota accounting, histogram arithmetic.
+ */
+#include "hshm_qos.h"
+
+/**
+ * hshm_wrr_init() - set weights and start a fresh round
+ * @w: picker
+ * @weight: %HSHM_NR_CLASSES weights, each already validated
+ */
+void hshm_wrr_init(struct hshm_wrr *w, const u16 *weight)
+{
+	unsigned int c;
+
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		w->weight[c] = weight[c];
+		w->credit[c] = weight[c];
+	}
+	w->next = 0;
+}
+
+/**
+ * hshm_wrr_set_weights() - change weights, keeping the round's position
+ * @w: picker
+ * @weight: new weights
+ *
+ * Credits above a new weight are clipped, so a lowered weight takes effect
+ * within the current round.
+ */
+void hshm_wrr_set_weights(struct hshm_wrr *w, const u16 *weight)
+{
+	unsigned int c;
+
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		w->weight[c] = weight[c];
+		if (w->credit[c] > weight[c])
+			w->credit[c] = weight[c];
+	}
+}
+
+/**
+ * hshm_wrr_pick() - choose the class of the next message
+ * @w: picker
+ * @backlog_mask: bit c set when class c has a message waiting
+ *
+ * Return: the class, or -1 when @backlog_mask is empty.
+ */
+int hshm_wrr_pick(struct hshm_wrr *w, unsigned int backlog_mask)
+{
+	unsigned int i, c, pass;
+
+	backlog_mask &= (1u << HSHM_NR_CLASSES) - 1;
+	if (!backlog_mask)
+		return -1;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < HSHM_NR_CLASSES; i++) {
+			c = (w->next + i) % HSHM_NR_CLASSES;
+			if ((backlog_mask & (1u << c)) && w->credit[c]) {
+				w->credit[c]--;
+				w->next = (c + 1) % HSHM_NR_CLASSES;
+				return (int)c;
+			}
+		}
+		/* Every backlogged class is out of credit: new round. */
+		for (c = 0; c < HSHM_NR_CLASSES; c++)
+			w->credit[c] = w->weight[c];
+		w->next = 0;
+	}
+	return -1;	/* not reached: weights are at least 1 */
+}
+
+static u32 hshm_quota_over(u32 used, u32 reserve)
+{
+	return used > reserve ? used - reserve : 0;
+}
+
+static void hshm_quota_recount(struct hshm_quota *q)
+{
+	unsigned int c;
+
+	q->shared_used = 0;
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		q->shared_used += hshm_quota_over(q->used[c], q->reserve[c]);
+}
+
+/**
+ * hshm_quota_init() - empty accounting of @total units, nothing reserved
+ * @q: quota
+ * @total: units
+ */
+void hshm_quota_init(struct hshm_quota *q, u32 total)
+{
+	unsigned int c;
+
+	q->total = total;
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		q->reserve[c] = 0;
+		q->used[c] = 0;
+	}
+	q->shared_used = 0;
+	q->used_total = 0;
+}
+
+/**
+ * hshm_quota_set_reserve() - reserve a percentage of the total per class
+ * @q: quota
+ * @percent: %HSHM_NR_CLASSES percentages
+ *
+ * Units already held stay held: a class now above its reserve simply
+ * counts the excess against the shared part until it gives units back.
+ *
+ * Return: 0, or -EINVAL if the percentages add up to more than 100.
+ */
+int hshm_quota_set_reserve(struct hshm_quota *q, const u8 *percent)
+{
+	unsigned int c, sum = 0;
+
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		sum += percent[c];
+	if (sum > 100)
+		return -EINVAL;
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		q->reserve[c] = (u32)((u64)q->total * percent[c] / 100);
+	hshm_quota_recount(q);
+	return 0;
+}
+
+/**
+ * hshm_quota_shared_total() - units not reserved to any class
+ * @q: quota
+ *
+ * Return: the size of the shared part.
+ */
+u32 hshm_quota_shared_total(const struct hshm_quota *q)
+{
+	u32 sum = 0;
+	unsigned int c;
+
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		sum += q->reserve[c];
+	return q->total - sum;
+}
+
+/**
+ * hshm_quota_take() - account @n units to class @cls if they are allowed
+ * @q: quota
+ * @cls: class
+ * @n: units
+ *
+ * Return: true if taken; false leaves @q unchanged.
+ */
+bool hshm_quota_take(struct hshm_quota *q, unsigned int cls, u32 n)
+{
+	u32 before = hshm_quota_over(q->used[cls], q->reserve[cls]);
+	u32 after = hshm_quota_over(q->used[cls] + n, q->reserve[cls]);
+	u32 extra = after - before;
+
+	if (n > q->total - q->used_total)
+		return false;
+	if (extra && q->shared_used + extra > hshm_quota_shared_total(q))
+		return false;
+	q->used[cls] += n;
+	q->used_total += n;
+	q->shared_used += extra;
+	return true;
+}
+
+/**
+ * hshm_quota_give() - give back @n units class @cls holds
+ * @q: quota
+ * @cls: class
+ * @n: units, at most what @cls holds
+ */
+void hshm_quota_give(struct hshm_quota *q, unsigned int cls, u32 n)
+{
+	u32 before = hshm_quota_over(q->used[cls], q->reserve[cls]);
+
+	q->used[cls] -= n;
+	q->used_total -= n;
+	q->shared_used -= before - hshm_quota_over(q->used[cls], q->reserve[cls]);
+}
+
+/**
+ * hshm_hist_bucket() - bucket of a value
+ * @v: value (ns)
+ *
+ * Return: 0..%HSHM_HIST_BUCKETS - 1.
+ */
+unsigned int hshm_hist_bucket(u64 v)
+{
+	unsigned int e;
+
+	if (v < HSHM_HIST_SUB)
+		return (unsigned int)v;
+	e = hshm_fls64(v) - 1;		/* >= HSHM_HIST_SUB_BITS */
+	return (e - HSHM_HIST_SUB_BITS + 1) * HSHM_HIST_SUB +
+	       (unsigned int)((v >> (e - HSHM_HIST_SUB_BITS)) &
+			      (HSHM_HIST_SUB - 1));
+}
+
+/**
+ * hshm_hist_bucket_low() - smallest value of a bucket
+ * @b: bucket
+ *
+ * Return: the lower bound.
+ */
+u64 hshm_hist_bucket_low(unsigned int b)
+{
+	unsigned int e;
+
+	if (b < HSHM_HIST_SUB)
+		return b;
+	e = b / HSHM_HIST_SUB + HSHM_HIST_SUB_BITS - 1;
+	return ((u64)(HSHM_HIST_SUB + b % HSHM_HIST_SUB)) <<
+	       (e - HSHM_HIST_SUB_BITS);
+}
+
+/**
+ * hshm_hist_bucket_high() - largest value of a bucket
+ * @b: bucket
+ *
+ * Return: the upper bound (inclusive).
+ */
+u64 hshm_hist_bucket_high(unsigned int b)
+{
+	if (b + 1 >= HSHM_HIST_BUCKETS)
+		return ~0ULL;
+	return hshm_hist_bucket_low(b + 1) - 1;
+}
+
+/**
+ * hshm_hist_percentile() - estimate a percentile from bucket counts
+ * @buckets: %HSHM_HIST_BUCKETS counts
+ * @count: their sum
+ * @permille: 500 for the median, 990 for P99, 1000 for the maximum
+ * @max: exact largest value seen, to clip the estimate
+ *
+ * The value whose rank is ceil(@count * @permille / 1000) lies in some
+ * bucket; the midpoint of that bucket is returned, at most @max.
+ *
+ * Return: the estimate, 0 when @count is 0.
+ */
+u64 hshm_hist_percentile(const u64 *buckets, u64 count, unsigned int permille,
+			 u64 max)
+{
+	u64 rank, seen = 0, lo, hi, mid;
+	unsigned int b;
+
+	if (!count)
+		return 0;
+	if (permille >= 1000)
+		return max;
+	rank = (count * permille + 999) / 1000;
+	if (!rank)
+		rank = 1;
+	for (b = 0; b < HSHM_HIST_BUCKETS; b++) {
+		seen += buckets[b];
+		if (seen >= rank)
+			break;
+	}
+	if (b == HSHM_HIST_BUCKETS)
+		return max;
+	lo = hshm_hist_bucket_low(b);
+	hi = hshm_hist_bucket_high(b);
+	mid = lo + (hi - lo) / 2;
+	return mid < max ? mid : max;
+}

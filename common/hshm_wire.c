@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * HyperAMP v1 queue operations (see hshm_wire.h and
+ * Documentation/hshm/wire.rst).
+ */
+#include "hshm_wire.h"
+
+/* Compile-time checks of the wire layout (wire-abi.md). */
+_Static_assert(sizeof(struct hshm_wire_msg) == 12, "msg is 12 bytes");
+_Static_assert(sizeof(struct hshm_wire_entry) == 16, "entry is 16 bytes");
+_Static_assert(sizeof(struct hshm_wire_queue) == 12, "queue header is 12 bytes");
+_Static_assert(__builtin_offsetof(struct hshm_wire_msg, service_id) == 2, "service_id");
+_Static_assert(__builtin_offsetof(struct hshm_wire_msg, offset) == 4, "offset");
+_Static_assert(__builtin_offsetof(struct hshm_wire_msg, length) == 8, "length");
+_Static_assert(__builtin_offsetof(struct hshm_wire_entry, cur_idx) == 12, "cur_idx");
+_Static_assert(__builtin_offsetof(struct hshm_wire_entry, nxt_idx) == 14, "nxt_idx");
+_Static_assert(__builtin_offsetof(struct hshm_wire_queue, buf_size) == 4, "buf_size");
+_Static_assert(__builtin_offsetof(struct hshm_wire_queue, empty_h) == 6, "empty_h");
+_Static_assert(__builtin_offsetof(struct hshm_wire_queue, wait_h) == 8, "wait_h");
+_Static_assert(__builtin_offsetof(struct hshm_wire_queue, proc_ing_h) == 10, "proc_ing_h");
+_Static_assert(__builtin_offsetof(struct hshm_wire_queue, entries) == 12, "entries");
+_Static_assert(HSHM_WIRE_QUEUE_ENTRIES(HSHM_WIRE_QUEUE_SIZE) == 255, "255 entries in 4 KiB");
+
+static void hshm_wire_set_mark(struct hshm_wire_queue *q, u32 mark)
+{
+	/* Everything written before the mark is visible before it. */
+	dma_wmb();
+	WRITE_ONCE(q->working_mark, cpu_to_le32(mark));
+}
+
+static u32 hshm_wire_get_mark(const struct hshm_wire_queue *q)
+{
+	u32 mark = le32_to_cpu(READ_ONCE(q->working_mark));
+
+	/* Nothing the mark publishes is read before the mark. */
+	dma_rmb();
+	return mark;
+}
+
+/**
+ * hshm_wire_entries() - number of entries a queue of @queue_bytes holds
+ * @queue_bytes: size of the queue area in bytes
+ *
+ * Return: the entry count, or -EINVAL if the area holds none or more than
+ * %HSHM_WIRE_MAX_ENTRIES.
+ */
+int hshm_wire_entries(size_t queue_bytes)
+{
+	size_t n;
+
+	if (queue_bytes < sizeof(struct hshm_wire_queue) +
+			  sizeof(struct hshm_wire_entry))
+		return -EINVAL;
+	n = HSHM_WIRE_QUEUE_ENTRIES(queue_bytes);
+	if (n > HSHM_WIRE_MAX_ENTRIES)
+		return -EINVAL;
+	return (int)n;
+}
+
+/**
+ * hshm_wire_tx_init() - initialise a queue this side owns
+ * @tx: sender state to set up
+ * @queue: the shared queue area
+ * @queue_bytes: its size
+ *
+ * Writes the header and the free list 0 -> 1 -> ... -> end, marks the
+ * queue initialised and then idle, as HyperAMP peers expect.
+ *
+ * Return: 0, or -EINVAL if @queue_bytes holds no usable queue.
+ */
+int hshm_wire_tx_init(struct hshm_wire_tx *tx, void *queue, size_t queue_bytes)
+{
+	struct hshm_wire_queue *q = queue;
+	int n = hshm_wire_entries(queue_bytes);
+	u16 i;
+
+	if (n < 0)
+		return n;
+	tx->q = q;
+	tx->n = (u16)n;
+	hshm_wire_set_mark(q, HSHM_WIRE_MARK_INITING);
+	WRITE_ONCE(q->buf_size, cpu_to_le16(tx->n));
+	WRITE_ONCE(q->empty_h, cpu_to_le16(0));
+	WRITE_ONCE(q->wait_h, cpu_to_le16(tx->n));
+	WRITE_ONCE(q->proc_ing_h, cpu_to_le16(tx->n));
+	for (i = 0; i < tx->n; i++) {
+		struct hshm_wire_entry *e = &q->entries[i];
+
+		WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
+		WRITE_ONCE(e->msg.service_id, cpu_to_le16(0));
+		WRITE_ONCE(e->msg.offset, cpu_to_le32(0));
+		WRITE_ONCE(e->msg.length, cpu_to_le32(0));
+		WRITE_ONCE(e->cur_idx, cpu_to_le16(i));
+		WRITE_ONCE(e->nxt_idx, cpu_to_le16(i + 1));
+		tx->link[i] = i + 1;
+	}
+	tx->free_head = 0;
+	tx->nfree = tx->n;
+	tx->wait_head = tx->n;
+	tx->wait_tail = tx->n;
+	tx->nwait = 0;
+	hshm_wire_set_mark(q, HSHM_WIRE_MARK_INITED);
+	hshm_wire_set_mark(q, HSHM_WIRE_MARK_IDLE);
+	return 0;
+}
+
+/**
+ * hshm_wire_tx_get() - take an entry from the free list
+ * @tx: sender state
+ *
+ * Return: the entry index, or -ENOSPC when every entry is in use.
+ */
+int hshm_wire_tx_get(struct hshm_wire_tx *tx)
+{
+	u16 idx = tx->free_head;
+
+	if (!tx->nfree)
+		return -ENOSPC;
+	tx->free_head = tx->link[idx];
+	tx->nfree--;
+	WRITE_ONCE(tx->q->empty_h, cpu_to_le16(tx->free_head));
+	return idx;
+}
+
+/**
+ * hshm_wire_tx_put() - return an entry to the free list
+ * @tx: sender state
+ * @idx: an index hshm_wire_tx_get() returned
+ *
+ * The caller must know that the peer no longer reads or writes @idx.
+ */
+void hshm_wire_tx_put(struct hshm_wire_tx *tx, u16 idx)
+{
+	struct hshm_wire_entry *e = &tx->q->entries[idx];
+
+	WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
+	WRITE_ONCE(e->nxt_idx, cpu_to_le16(tx->free_head));
+	tx->link[idx] = tx->free_head;
+	tx->free_head = idx;
+	tx->nfree++;
+	WRITE_ONCE(tx->q->empty_h, cpu_to_le16(idx));
+}
+
+/**
+ * hshm_wire_tx_append() - add a message at the tail of the wait list
+ * @tx: sender state
+ * @idx: an entry taken with hshm_wire_tx_get()
+ * @service_id: service the peer is to run
+ * @offset: payload offset in the data area (payload already written)
+ * @length: payload length
+ *
+ * Appending at the tail makes the peer serve the batch in the order the
+ * dispatcher chose (public clients push at the head, which serves LIFO).
+ */
+void hshm_wire_tx_append(struct hshm_wire_tx *tx, u16 idx, u16 service_id,
+			 u32 offset, u32 length)
+{
+	struct hshm_wire_queue *q = tx->q;
+	struct hshm_wire_entry *e = &q->entries[idx];
+
+	WRITE_ONCE(e->msg.service_id, cpu_to_le16(service_id));
+	WRITE_ONCE(e->msg.offset, cpu_to_le32(offset));
+	WRITE_ONCE(e->msg.length, cpu_to_le32(length));
+	WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
+	WRITE_ONCE(e->cur_idx, cpu_to_le16(idx));
+	WRITE_ONCE(e->nxt_idx, cpu_to_le16(tx->n));
+	if (tx->nwait)
+		WRITE_ONCE(q->entries[tx->wait_tail].nxt_idx, cpu_to_le16(idx));
+	else
+		tx->wait_head = idx;
+	tx->wait_tail = idx;
+	tx->nwait++;
+	WRITE_ONCE(q->wait_h, cpu_to_le16(tx->wait_head));
+}
+
+/**
+ * hshm_wire_tx_peer_idle() - may a new batch be handed over?
+ * @tx: sender state
+ *
+ * Return: true when the queue's working_mark says idle.
+ */
+bool hshm_wire_tx_peer_idle(const struct hshm_wire_tx *tx)
+{
+	return hshm_wire_get_mark(tx->q) == HSHM_WIRE_MARK_IDLE;
+}
+
+/**
+ * hshm_wire_tx_handover() - hand the wait list to the peer
+ * @tx: sender state
+ *
+ * proc_ing_h takes the wait list, wait_h is emptied, and only then (after
+ * a write barrier) working_mark becomes busy.  The caller rings the
+ * doorbell afterwards.
+ *
+ * Return: the number of messages handed over (0: nothing was waiting).
+ */
+unsigned int hshm_wire_tx_handover(struct hshm_wire_tx *tx)
+{
+	struct hshm_wire_queue *q = tx->q;
+	unsigned int n = tx->nwait;
+
+	if (!n)
+		return 0;
+	WRITE_ONCE(q->proc_ing_h, cpu_to_le16(tx->wait_head));
+	WRITE_ONCE(q->wait_h, cpu_to_le16(tx->n));
+	hshm_wire_set_mark(q, HSHM_WIRE_MARK_BUSY);
+	tx->wait_head = tx->n;
+	tx->wait_tail = tx->n;
+	tx->nwait = 0;
+	return n;
+}
+
+/**
+ * hshm_wire_tx_poll() - has the peer answered entry @idx?
+ * @tx: sender state
+ * @idx: a handed-over entry
+ * @capacity: bytes of the buffer allocated to this request
+ * @reply: filled in when the return value is %HSHM_WIRE_DONE
+ *
+ * flag and length are read once each, flag first with acquire ordering,
+ * then validated; nothing else of the entry is trusted.
+ *
+ * Return: an enum hshm_wire_status value.
+ */
+enum hshm_wire_status hshm_wire_tx_poll(const struct hshm_wire_tx *tx, u16 idx,
+					u32 capacity,
+					struct hshm_wire_reply *reply)
+{
+	const struct hshm_wire_entry *e = &tx->q->entries[idx];
+	u16 flag = le16_to_cpu(READ_ONCE(e->msg.flag));
+	u32 length;
+
+	if (!(flag & HSHM_WIRE_FLAG_DEALT))
+		return HSHM_WIRE_PENDING;
+	dma_rmb();
+	length = le32_to_cpu(READ_ONCE(e->msg.length));
+	if (flag & HSHM_WIRE_FLAG_RESERVED_MASK)
+		return HSHM_WIRE_BAD_FLAG;
+	if (length > capacity)
+		return HSHM_WIRE_BAD_LENGTH;
+	reply->length = length;
+	reply->result = (flag & HSHM_WIRE_FLAG_RESULT_MASK) >>
+			HSHM_WIRE_FLAG_RESULT_SHIFT;
+	return HSHM_WIRE_DONE;
+}
+
+/**
+ * hshm_wire_tx_destroy() - tell the peer this queue is gone
+ * @tx: sender state
+ */
+void hshm_wire_tx_destroy(struct hshm_wire_tx *tx)
+{
+	hshm_wire_set_mark(tx->q, HSHM_WIRE_MARK_DESTROYED);
+}
+
+/**
+ * hshm_wire_rx_attach() - start receiving on a queue the other side owns
+ * @rx: receiver state to set up
+ * @queue: the shared queue area
+ * @queue_bytes: its size
+ * @data_size: bytes of the data area that offsets refer to
+ *
+ * The entry count comes from @queue_bytes, never from the peer-written
+ * buf_size, which only has to agree with it.
+ *
+ * Return: 0, -EINVAL for a bad size, or -EAGAIN while the owner has not
+ * initialised the queue (or its buf_size disagrees).
+ */
+int hshm_wire_rx_attach(struct hshm_wire_rx *rx, void *queue,
+			size_t queue_bytes, u32 data_size)
+{
+	struct hshm_wire_queue *q = queue;
+	int n = hshm_wire_entries(queue_bytes);
+	u32 mark;
+
+	if (n < 0 || !data_size)
+		return -EINVAL;
+	mark = hshm_wire_get_mark(q);
+	if (mark != HSHM_WIRE_MARK_IDLE && mark != HSHM_WIRE_MARK_BUSY &&
+	    mark != HSHM_WIRE_MARK_INITED)
+		return -EAGAIN;
+	if (le16_to_cpu(READ_ONCE(q->buf_size)) != n)
+		return -EAGAIN;
+	rx->q = q;
+	rx->n = (u16)n;
+	rx->data_size = data_size;
+	rx->steps = 0;
+	rx->invalid_run = 0;
+	rx->served = 0;
+	rx->invalid = 0;
+	rx->heals = 0;
+	return 0;
+}
+
+/**
+ * hshm_wire_rx_pending() - has the owner handed a batch over?
+ * @rx: receiver state
+ *
+ * Return: true when working_mark says busy.
+ */
+bool hshm_wire_rx_pending(const struct hshm_wire_rx *rx)
+{
+	return hshm_wire_get_mark(rx->q) == HSHM_WIRE_MARK_BUSY;
+}
+
+static void hshm_wire_rx_heal(struct hshm_wire_rx *rx)
+{
+	WRITE_ONCE(rx->q->proc_ing_h, cpu_to_le16(rx->n));
+	rx->invalid_run = 0;
+	rx->heals++;
+}
+
+/**
+ * hshm_wire_rx_next() - take the next valid message of the batch
+ * @rx: receiver state
+ * @msg: filled in when 1 is returned
+ *
+ * Walks from proc_ing_h.  An entry whose message is invalid (length 0,
+ * payload outside the data area, already handled) is answered with
+ * %HSHM_WIRE_RESULT_FAIL and skipped.  A head index out of range, a walk
+ * longer than the queue (a loop) or %HSHM_WIRE_HEAL_RUN invalid entries in
+ * a row reset the queue: proc_ing_h becomes "end" and the batch is over.
+ *
+ * Return: 1 with @msg set, or 0 when the batch is over; the caller then
+ * calls hshm_wire_rx_finish().
+ */
+int hshm_wire_rx_next(struct hshm_wire_rx *rx, struct hshm_wire_rx_msg *msg)
+{
+	struct hshm_wire_queue *q = rx->q;
+
+	for (;;) {
+		u16 idx = le16_to_cpu(READ_ONCE(q->proc_ing_h));
+		struct hshm_wire_entry *e;
+		u16 flag;
+		u32 off, len;
+
+		if (idx == rx->n) {
+			rx->steps = 0;
+			return 0;
+		}
+		if (idx > rx->n || ++rx->steps > rx->n) {
+			rx->invalid++;
+			hshm_wire_rx_heal(rx);
+			rx->steps = 0;
+			return 0;
+		}
+		e = &q->entries[idx];
+		flag = le16_to_cpu(READ_ONCE(e->msg.flag));
+		off = le32_to_cpu(READ_ONCE(e->msg.offset));
+		len = le32_to_cpu(READ_ONCE(e->msg.length));
+		msg->idx = idx;
+		msg->service_id = le16_to_cpu(READ_ONCE(e->msg.service_id));
+		msg->offset = off;
+		msg->length = len;
+		if (!(flag & HSHM_WIRE_FLAG_DEALT) && len &&
+		    off < rx->data_size && len <= rx->data_size - off) {
+			rx->invalid_run = 0;
+			return 1;
+		}
+		rx->invalid++;
+		hshm_wire_rx_reply(rx, msg, HSHM_WIRE_RESULT_FAIL, 0);
+		if (++rx->invalid_run >= HSHM_WIRE_HEAL_RUN) {
+			hshm_wire_rx_heal(rx);
+			rx->steps = 0;
+			return 0;
+		}
+	}
+}
+
+/**
+ * hshm_wire_rx_reply() - answer a message and advance to the next one
+ * @rx: receiver state
+ * @msg: the message hshm_wire_rx_next() returned
+ * @result: HSHM_WIRE_RESULT_* value
+ * @length: response length (the response is already in the data area)
+ *
+ * The length is written before deal_state, with a write barrier between,
+ * so a sender that sees deal_state = 1 sees the response.
+ */
+void hshm_wire_rx_reply(struct hshm_wire_rx *rx,
+			const struct hshm_wire_rx_msg *msg, u8 result,
+			u32 length)
+{
+	struct hshm_wire_entry *e = &rx->q->entries[msg->idx];
+	u16 next = le16_to_cpu(READ_ONCE(e->nxt_idx));
+	u16 flag = HSHM_WIRE_FLAG_DEALT |
+		   ((result << HSHM_WIRE_FLAG_RESULT_SHIFT) &
+		    HSHM_WIRE_FLAG_RESULT_MASK);
+
+	if (result == HSHM_WIRE_RESULT_SUCCESS)
+		rx->served++;
+	WRITE_ONCE(e->msg.length, cpu_to_le32(length));
+	dma_wmb();
+	WRITE_ONCE(e->msg.flag, cpu_to_le16(flag));
+	/* next is validated when hshm_wire_rx_next() reads it back. */
+	WRITE_ONCE(rx->q->proc_ing_h, cpu_to_le16(next));
+}
+
+/**
+ * hshm_wire_rx_finish() - end the batch: working_mark becomes idle
+ * @rx: receiver state
+ *
+ * The caller rings the owner's reply interrupt afterwards, where one is
+ * wired.
+ */
+void hshm_wire_rx_finish(struct hshm_wire_rx *rx)
+{
+	rx->steps = 0;
+	hshm_wire_set_mark(rx->q, HSHM_WIRE_MARK_IDLE);
+}
