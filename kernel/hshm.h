@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hshm: QoS-aware HyperAMP shared-memory channel, internal definitions.
+ *
+ * Layers (each in its own file): wire and services (common/), sched
+ * (hshm_sched.c), pool (hshm_pool.c), stats (hshm_stats.c), core channel
+ * and request lifecycle (hshm_chan.c), user interfaces (hshm_cdev.c,
+ * hshm_sysfs.c) and transports (tr_*.c).
+ */
+#ifndef _HSHM_H
+#define _HSHM_H
+
+#include <linux/atomic.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/kfifo.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/srcu.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
+#include <linux/hshm.h>
+
+#include "hshm_wire.h"
+#include "hshm_qos.h"
+
+#define HSHM_MAX_DEVICES	32
+#define HSHM_BLOCK_SHIFT	8		/* 256-byte allocation granule */
+#define HSHM_BLOCK_SIZE		(1u << HSHM_BLOCK_SHIFT)
+#define HSHM_MAX_PAYLOAD	(256u * 1024)
+#define HSHM_MAX_REQUESTS_LIMIT	16384
+#define HSHM_MAX_EVENTS		1024
+#define HSHM_TIMEOUT_MAX_MS	3600000u
+#define HSHM_NR_SERVICES	65536
+
+enum hshm_sched_mode {
+	HSHM_SCHED_WRR,
+	HSHM_SCHED_FIFO,
+};
+
+/* struct hshm_req.state */
+enum hshm_req_state {
+	HSHM_REQ_FREE,
+	HSHM_REQ_QUEUED,	/* in a class kfifo */
+	HSHM_REQ_PEER,		/* in a batch handed to the peer */
+	HSHM_REQ_DONE,		/* status decided, completion posted */
+};
+
+struct hshm_chan;
+struct hshm_file;
+
+/**
+ * struct hshm_transport_ops - how a channel reaches its peer
+ * @name: transport name, shown in sysfs
+ * @ring: ring the peer's doorbell after a batch was handed over; called
+ *	from the dispatcher kthread
+ * @stop: make sure the peer no longer reads or writes the region and no
+ *	more interrupts arrive; called once, from hshm_chan_remove(), after
+ *	the dispatcher has stopped and before in-flight buffers are reclaimed
+ *
+ * A transport's reply interrupt (or whatever stands for it) calls
+ * hshm_chan_notify().
+ */
+struct hshm_transport_ops {
+	const char *name;
+	void (*ring)(struct hshm_chan *ch);
+	void (*stop)(struct hshm_chan *ch);
+};
+
+/**
+ * struct hshm_layout - where the parts of the region are
+ * @region_size: bytes of the whole region
+ * @data_off: offset of the data area in the region
+ * @data_size: bytes of the data area (wire offsets are relative to it)
+ * @alloc_off: offset in the data area of the part this side allocates from
+ * @alloc_size: bytes of that part
+ * @txq_off: offset of the queue this side owns
+ * @txq_size: its bytes
+ */
+struct hshm_layout {
+	u64 region_size;
+	u32 data_off;
+	u32 data_size;
+	u32 alloc_off;
+	u32 alloc_size;
+	u32 txq_off;
+	u32 txq_size;
+};
+
+/**
+ * struct hshm_req - one request, from submit to reap
+ * @ch: owning channel
+ * @file: submitting file; holds a reference on it until the request is
+ *	freed
+ * @file_node: on @file->live while the user still owns it (file lock)
+ * @done_node: on @file->done once completed, until reaped (file lock)
+ * @timer: per-request timeout; a pending timer holds a reference
+ * @ref: holders: the user (until reaped or closed), the wire (from submit
+ *	until the dispatcher lets go of it), the pending timer
+ * @state: enum hshm_req_state, changed with cmpxchg
+ * @id: id returned to user space
+ * @gen: reuse generation of this slot, part of @id
+ * @idx: slot index
+ * @user_data: caller's cookie
+ * @response: user pointer the response goes to
+ * @resp_cap: bytes at @response
+ * @length: payload bytes
+ * @offset: buffer offset in the data area (wire offset)
+ * @first_block: first pool block of the buffer
+ * @nblocks: pool blocks of the buffer
+ * @service_id: requested service
+ * @cls: class
+ * @result: wire service result
+ * @entry: wire entry while at the peer
+ * @status: completion status, set once with @state DONE
+ * @resp_len: response length reported by the peer
+ * @t_submit: submit time
+ * @latency_ns: submit-to-completion time
+ */
+struct hshm_req {
+	struct hshm_chan *ch;
+	struct hshm_file *file;
+	struct list_head file_node;
+	struct list_head done_node;
+	struct timer_list timer;
+	refcount_t ref;
+	atomic_t state;
+	u64 id;
+	u32 gen;
+	u32 idx;
+	u64 user_data;
+	u64 response;
+	u32 resp_cap;
+	u32 length;
+	u32 offset;
+	u32 first_block;
+	u32 nblocks;
+	u16 service_id;
+	u8 cls;
+	u8 result;
+	u16 entry;
+	s32 status;
+	u32 resp_len;
+	ktime_t t_submit;
+	u64 latency_ns;
+};
+
+/**
+ * struct hshm_pool - request slots and data-area buffers of a channel
+ * @lock: protects every field below but @wq
+ * @bitmap: one bit per block of the allocatable data area
+ * @nblocks: blocks in all
+ * @blocks: reserved + shared accounting of blocks
+ * @slots: reserved + shared accounting of request slots
+ * @percent: reservations in percent, per class
+ * @free: stack of free slot indices
+ * @nfree: entries on @free
+ * @wq: submitters waiting for room
+ */
+struct hshm_pool {
+	spinlock_t lock;
+	unsigned long *bitmap;
+	u32 nblocks;
+	struct hshm_quota blocks;
+	struct hshm_quota slots;
+	u8 percent[HSHM_NR_CLASSES];
+	u32 *free;
+	u32 nfree;
+	wait_queue_head_t wq;
+};
+
+/**
+ * struct hshm_class_pcpu - per-cpu counters and latency histogram of a class
+ * @submitted: accepted submits
+ * @completed: completions with status 0
+ * @failed: completions with an error other than cancel and shed
+ * @cancelled: completions with -ECANCELED
+ * @dropped: requests shed under overload (-ETIME)
+ * @max_ns: largest latency seen on this cpu
+ * @hist: log-linear latency histogram (hshm_qos.h)
+ *
+ * Counters are bumped with this_cpu ops from any context; the histogram
+ * and @max_ns only from the channel's dispatcher thread.
+ */
+struct hshm_class_pcpu {
+	u64 submitted;
+	u64 completed;
+	u64 failed;
+	u64 cancelled;
+	u64 dropped;
+	u64 max_ns;
+	u64 hist[HSHM_HIST_BUCKETS];
+};
+
+/**
+ * struct hshm_stats_pcpu - per-cpu statistics of a channel
+ * @cls: one block per class
+ */
+struct hshm_stats_pcpu {
+	struct hshm_class_pcpu cls[HSHM_NR_CLASSES];
+};
+
+/**
+ * struct hshm_class_snap - a class's statistics summed over cpus
+ * @submitted: see struct hshm_class_pcpu
+ * @completed: see struct hshm_class_pcpu
+ * @failed: see struct hshm_class_pcpu
+ * @cancelled: see struct hshm_class_pcpu
+ * @dropped: see struct hshm_class_pcpu
+ * @in_flight: messages at the peer now
+ * @backlog: requests queued now
+ * @p50: median latency (ns)
+ * @p95: 95th percentile latency (ns)
+ * @p99: 99th percentile latency (ns)
+ * @max: largest latency (ns)
+ */
+struct hshm_class_snap {
+	u64 submitted;
+	u64 completed;
+	u64 failed;
+	u64 cancelled;
+	u64 dropped;
+	u64 in_flight;
+	u64 backlog;
+	u64 p50;
+	u64 p95;
+	u64 p99;
+	u64 max;
+};
+
+/**
+ * struct hshm_cls - per-class state of a channel
+ * @lock: serialises producers of @fifo (the dispatcher is the only consumer)
+ * @fifo: queued requests, in submit order
+ * @in_flight: messages of this class at the peer (dispatcher only writes)
+ * @shed_us: queueing time after which a request is shed, 0 = never
+ * @kobj: classes/<name>/ in sysfs
+ */
+struct hshm_cls {
+	spinlock_t lock;
+	DECLARE_KFIFO_PTR(fifo, struct hshm_req *);
+	u32 in_flight;
+	u32 shed_us;
+	struct kobject *kobj;
+};
+
+/**
+ * struct hshm_chan - one channel: /dev/hshmN and its queue pair
+ * @dev: the device; its release frees the channel
+ * @cdev: the character device
+ * @id: N of hshmN
+ * @ops: transport
+ * @priv: transport's private data
+ * @base: the mapped shared region
+ * @layout: where its parts are
+ * @data: the data area (@base + @layout.data_off)
+ * @features: HSHM_FEAT_* of the transport
+ * @dead: set once the channel is being removed; no new requests
+ * @srcu: ioctls run inside it; removal waits for them after setting @dead
+ * @cfg_lock: serialises configuration writes (sysfs)
+ * @weights: the four weights packed 16 bits each, read by the dispatcher
+ * @sched_mode: enum hshm_sched_mode
+ * @batch_max: most messages per batch
+ * @timeout_ms: default request timeout
+ * @svc_map: class per service id; bytes read locklessly, written under
+ *	@cfg_lock
+ * @cls: per-class queues and knobs
+ * @pool: request slots and buffers
+ * @reqs: the request slots
+ * @max_requests: number of @reqs
+ * @stats: per-cpu statistics
+ * @task: dispatcher thread; a reference is held until the channel is freed
+ * @stopped: the dispatcher thread was stopped
+ * @flags: HSHM_CHAN_* bits (kick)
+ * @batch_out: a batch is at the peer (dispatcher writes, submit reads)
+ * @tx: sender state of the Linux-owned queue (dispatcher only)
+ * @wrr: the WRR picker (dispatcher only)
+ * @batch: requests of the batch at the peer, NULL once reaped (dispatcher)
+ * @nbatch: size of @batch in use (dispatcher only)
+ * @npending: requests of @batch not yet reaped (dispatcher only)
+ * @poll_ns: current adaptive polling interval (dispatcher only)
+ * @bad_replies: peer answers rejected by validation
+ * @classes_kobj: classes/ in sysfs
+ */
+struct hshm_chan {
+	struct device dev;
+	struct cdev cdev;
+	int id;
+	const struct hshm_transport_ops *ops;
+	void *priv;
+	void *base;
+	struct hshm_layout layout;
+	u8 *data;
+	u32 features;
+	bool dead;
+	struct srcu_struct srcu;
+
+	struct mutex cfg_lock;
+	atomic64_t weights;
+	int sched_mode;
+	u32 batch_max;
+	u32 timeout_ms;
+	u8 *svc_map;
+
+	struct hshm_cls cls[HSHM_NR_CLASSES];
+	struct hshm_pool pool;
+	struct hshm_req *reqs;
+	u32 max_requests;
+	struct hshm_stats_pcpu __percpu *stats;
+
+	struct task_struct *task;
+	bool stopped;
+	unsigned long flags;
+	bool batch_out;
+	struct hshm_wire_tx *tx;
+	struct hshm_wrr wrr;
+	struct hshm_req **batch;
+	u32 nbatch;
+	u32 npending;
+	u32 poll_ns;
+	atomic64_t bad_replies;
+
+	struct kobject *classes_kobj;
+};
+
+#define HSHM_CHAN_KICK		0
+
+/**
+ * struct hshm_file - an open /dev/hshmN
+ * @ch: the channel (a device reference is held)
+ * @ref: the open file and every request not yet freed
+ * @lock: protects @live, @done, @ndone, @nlive and @closed
+ * @live: requests owned by the user: submitted and not reaped
+ * @done: completed requests waiting to be reaped, in completion order
+ * @nlive: entries on @live
+ * @ndone: entries on @done
+ * @closed: the file was released; completions are dropped
+ * @wq: COMPLETE waiters and poll()
+ */
+struct hshm_file {
+	struct hshm_chan *ch;
+	struct kref ref;
+	spinlock_t lock;
+	struct list_head live;
+	struct list_head done;
+	u32 nlive;
+	u32 ndone;
+	bool closed;
+	wait_queue_head_t wq;
+};
+
+extern const char *const hshm_class_names[HSHM_NR_CLASSES];
+extern struct class *hshm_dev_class;
+extern dev_t hshm_devt;
+
+/* hshm_chan.c */
+struct hshm_chan *hshm_chan_create(struct device *parent,
+				   const struct hshm_transport_ops *ops,
+				   void *priv, void *base,
+				   const struct hshm_layout *layout,
+				   u32 features, u32 max_requests);
+void hshm_chan_remove(struct hshm_chan *ch);
+void hshm_chan_notify(struct hshm_chan *ch);
+int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
+		     bool nonblock, struct hshm_req **out);
+bool hshm_req_finish(struct hshm_req *req, int status);
+void hshm_req_get(struct hshm_req *req);
+void hshm_req_put(struct hshm_req *req);
+void hshm_file_put(struct hshm_file *f);
+int hshm_class_parse(const char *s);
+
+/* hshm_sched.c */
+int hshm_sched_init(struct hshm_chan *ch);
+int hshm_sched_start(struct hshm_chan *ch);
+void hshm_sched_stop(struct hshm_chan *ch);
+void hshm_sched_drain(struct hshm_chan *ch);
+void hshm_sched_free(struct hshm_chan *ch);
+void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req);
+void hshm_sched_kick(struct hshm_chan *ch);
+void hshm_sched_set_weights(struct hshm_chan *ch, const u16 *w);
+void hshm_sched_get_weights(struct hshm_chan *ch, u16 *w);
+
+/* hshm_pool.c */
+int hshm_pool_init(struct hshm_chan *ch);
+void hshm_pool_free(struct hshm_chan *ch);
+struct hshm_req *hshm_pool_alloc(struct hshm_chan *ch, unsigned int cls,
+				 u32 bytes, long timeout, int *err);
+void hshm_pool_release(struct hshm_chan *ch, struct hshm_req *req);
+int hshm_pool_set_reservations(struct hshm_chan *ch, const u8 *percent);
+void hshm_pool_get_reservations(struct hshm_chan *ch, u8 *percent);
+
+/* hshm_stats.c */
+int hshm_stats_init(struct hshm_chan *ch);
+void hshm_stats_free(struct hshm_chan *ch);
+void hshm_stats_count(struct hshm_chan *ch, unsigned int cls, int status);
+void hshm_stats_submitted(struct hshm_chan *ch, unsigned int cls);
+void hshm_stats_latency(struct hshm_chan *ch, unsigned int cls, u64 ns);
+void hshm_stats_snapshot(struct hshm_chan *ch, unsigned int cls,
+			 struct hshm_class_snap *snap);
+void hshm_stats_reset(struct hshm_chan *ch);
+
+/* hshm_cdev.c */
+extern const struct file_operations hshm_fops;
+
+/* hshm_sysfs.c */
+extern const struct attribute_group *hshm_chan_groups[];
+int hshm_sysfs_add_classes(struct hshm_chan *ch);
+void hshm_sysfs_remove_classes(struct hshm_chan *ch);
+
+/* tr_loopback.c */
+int hshm_loopback_init(void);
+void hshm_loopback_exit(void);
+
+#endif /* _HSHM_H */

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm cdev: /dev/hshmN, its ioctls and poll().
+ *
+ * Each open file is its own completion domain: it reaps and cancels only
+ * the requests it submitted.  Responses stay in the shared data area until
+ * they are reaped and are copied once, from there to the caller's buffer.
+ */
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "hshm.h"
+
+static int hshm_open(struct inode *inode, struct file *file)
+{
+	struct hshm_chan *ch = container_of(inode->i_cdev, struct hshm_chan, cdev);
+	struct hshm_file *f;
+
+	if (READ_ONCE(ch->dead))
+		return -ENODEV;
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	f->ch = ch;
+	kref_init(&f->ref);
+	spin_lock_init(&f->lock);
+	INIT_LIST_HEAD(&f->live);
+	INIT_LIST_HEAD(&f->done);
+	init_waitqueue_head(&f->wq);
+	get_device(&ch->dev);
+	file->private_data = f;
+	return stream_open(inode, file);
+}
+
+/*
+ * Requests still queued are cancelled; those at the peer are completed and
+ * dropped when the peer returns them; completions not reaped are dropped.
+ */
+static int hshm_release(struct inode *inode, struct file *file)
+{
+	struct hshm_file *f = file->private_data;
+	struct hshm_req *req, *tmp;
+	LIST_HEAD(live);
+
+	spin_lock_irq(&f->lock);
+	f->closed = true;
+	list_for_each_entry_safe(req, tmp, &f->done, done_node)
+		list_del_init(&req->done_node);
+	list_splice_init(&f->live, &live);
+	f->ndone = 0;
+	f->nlive = 0;
+	spin_unlock_irq(&f->lock);
+
+	list_for_each_entry_safe(req, tmp, &live, file_node) {
+		list_del_init(&req->file_node);
+		if (atomic_read(&req->state) == HSHM_REQ_QUEUED)
+			hshm_req_finish(req, -ECANCELED);
+		hshm_req_put(req);
+	}
+	hshm_file_put(f);
+	return 0;
+}
+
+static __poll_t hshm_poll(struct file *file, struct poll_table_struct *wait)
+{
+	struct hshm_file *f = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &f->wq, wait);
+	if (READ_ONCE(f->ndone))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(f->ch->dead))
+		mask |= EPOLLHUP | EPOLLERR;
+	return mask;
+}
+
+static int hshm_ioc_info(struct hshm_chan *ch, void __user *uarg)
+{
+	struct hshm_info info = {
+		.abi_version = HSHM_ABI_VERSION,
+		.features = ch->features,
+		.region_size = ch->layout.region_size,
+		.data_size = ch->layout.alloc_size,
+		.queue_entries = ch->tx->n,
+		.max_payload = HSHM_MAX_PAYLOAD,
+		.max_requests = ch->max_requests,
+		.block_size = HSHM_BLOCK_SIZE,
+		.nr_classes = HSHM_NR_CLASSES,
+		.default_timeout_ms = READ_ONCE(ch->timeout_ms),
+		.batch_max = READ_ONCE(ch->batch_max),
+	};
+
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+/* Take a completed request off the file's lists, or NULL if none. */
+static struct hshm_req *hshm_file_pop(struct hshm_file *f,
+				      struct hshm_req *want)
+{
+	struct hshm_req *req;
+
+	spin_lock_irq(&f->lock);
+	if (want)
+		req = list_empty(&want->done_node) ? NULL : want;
+	else
+		req = list_first_entry_or_null(&f->done, struct hshm_req,
+					       done_node);
+	if (req) {
+		list_del_init(&req->done_node);
+		list_del_init(&req->file_node);
+		f->ndone--;
+		f->nlive--;
+	}
+	spin_unlock_irq(&f->lock);
+	return req;
+}
+
+/* Put back a request whose completion could not be handed out. */
+static void hshm_file_unpop(struct hshm_file *f, struct hshm_req *req)
+{
+	spin_lock_irq(&f->lock);
+	list_add(&req->done_node, &f->done);
+	list_add(&req->file_node, &f->live);
+	f->ndone++;
+	f->nlive++;
+	spin_unlock_irq(&f->lock);
+}
+
+static bool hshm_req_posted(struct hshm_file *f, struct hshm_req *req)
+{
+	bool posted;
+
+	spin_lock_irq(&f->lock);
+	posted = !list_empty(&req->done_node);
+	spin_unlock_irq(&f->lock);
+	return posted;
+}
+
+/*
+ * Fill the completion of @req and copy its response to the caller.  The
+ * request is not changed, so the same completion can be handed out again
+ * if the caller's completion array turns out to be unwritable.
+ */
+static void hshm_req_fill(struct hshm_chan *ch, struct hshm_req *req,
+			  struct hshm_completion *c)
+{
+	int status = req->status;
+
+	if (!status && req->resp_len > req->resp_cap)
+		status = -EMSGSIZE;
+	else if (!status && READ_ONCE(ch->dead))
+		status = -ENODEV;
+	else if (!status && req->resp_len &&
+		 copy_to_user(u64_to_user_ptr(req->response),
+			      ch->data + req->offset, req->resp_len))
+		status = -EFAULT;
+
+	memset(c, 0, sizeof(*c));
+	c->user_data = req->user_data;
+	c->id = req->id;
+	c->status = status;
+	c->length = req->resp_len;
+	c->service_id = req->service_id;
+	c->qos_class = req->cls;
+	c->result = req->result;
+	c->latency_ns = req->latency_ns;
+}
+
+static bool hshm_file_ready(struct hshm_file *f, u32 min)
+{
+	u32 ndone = READ_ONCE(f->ndone);
+
+	return ndone >= min || ndone == READ_ONCE(f->nlive);
+}
+
+/*
+ * The wait runs outside the channel's SRCU section, so that removing the
+ * channel never waits for a sleeping reaper; copying out runs inside it,
+ * after a check that the region is still there.
+ */
+static int hshm_ioc_complete(struct hshm_file *f, struct hshm_complete __user *uarg)
+{
+	struct hshm_completion __user *out;
+	struct hshm_chan *ch = f->ch;
+	struct hshm_completion c;
+	struct hshm_complete arg;
+	struct hshm_req *req;
+	u32 count = 0;
+	long ret = 0;
+	int idx;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved || !arg.max_events || arg.max_events > HSHM_MAX_EVENTS ||
+	    arg.min_events > arg.max_events)
+		return -EINVAL;
+	out = u64_to_user_ptr(arg.completions);
+
+	if (arg.min_events) {
+		long timeout = arg.timeout_ms == HSHM_WAIT_FOREVER ?
+			       MAX_SCHEDULE_TIMEOUT :
+			       (long)msecs_to_jiffies(arg.timeout_ms);
+
+		ret = wait_event_interruptible_timeout(f->wq,
+				hshm_file_ready(f, arg.min_events), timeout);
+	}
+	idx = srcu_read_lock(&ch->srcu);
+	while (count < arg.max_events && (req = hshm_file_pop(f, NULL))) {
+		hshm_req_fill(ch, req, &c);
+		if (copy_to_user(&out[count], &c, sizeof(c))) {
+			hshm_file_unpop(f, req);
+			break;
+		}
+		hshm_req_put(req);
+		count++;
+	}
+	srcu_read_unlock(&ch->srcu, idx);
+	if (!count && req)
+		return -EFAULT;
+	if (!count && ret < 0)
+		return -EINTR;
+	return put_user(count, &uarg->count);
+}
+
+static int hshm_ioc_cancel(struct hshm_file *f, void __user *uarg)
+{
+	struct hshm_chan *ch = f->ch;
+	struct hshm_cancel arg;
+	struct hshm_req *req;
+	int ret = -ENOENT;
+	u32 idx;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved)
+		return -EINVAL;
+	idx = arg.id & 0xffff;
+	if (idx >= ch->max_requests)
+		return -ENOENT;
+	req = &ch->reqs[idx];
+
+	spin_lock_irq(&f->lock);
+	if (req->file == f && req->id == arg.id &&
+	    !list_empty(&req->file_node)) {
+		ret = 0;
+		hshm_req_get(req);
+	}
+	spin_unlock_irq(&f->lock);
+	if (ret)
+		return ret;
+	if (!hshm_req_finish(req, -ECANCELED))
+		ret = -EALREADY;
+	hshm_req_put(req);
+	return ret;
+}
+
+static int hshm_ioc_submit(struct hshm_file *f, struct hshm_submit __user *uarg,
+			   bool nonblock)
+{
+	struct hshm_submit s;
+	struct hshm_req *req;
+	int ret;
+
+	if (copy_from_user(&s, uarg, sizeof(s)))
+		return -EFAULT;
+	/* Make sure the id can be written back before anything is queued. */
+	if (copy_to_user(uarg, &s, sizeof(s)))
+		return -EFAULT;
+	ret = hshm_chan_submit(f, &s, nonblock, &req);
+	if (ret)
+		return ret;
+	if (put_user(s.id, &uarg->id)) {
+		/* The caller unmapped its argument meanwhile. */
+		hshm_req_finish(req, -ECANCELED);
+		ret = -EFAULT;
+	}
+	hshm_req_put(req);
+	return ret;
+}
+
+static int hshm_ioc_call(struct hshm_file *f, struct hshm_call __user *uarg,
+			 bool nonblock)
+{
+	struct hshm_chan *ch = f->ch;
+	struct hshm_completion c;
+	struct hshm_call arg;
+	struct hshm_req *req;
+	int ret, idx;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (copy_to_user(uarg, &arg, sizeof(arg)))
+		return -EFAULT;
+	idx = srcu_read_lock(&ch->srcu);
+	ret = READ_ONCE(ch->dead) ? -ENODEV :
+	      hshm_chan_submit(f, &arg.submit, nonblock, &req);
+	srcu_read_unlock(&ch->srcu, idx);
+	if (ret)
+		return ret;
+
+	/* As for HSHM_COMPLETE, the wait is outside the SRCU section. */
+	ret = wait_event_interruptible(f->wq, hshm_req_posted(f, req));
+	if (ret) {
+		hshm_req_finish(req, -ECANCELED);
+		/* Whoever completed it posts it right after deciding. */
+		wait_event(f->wq, hshm_req_posted(f, req));
+		ret = -EINTR;
+	}
+	if (WARN_ON_ONCE(!hshm_file_pop(f, req))) {
+		hshm_req_put(req);
+		return -EIO;
+	}
+	if (!ret) {
+		idx = srcu_read_lock(&ch->srcu);
+		hshm_req_fill(ch, req, &c);
+		srcu_read_unlock(&ch->srcu, idx);
+		if (put_user(arg.submit.id, &uarg->submit.id) ||
+		    copy_to_user(&uarg->completion, &c, sizeof(c)))
+			ret = -EFAULT;
+	}
+	hshm_req_put(req);	/* the user's */
+	hshm_req_put(req);	/* ours */
+	return ret;
+}
+
+static long hshm_ioctl_locked(struct hshm_file *f, unsigned int cmd,
+			      void __user *uarg, bool nonblock)
+{
+	struct hshm_chan *ch = f->ch;
+	long ret;
+	int idx;
+
+	idx = srcu_read_lock(&ch->srcu);
+	if (READ_ONCE(ch->dead))
+		ret = -ENODEV;
+	else if (cmd == HSHM_INFO)
+		ret = hshm_ioc_info(ch, uarg);
+	else if (cmd == HSHM_SUBMIT)
+		ret = hshm_ioc_submit(f, uarg, nonblock);
+	else
+		ret = hshm_ioc_cancel(f, uarg);
+	srcu_read_unlock(&ch->srcu, idx);
+	return ret;
+}
+
+static long hshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct hshm_file *f = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	bool nonblock = file->f_flags & O_NONBLOCK;
+
+	switch (cmd) {
+	case HSHM_INFO:
+	case HSHM_SUBMIT:
+	case HSHM_CANCEL:
+		return hshm_ioctl_locked(f, cmd, uarg, nonblock);
+	case HSHM_COMPLETE:
+		return hshm_ioc_complete(f, uarg);
+	case HSHM_CALL:
+		return hshm_ioc_call(f, uarg, nonblock);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/*
+ * hshm_fops - file operations of /dev/hshmN
+ *
+ * Every ioctl argument is a fixed-layout structure with __u64 pointers,
+ * so 32-bit callers go through compat_ptr_ioctl unchanged.
+ */
+const struct file_operations hshm_fops = {
+	.owner		= THIS_MODULE,
+	.open		= hshm_open,
+	.release	= hshm_release,
+	.poll		= hshm_poll,
+	.unlocked_ioctl	= hshm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= no_llseek,
+};

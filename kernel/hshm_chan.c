@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm core: the channel object and the life of a request.
+ *
+ * A request is referenced by the user (until it is reaped or its file is
+ * closed), by the wire (from submit until the dispatcher lets go of it:
+ * popped from its kfifo before reaching the peer, or its entry returned by
+ * the peer), and by its timer while armed.  Its buffer is freed with the
+ * last reference, so a buffer the peer may still write is never reused.
+ * Whoever moves the state to DONE first (the dispatcher with the peer's
+ * answer, the timer, a cancel, a shed, the channel's removal) decides the
+ * status and posts the completion; everyone else only drops references.
+ */
+#include <linux/ctype.h>
+#include <linux/idr.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "hshm.h"
+#include "hshm_services.h"
+
+static DEFINE_IDA(hshm_ida);
+
+const char *const hshm_class_names[HSHM_NR_CLASSES] = {
+	"realtime", "throughput", "reliable", "best_effort",
+};
+
+/**
+ * hshm_class_parse() - class from its name or number
+ * @s: "realtime", "throughput", "reliable", "best_effort" (any case), or
+ *	"0".."3"; surrounding white space is ignored
+ *
+ * Return: the class, or -EINVAL.
+ */
+int hshm_class_parse(const char *s)
+{
+	size_t len;
+	int c;
+
+	s = skip_spaces(s);
+	len = strlen(s);
+	while (len && isspace(s[len - 1]))
+		len--;
+	if (len == 1 && s[0] >= '0' && s[0] < '0' + HSHM_NR_CLASSES)
+		return s[0] - '0';
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		if (strlen(hshm_class_names[c]) == len &&
+		    !strncasecmp(s, hshm_class_names[c], len))
+			return c;
+	return -EINVAL;
+}
+
+static void hshm_file_free(struct kref *ref)
+{
+	struct hshm_file *f = container_of(ref, struct hshm_file, ref);
+
+	put_device(&f->ch->dev);
+	kfree(f);
+}
+
+/**
+ * hshm_file_put() - drop a reference on an open-file object
+ * @f: file object
+ */
+void hshm_file_put(struct hshm_file *f)
+{
+	kref_put(&f->ref, hshm_file_free);
+}
+
+/**
+ * hshm_req_get() - take a reference on a request
+ * @req: request someone already holds
+ */
+void hshm_req_get(struct hshm_req *req)
+{
+	refcount_inc(&req->ref);
+}
+
+/**
+ * hshm_req_put() - drop a reference; the last one frees slot and buffer
+ * @req: request
+ *
+ * Callable from process and softirq context.
+ */
+void hshm_req_put(struct hshm_req *req)
+{
+	struct hshm_file *f;
+
+	if (!refcount_dec_and_test(&req->ref))
+		return;
+	f = req->file;
+	req->file = NULL;
+	atomic_set(&req->state, HSHM_REQ_FREE);
+	hshm_pool_release(req->ch, req);
+	hshm_file_put(f);
+}
+
+/**
+ * hshm_req_finish() - decide a request's status and post its completion
+ * @req: request, queued or at the peer
+ * @status: 0 or a negative errno (struct hshm_completion)
+ *
+ * Only the first caller for a request does anything; it counts the
+ * completion and queues it on its file for reaping, unless the file is
+ * closed, in which case the completion is dropped.
+ *
+ * Return: true if this call completed the request.
+ */
+bool hshm_req_finish(struct hshm_req *req, int status)
+{
+	struct hshm_file *f = req->file;
+	unsigned long flags;
+	int old = atomic_read(&req->state);
+
+	do {
+		if (old != HSHM_REQ_QUEUED && old != HSHM_REQ_PEER)
+			return false;
+	} while (!atomic_try_cmpxchg(&req->state, &old, HSHM_REQ_DONE));
+
+	req->status = status;
+	req->latency_ns = ktime_to_ns(ktime_sub(ktime_get(), req->t_submit));
+	hshm_stats_count(req->ch, req->cls, status);
+	/* A timer that is not running any more gives its reference back. */
+	if (del_timer(&req->timer))
+		hshm_req_put(req);
+
+	spin_lock_irqsave(&f->lock, flags);
+	if (!f->closed) {
+		list_add_tail(&req->done_node, &f->done);
+		f->ndone++;
+	}
+	spin_unlock_irqrestore(&f->lock, flags);
+	wake_up_interruptible(&f->wq);
+	return true;
+}
+
+static void hshm_req_timeout(struct timer_list *t)
+{
+	struct hshm_req *req = from_timer(req, t, timer);
+
+	hshm_req_finish(req, -ETIMEDOUT);
+	hshm_req_put(req);
+}
+
+static int hshm_submit_check(struct hshm_chan *ch, const struct hshm_submit *s)
+{
+	if (s->flags || s->reserved[0] || s->reserved[1])
+		return -EINVAL;
+	if (!s->length)
+		return -EINVAL;
+	if (s->length > HSHM_MAX_PAYLOAD || s->response_cap > HSHM_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (s->qos_class >= HSHM_NR_CLASSES && s->qos_class != HSHM_CLASS_AUTO)
+		return -EINVAL;
+	if (s->timeout_ms > HSHM_TIMEOUT_MAX_MS)
+		return -EINVAL;
+	if (s->response_cap &&
+	    !access_ok(u64_to_user_ptr(s->response), s->response_cap))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * hshm_chan_submit() - admit one request and queue it
+ * @f: submitting file
+ * @s: the request as user space gave it; @s->id is set on success
+ * @nonblock: -EAGAIN instead of waiting when there is no room
+ * @out: if not NULL, gets the request with an extra reference (HSHM_CALL)
+ *
+ * Validates, classifies, takes a slot and a buffer (reserve first), copies
+ * the payload from user space straight into the shared data area, arms the
+ * timeout and pushes the request to its class's kfifo.  Without room it
+ * waits, unless @nonblock (-EAGAIN) or unless the file itself holds
+ * completions that are not reaped yet (-EBUSY: reaping them makes room).
+ *
+ * Return: 0 or a negative errno; nothing is left behind on error.
+ */
+int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
+		     bool nonblock, struct hshm_req **out)
+{
+	struct hshm_chan *ch = f->ch;
+	unsigned int cls;
+	struct hshm_req *req;
+	u32 timeout_ms, bytes;
+	int ret;
+
+	ret = hshm_submit_check(ch, s);
+	if (ret)
+		return ret;
+	if (READ_ONCE(ch->dead))
+		return -ENODEV;
+	cls = s->qos_class == HSHM_CLASS_AUTO ?
+	      READ_ONCE(ch->svc_map[s->service_id]) : s->qos_class;
+
+	bytes = max3(s->length, s->response_cap, (u32)HSHM_SVC_MIN_ROOM);
+	for (;;) {
+		req = hshm_pool_alloc(ch, cls, bytes, nonblock ? 0 : HZ / 10,
+				      &ret);
+		if (req)
+			break;
+		if (ret != -EAGAIN || nonblock)
+			return ret;
+		/*
+		 * Waiting for room that this file's own unreaped completions
+		 * hold would never end: tell the caller to reap first.
+		 */
+		if (READ_ONCE(f->ndone))
+			return -EBUSY;
+	}
+	req->offset = ch->layout.alloc_off +
+		      (req->first_block << HSHM_BLOCK_SHIFT);
+	if (copy_from_user(ch->data + req->offset, u64_to_user_ptr(s->payload),
+			   s->length)) {
+		hshm_pool_release(ch, req);
+		return -EFAULT;
+	}
+	req->gen++;
+	req->id = (u64)req->gen << 16 | req->idx;
+	s->id = req->id;
+	req->user_data = s->user_data;
+	req->response = s->response;
+	req->resp_cap = s->response_cap;
+	req->length = s->length;
+	req->service_id = s->service_id;
+	req->result = HSHM_WIRE_RESULT_NONE;
+	req->status = 0;
+	req->resp_len = 0;
+	req->latency_ns = 0;
+	req->file = f;
+	kref_get(&f->ref);
+	/* The user's and the wire's references. */
+	refcount_set(&req->ref, 2);
+	if (out) {
+		hshm_req_get(req);
+		*out = req;
+	}
+	atomic_set(&req->state, HSHM_REQ_QUEUED);
+
+	spin_lock_irq(&f->lock);
+	list_add_tail(&req->file_node, &f->live);
+	f->nlive++;
+	spin_unlock_irq(&f->lock);
+
+	hshm_stats_submitted(ch, cls);
+	req->t_submit = ktime_get();
+	timeout_ms = s->timeout_ms ?: READ_ONCE(ch->timeout_ms);
+	hshm_req_get(req);
+	mod_timer(&req->timer, jiffies + msecs_to_jiffies(timeout_ms));
+	hshm_sched_enqueue(ch, req);
+	return 0;
+}
+
+/**
+ * hshm_chan_notify() - the peer signalled: look at the batch
+ * @ch: channel
+ *
+ * Transports call this from their reply interrupt; any context.
+ */
+void hshm_chan_notify(struct hshm_chan *ch)
+{
+	hshm_sched_kick(ch);
+}
+
+static void hshm_chan_release(struct device *dev)
+{
+	struct hshm_chan *ch = container_of(dev, struct hshm_chan, dev);
+
+	hshm_sched_free(ch);
+	hshm_pool_free(ch);
+	hshm_stats_free(ch);
+	vfree(ch->svc_map);
+	kvfree(ch->reqs);
+	cleanup_srcu_struct(&ch->srcu);
+	ida_free(&hshm_ida, ch->id);
+	kfree(ch);
+}
+
+static void hshm_svc_map_defaults(u8 *map)
+{
+	memset(map, HSHM_CLASS_BEST_EFFORT, HSHM_NR_SERVICES);
+	map[HSHM_SVC_ECHO] = HSHM_CLASS_REALTIME;
+	map[HSHM_SVC_REVERSE] = HSHM_CLASS_REALTIME;
+	memset(map + HSHM_SVC_CAESAR_ENC, HSHM_CLASS_RELIABLE,
+	       HSHM_SVC_ROT13_DEC - HSHM_SVC_CAESAR_ENC + 1);
+	memset(map + HSHM_SVC_DJB2, HSHM_CLASS_THROUGHPUT,
+	       HSHM_SVC_FNV1A - HSHM_SVC_DJB2 + 1);
+}
+
+static int hshm_layout_check(const struct hshm_layout *l)
+{
+	if ((u64)l->data_off + l->data_size > l->region_size ||
+	    (u64)l->txq_off + l->txq_size > l->region_size ||
+	    (u64)l->alloc_off + l->alloc_size > l->data_size ||
+	    l->alloc_size < HSHM_MAX_PAYLOAD ||
+	    !IS_ALIGNED(l->alloc_off | l->alloc_size, HSHM_BLOCK_SIZE) ||
+	    !IS_ALIGNED(l->txq_off, 4))
+		return -EINVAL;
+	/* The queue must not overlap the data area. */
+	if (l->txq_off < l->data_off + l->data_size &&
+	    l->data_off < l->txq_off + l->txq_size)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * hshm_chan_create() - create /dev/hshmN over a mapped region
+ * @parent: transport's device, or NULL
+ * @ops: transport operations
+ * @priv: transport's private data (struct hshm_chan.priv)
+ * @base: the mapped region
+ * @layout: where its parts are; checked here
+ * @features: HSHM_FEAT_IRQ or HSHM_FEAT_POLL
+ * @max_requests: request slots, 1..%HSHM_MAX_REQUESTS_LIMIT
+ *
+ * Initialises the Linux-owned queue, starts the dispatcher and registers
+ * the device with its sysfs attributes.
+ *
+ * Return: the channel or an ERR_PTR().
+ */
+struct hshm_chan *hshm_chan_create(struct device *parent,
+				   const struct hshm_transport_ops *ops,
+				   void *priv, void *base,
+				   const struct hshm_layout *layout,
+				   u32 features, u32 max_requests)
+{
+	struct hshm_chan *ch;
+	int ret, id;
+	u32 i;
+
+	if (hshm_layout_check(layout) || !max_requests ||
+	    max_requests > HSHM_MAX_REQUESTS_LIMIT)
+		return ERR_PTR(-EINVAL);
+	id = ida_alloc_max(&hshm_ida, HSHM_MAX_DEVICES - 1, GFP_KERNEL);
+	if (id < 0)
+		return ERR_PTR(id);
+	ch = kzalloc(sizeof(*ch), GFP_KERNEL);
+	if (!ch) {
+		ret = -ENOMEM;
+		goto free_id;
+	}
+	ch->id = id;
+	ch->ops = ops;
+	ch->priv = priv;
+	ch->base = base;
+	ch->layout = *layout;
+	ch->data = (u8 *)base + layout->data_off;
+	ch->features = features;
+	ch->max_requests = max_requests;
+	ch->timeout_ms = 5000;
+	mutex_init(&ch->cfg_lock);
+	atomic64_set(&ch->bad_replies, 0);
+	ret = init_srcu_struct(&ch->srcu);
+	if (ret)
+		goto free_ch;
+
+	ch->reqs = kvcalloc(max_requests, sizeof(*ch->reqs), GFP_KERNEL);
+	if (!ch->reqs) {
+		ret = -ENOMEM;
+		goto free_srcu;
+	}
+	for (i = 0; i < max_requests; i++) {
+		ch->reqs[i].ch = ch;
+		ch->reqs[i].idx = i;
+		INIT_LIST_HEAD(&ch->reqs[i].file_node);
+		INIT_LIST_HEAD(&ch->reqs[i].done_node);
+		timer_setup(&ch->reqs[i].timer, hshm_req_timeout, 0);
+	}
+	ch->svc_map = vmalloc(HSHM_NR_SERVICES);
+	if (!ch->svc_map) {
+		ret = -ENOMEM;
+		goto free_reqs;
+	}
+	hshm_svc_map_defaults(ch->svc_map);
+	ret = hshm_stats_init(ch);
+	if (ret)
+		goto free_map;
+	ret = hshm_pool_init(ch);
+	if (ret)
+		goto free_stats;
+	ret = hshm_sched_init(ch);
+	if (ret)
+		goto free_pool;
+
+	/* From here on the device's release callback frees everything. */
+	device_initialize(&ch->dev);
+	ch->dev.class = hshm_dev_class;
+	ch->dev.parent = parent;
+	ch->dev.devt = MKDEV(MAJOR(hshm_devt), id);
+	ch->dev.groups = hshm_chan_groups;
+	ch->dev.release = hshm_chan_release;
+	dev_set_drvdata(&ch->dev, ch);
+	ret = dev_set_name(&ch->dev, "hshm%d", id);
+	if (ret)
+		goto put_dev;
+	cdev_init(&ch->cdev, &hshm_fops);
+	ch->cdev.owner = THIS_MODULE;
+
+	ret = hshm_sched_start(ch);
+	if (ret)
+		goto put_dev;
+	ret = cdev_device_add(&ch->cdev, &ch->dev);
+	if (ret)
+		goto stop_sched;
+	ret = hshm_sysfs_add_classes(ch);
+	if (ret)
+		goto del_cdev;
+	dev_info(&ch->dev, "%s transport, %u KiB data, %u queue entries, %s\n",
+		 ops->name, layout->alloc_size >> 10, ch->tx->n,
+		 features & HSHM_FEAT_IRQ ? "interrupt" : "polling");
+	return ch;
+
+del_cdev:
+	cdev_device_del(&ch->cdev, &ch->dev);
+stop_sched:
+	hshm_sched_stop(ch);
+put_dev:
+	put_device(&ch->dev);
+	return ERR_PTR(ret);
+
+free_pool:
+	hshm_pool_free(ch);
+free_stats:
+	hshm_stats_free(ch);
+free_map:
+	vfree(ch->svc_map);
+free_reqs:
+	kvfree(ch->reqs);
+free_srcu:
+	cleanup_srcu_struct(&ch->srcu);
+free_ch:
+	kfree(ch);
+free_id:
+	ida_free(&hshm_ida, id);
+	return ERR_PTR(ret);
+}
+
+/**
+ * hshm_chan_remove() - tear a channel down
+ * @ch: channel from hshm_chan_create()
+ *
+ * New requests are refused, the dispatcher stops, the transport stops its
+ * peer (struct hshm_transport_ops.stop), and every request still queued or
+ * at the peer completes with -ENODEV.  Files still open keep the channel
+ * object alive until they are closed; their ioctls fail with -ENODEV.
+ */
+void hshm_chan_remove(struct hshm_chan *ch)
+{
+	u32 i;
+
+	WRITE_ONCE(ch->dead, true);
+	wake_up_all(&ch->pool.wq);
+	hshm_sysfs_remove_classes(ch);
+	cdev_device_del(&ch->cdev, &ch->dev);
+	/* Every submit that saw ->dead clear has queued its request now. */
+	synchronize_srcu(&ch->srcu);
+	hshm_sched_stop(ch);
+	if (ch->ops->stop)
+		ch->ops->stop(ch);
+	hshm_sched_drain(ch);
+	hshm_wire_tx_destroy(ch->tx);
+	for (i = 0; i < ch->max_requests; i++) {
+		struct hshm_req *req = &ch->reqs[i];
+
+		if (atomic_read(&req->state) != HSHM_REQ_FREE &&
+		    del_timer_sync(&req->timer))
+			hshm_req_put(req);
+	}
+	put_device(&ch->dev);
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm: QoS-aware HyperAMP shared-memory channel to another hypervisor
+ * partition.  Module entry: the device class, the char device region and
+ * the transports.
+ */
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/version.h>
+
+#include "hshm.h"
+
+/* The class every hshmN device belongs to: /sys/class/hshm/. */
+struct class *hshm_dev_class;
+/* First device number of the hshmN char devices. */
+dev_t hshm_devt;
+
+static int __init hshm_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&hshm_devt, 0, HSHM_MAX_DEVICES, "hshm");
+	if (ret)
+		return ret;
+	/* class_create() lost its module argument in 6.4. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	hshm_dev_class = class_create("hshm");
+#else
+	hshm_dev_class = class_create(THIS_MODULE, "hshm");
+#endif
+	if (IS_ERR(hshm_dev_class)) {
+		ret = PTR_ERR(hshm_dev_class);
+		goto free_region;
+	}
+	ret = hshm_loopback_init();
+	if (ret)
+		goto destroy_class;
+	return 0;
+
+destroy_class:
+	class_destroy(hshm_dev_class);
+free_region:
+	unregister_chrdev_region(hshm_devt, HSHM_MAX_DEVICES);
+	return ret;
+}
+
+static void __exit hshm_exit(void)
+{
+	hshm_loopback_exit();
+	class_destroy(hshm_dev_class);
+	unregister_chrdev_region(hshm_devt, HSHM_MAX_DEVICES);
+}
+
+module_init(hshm_init);
+module_exit(hshm_exit);
+
+MODULE_DESCRIPTION("QoS-aware HyperAMP shared-memory channel");
+MODULE_AUTHOR("The hshm developers");
+MODULE_LICENSE("GPL");

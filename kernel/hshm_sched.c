@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm sched: per-class kfifos and the dispatcher thread.
+ *
+ * Submitters push requests into their class's kfifo (one spinlock per
+ * class; no channel-wide lock).  One kthread per channel owns the sending
+ * side of the wire queue: it looks at the batch at the peer when the
+ * transport's interrupt kicks it (or on an adaptive polling timer when
+ * there is none), completes what the peer answered, and once the peer is
+ * idle builds the next batch in the order the scheduler picks, hands it
+ * over and rings the doorbell.  The batch is built at hand-over time, not
+ * earlier, so a REALTIME request that arrives while the peer is busy still
+ * goes first in the next batch.
+ */
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "hshm.h"
+
+#define HSHM_POLL_MIN_NS	(20 * NSEC_PER_USEC)
+#define HSHM_POLL_MAX_NS	(2 * NSEC_PER_MSEC)
+/* With an interrupt, look anyway this often (a lost interrupt, timeouts). */
+#define HSHM_IRQ_FALLBACK	(HZ / 10)
+
+static u64 hshm_pack_weights(const u16 *w)
+{
+	return (u64)w[0] | (u64)w[1] << 16 | (u64)w[2] << 32 | (u64)w[3] << 48;
+}
+
+static void hshm_unpack_weights(u64 v, u16 *w)
+{
+	unsigned int c;
+
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		w[c] = (v >> (16 * c)) & 0xffff;
+}
+
+/**
+ * hshm_sched_set_weights() - publish new weights to the dispatcher
+ * @ch: channel
+ * @w: %HSHM_NR_CLASSES validated weights
+ *
+ * The four weights change together: the dispatcher reads them as one word.
+ */
+void hshm_sched_set_weights(struct hshm_chan *ch, const u16 *w)
+{
+	atomic64_set(&ch->weights, hshm_pack_weights(w));
+}
+
+/**
+ * hshm_sched_get_weights() - read the current weights
+ * @ch: channel
+ * @w: filled with %HSHM_NR_CLASSES weights
+ */
+void hshm_sched_get_weights(struct hshm_chan *ch, u16 *w)
+{
+	hshm_unpack_weights(atomic64_read(&ch->weights), w);
+}
+
+/**
+ * hshm_sched_init() - set up kfifos, wire sender state and the picker
+ * @ch: channel with its layout and region set
+ *
+ * Return: 0, -ENOMEM, or -EINVAL for a queue area that holds no queue.
+ */
+int hshm_sched_init(struct hshm_chan *ch)
+{
+	static const u16 defaults[HSHM_NR_CLASSES] = { 4, 2, 2, 1 };
+	unsigned int c;
+	int ret;
+
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		spin_lock_init(&ch->cls[c].lock);
+		/* Room for every request slot: a push never fails. */
+		ret = kfifo_alloc(&ch->cls[c].fifo,
+				  roundup_pow_of_two(ch->max_requests),
+				  GFP_KERNEL);
+		if (ret)
+			goto free_fifos;
+	}
+	ch->tx = kvzalloc(sizeof(*ch->tx), GFP_KERNEL);
+	if (!ch->tx) {
+		ret = -ENOMEM;
+		goto free_fifos;
+	}
+	ret = hshm_wire_tx_init(ch->tx, (u8 *)ch->base + ch->layout.txq_off,
+				ch->layout.txq_size);
+	if (ret)
+		goto free_tx;
+	ch->batch = kcalloc(ch->tx->n, sizeof(*ch->batch), GFP_KERNEL);
+	if (!ch->batch) {
+		ret = -ENOMEM;
+		goto free_tx;
+	}
+	hshm_sched_set_weights(ch, defaults);
+	hshm_wrr_init(&ch->wrr, defaults);
+	ch->sched_mode = HSHM_SCHED_WRR;
+	ch->batch_max = min_t(u32, 32, ch->tx->n);
+	ch->poll_ns = HSHM_POLL_MIN_NS;
+	return 0;
+
+free_tx:
+	kvfree(ch->tx);
+	ch->tx = NULL;
+free_fifos:
+	while (c--)
+		kfifo_free(&ch->cls[c].fifo);
+	return ret;
+}
+
+/**
+ * hshm_sched_free() - free what hshm_sched_init() allocated
+ * @ch: channel whose dispatcher is stopped and queues drained
+ */
+void hshm_sched_free(struct hshm_chan *ch)
+{
+	unsigned int c;
+
+	if (ch->task)
+		put_task_struct(ch->task);
+	kfree(ch->batch);
+	kvfree(ch->tx);
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		kfifo_free(&ch->cls[c].fifo);
+}
+
+/**
+ * hshm_sched_kick() - make the dispatcher look at the channel
+ * @ch: channel
+ *
+ * Callable from any context, hard interrupts included.
+ */
+void hshm_sched_kick(struct hshm_chan *ch)
+{
+	set_bit(HSHM_CHAN_KICK, &ch->flags);
+	wake_up_process(ch->task);
+}
+
+/**
+ * hshm_sched_enqueue() - queue a request in its class's kfifo
+ * @ch: channel
+ * @req: request holding its wire reference
+ *
+ * Kicks the dispatcher when no batch is at the peer; otherwise the end of
+ * the batch brings the dispatcher back anyway.
+ */
+void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req)
+{
+	struct hshm_cls *c = &ch->cls[req->cls];
+
+	spin_lock(&c->lock);
+	kfifo_put(&c->fifo, req);
+	spin_unlock(&c->lock);
+	/* Pairs with the barrier after clearing batch_out. */
+	smp_mb();
+	if (!READ_ONCE(ch->batch_out))
+		hshm_sched_kick(ch);
+}
+
+static unsigned int hshm_backlog_mask(struct hshm_chan *ch)
+{
+	unsigned int c, mask = 0;
+
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		if (!kfifo_is_empty(&ch->cls[c].fifo))
+			mask |= 1u << c;
+	return mask;
+}
+
+/* The class whose oldest request was submitted first: one FIFO overall. */
+static int hshm_fifo_pick(struct hshm_chan *ch, unsigned int mask)
+{
+	struct hshm_req *req;
+	ktime_t best = 0;
+	int c, pick = -1;
+
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		if (!(mask & (1u << c)) || !kfifo_peek(&ch->cls[c].fifo, &req))
+			continue;
+		if (pick < 0 || ktime_before(req->t_submit, best)) {
+			best = req->t_submit;
+			pick = c;
+		}
+	}
+	return pick;
+}
+
+static bool hshm_should_shed(struct hshm_chan *ch, struct hshm_req *req,
+			     ktime_t now)
+{
+	u32 shed_us = READ_ONCE(ch->cls[req->cls].shed_us);
+
+	return shed_us && ktime_us_delta(now, req->t_submit) > shed_us;
+}
+
+/* Dispatcher only: the peer is done with @req's entry. */
+static void hshm_sched_let_go(struct hshm_chan *ch, struct hshm_req *req)
+{
+	hshm_wire_tx_put(ch->tx, req->entry);
+	ch->cls[req->cls].in_flight--;
+	hshm_req_put(req);
+}
+
+static int hshm_reply_status(u8 result)
+{
+	switch (result) {
+	case HSHM_WIRE_RESULT_SUCCESS:
+		return 0;
+	case HSHM_WIRE_RESULT_FAIL:
+		return -EREMOTEIO;
+	case HSHM_WIRE_RESULT_NOSERVICE:
+		return -EOPNOTSUPP;
+	default:
+		return -EPROTO;
+	}
+}
+
+/*
+ * Complete what the peer answered.  Returns true if anything changed.
+ * The mark is read before the entries so that an entry the peer skipped
+ * is told apart from one it has not reached yet.
+ */
+static bool hshm_sched_reap(struct hshm_chan *ch)
+{
+	bool idle, progress = false;
+	u32 i;
+
+	if (!ch->batch_out)
+		return false;
+	idle = hshm_wire_tx_peer_idle(ch->tx);
+	for (i = 0; i < ch->nbatch && ch->npending; i++) {
+		struct hshm_req *req = ch->batch[i];
+		struct hshm_wire_reply reply;
+		enum hshm_wire_status st;
+		int status;
+
+		if (!req)
+			continue;
+		st = hshm_wire_tx_poll(ch->tx, req->entry,
+				       req->nblocks << HSHM_BLOCK_SHIFT, &reply);
+		if (st == HSHM_WIRE_PENDING && !idle)
+			continue;
+		if (st == HSHM_WIRE_DONE) {
+			req->resp_len = reply.length;
+			req->result = reply.result;
+			status = hshm_reply_status(reply.result);
+		} else {
+			/* Bad answer, or skipped by a peer that went idle. */
+			atomic64_inc(&ch->bad_replies);
+			status = -EPROTO;
+		}
+		if (hshm_req_finish(req, status))
+			hshm_stats_latency(ch, req->cls, req->latency_ns);
+		ch->batch[i] = NULL;
+		ch->npending--;
+		hshm_sched_let_go(ch, req);
+		progress = true;
+	}
+	if (!ch->npending && idle) {
+		ch->nbatch = 0;
+		WRITE_ONCE(ch->batch_out, false);
+		/* Pairs with the barrier in hshm_sched_enqueue(). */
+		smp_mb();
+		progress = true;
+	}
+	return progress;
+}
+
+static void hshm_sched_refresh_weights(struct hshm_chan *ch)
+{
+	u16 w[HSHM_NR_CLASSES];
+	unsigned int c;
+
+	hshm_sched_get_weights(ch, w);
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		if (w[c] != ch->wrr.weight[c]) {
+			hshm_wrr_set_weights(&ch->wrr, w);
+			return;
+		}
+	}
+}
+
+/* Build the next batch in scheduler order and hand it to the peer. */
+static void hshm_sched_dispatch(struct hshm_chan *ch)
+{
+	u32 max = min_t(u32, READ_ONCE(ch->batch_max), ch->tx->nfree);
+	bool fifo = READ_ONCE(ch->sched_mode) == HSHM_SCHED_FIFO;
+	ktime_t now = ktime_get();
+	unsigned int mask;
+
+	if (ch->batch_out || !hshm_wire_tx_peer_idle(ch->tx))
+		return;
+	hshm_sched_refresh_weights(ch);
+	while (ch->nbatch < max && (mask = hshm_backlog_mask(ch))) {
+		struct hshm_req *req;
+		int c, entry;
+
+		c = fifo ? hshm_fifo_pick(ch, mask) : hshm_wrr_pick(&ch->wrr, mask);
+		if (c < 0 || !kfifo_get(&ch->cls[c].fifo, &req))
+			break;
+		if (hshm_should_shed(ch, req, now))
+			hshm_req_finish(req, -ETIME);
+		if (atomic_cmpxchg(&req->state, HSHM_REQ_QUEUED,
+				   HSHM_REQ_PEER) != HSHM_REQ_QUEUED) {
+			/* Cancelled, timed out or shed while queued. */
+			hshm_req_put(req);
+			continue;
+		}
+		entry = hshm_wire_tx_get(ch->tx);
+		if (WARN_ON_ONCE(entry < 0)) {
+			hshm_req_finish(req, -EIO);
+			hshm_req_put(req);
+			break;
+		}
+		req->entry = entry;
+		hshm_wire_tx_append(ch->tx, entry, req->service_id, req->offset,
+				    req->length);
+		ch->cls[c].in_flight++;
+		ch->batch[ch->nbatch++] = req;
+	}
+	if (!ch->nbatch)
+		return;
+	ch->npending = ch->nbatch;
+	WRITE_ONCE(ch->batch_out, true);
+	hshm_wire_tx_handover(ch->tx);
+	ch->ops->ring(ch);
+}
+
+static void hshm_sched_wait(struct hshm_chan *ch)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (test_and_clear_bit(HSHM_CHAN_KICK, &ch->flags) ||
+	    kthread_should_stop()) {
+		__set_current_state(TASK_RUNNING);
+		return;
+	}
+	if (!ch->batch_out) {
+		schedule();
+	} else if (ch->features & HSHM_FEAT_POLL) {
+		ktime_t t = ns_to_ktime(ch->poll_ns);
+
+		schedule_hrtimeout_range(&t, ch->poll_ns / 4, HRTIMER_MODE_REL);
+	} else {
+		schedule_timeout(HSHM_IRQ_FALLBACK);
+	}
+	__set_current_state(TASK_RUNNING);
+	clear_bit(HSHM_CHAN_KICK, &ch->flags);
+}
+
+static int hshm_dispatcher(void *data)
+{
+	struct hshm_chan *ch = data;
+
+	while (!kthread_should_stop()) {
+		hshm_sched_wait(ch);
+		/* Adaptive polling: fast while answers come, slower when not. */
+		if (hshm_sched_reap(ch))
+			ch->poll_ns = HSHM_POLL_MIN_NS;
+		else if (ch->batch_out)
+			ch->poll_ns = min_t(u32, ch->poll_ns * 2, HSHM_POLL_MAX_NS);
+		hshm_sched_dispatch(ch);
+	}
+	return 0;
+}
+
+/**
+ * hshm_sched_start() - start the dispatcher thread of a channel
+ * @ch: channel
+ *
+ * Return: 0 or the error of kthread_run().
+ */
+int hshm_sched_start(struct hshm_chan *ch)
+{
+	struct task_struct *t;
+
+	t = kthread_run(hshm_dispatcher, ch, "hshm%d-disp", ch->id);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	/* Kept until the channel is freed: a late kick finds a dead task. */
+	get_task_struct(t);
+	ch->task = t;
+	return 0;
+}
+
+/**
+ * hshm_sched_stop() - stop the dispatcher thread
+ * @ch: channel
+ *
+ * Afterwards the caller owns the dispatcher's state.
+ */
+void hshm_sched_stop(struct hshm_chan *ch)
+{
+	if (ch->task && !ch->stopped)
+		kthread_stop(ch->task);
+	ch->stopped = true;
+}
+
+/**
+ * hshm_sched_drain() - fail every queued and in-flight request
+ * @ch: channel whose dispatcher is stopped and whose peer no longer
+ *	touches the region
+ */
+void hshm_sched_drain(struct hshm_chan *ch)
+{
+	struct hshm_req *req;
+	unsigned int c;
+	u32 i;
+
+	for (i = 0; i < ch->nbatch; i++) {
+		req = ch->batch[i];
+		if (!req)
+			continue;
+		hshm_req_finish(req, -ENODEV);
+		ch->batch[i] = NULL;
+		hshm_sched_let_go(ch, req);
+	}
+	ch->nbatch = 0;
+	ch->npending = 0;
+	WRITE_ONCE(ch->batch_out, false);
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		while (kfifo_get(&ch->cls[c].fifo, &req)) {
+			hshm_req_finish(req, -ENODEV);
+			hshm_req_put(req);
+		}
+	}
+}

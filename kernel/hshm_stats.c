@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm stats: per-cpu counters and log-linear latency histograms.
+ *
+ * Nothing here takes a lock: counters are this_cpu increments and the
+ * histograms are written by the channel's dispatcher thread only.
+ * Percentiles are computed when someone reads them.
+ */
+#include <linux/percpu.h>
+#include <linux/slab.h>
+
+#include "hshm.h"
+
+/**
+ * hshm_stats_init() - allocate the per-cpu statistics of a channel
+ * @ch: channel
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int hshm_stats_init(struct hshm_chan *ch)
+{
+	ch->stats = alloc_percpu(struct hshm_stats_pcpu);
+	return ch->stats ? 0 : -ENOMEM;
+}
+
+/**
+ * hshm_stats_free() - free them
+ * @ch: channel
+ */
+void hshm_stats_free(struct hshm_chan *ch)
+{
+	free_percpu(ch->stats);
+}
+
+/**
+ * hshm_stats_submitted() - count an accepted submit
+ * @ch: channel
+ * @cls: class
+ */
+void hshm_stats_submitted(struct hshm_chan *ch, unsigned int cls)
+{
+	this_cpu_inc(ch->stats->cls[cls].submitted);
+}
+
+/**
+ * hshm_stats_count() - count a completion by its status
+ * @ch: channel
+ * @cls: class
+ * @status: 0 completed, -ECANCELED cancelled, -ETIME dropped (shed),
+ *	anything else failed
+ */
+void hshm_stats_count(struct hshm_chan *ch, unsigned int cls, int status)
+{
+	struct hshm_class_pcpu __percpu *c = &ch->stats->cls[cls];
+
+	switch (status) {
+	case 0:
+		this_cpu_inc(c->completed);
+		break;
+	case -ECANCELED:
+		this_cpu_inc(c->cancelled);
+		break;
+	case -ETIME:
+		this_cpu_inc(c->dropped);
+		break;
+	default:
+		this_cpu_inc(c->failed);
+		break;
+	}
+}
+
+/**
+ * hshm_stats_latency() - record one submit-to-completion latency
+ * @ch: channel
+ * @cls: class
+ * @ns: latency
+ *
+ * Dispatcher thread only.
+ */
+void hshm_stats_latency(struct hshm_chan *ch, unsigned int cls, u64 ns)
+{
+	struct hshm_class_pcpu *c;
+
+	c = &get_cpu_ptr(ch->stats)->cls[cls];
+	c->hist[hshm_hist_bucket(ns)]++;
+	if (ns > c->max_ns)
+		c->max_ns = ns;
+	put_cpu_ptr(ch->stats);
+}
+
+/**
+ * hshm_stats_snapshot() - sum a class's statistics over all cpus
+ * @ch: channel
+ * @cls: class
+ * @snap: filled in
+ *
+ * Sleeps (allocates); sysfs and netlink readers call it.
+ */
+void hshm_stats_snapshot(struct hshm_chan *ch, unsigned int cls,
+			 struct hshm_class_snap *snap)
+{
+	u64 *hist, count = 0;
+	unsigned int b;
+	int cpu;
+
+	memset(snap, 0, sizeof(*snap));
+	hist = kcalloc(HSHM_HIST_BUCKETS, sizeof(*hist), GFP_KERNEL);
+	for_each_possible_cpu(cpu) {
+		const struct hshm_class_pcpu *c = &per_cpu_ptr(ch->stats, cpu)->cls[cls];
+
+		snap->submitted += READ_ONCE(c->submitted);
+		snap->completed += READ_ONCE(c->completed);
+		snap->failed += READ_ONCE(c->failed);
+		snap->cancelled += READ_ONCE(c->cancelled);
+		snap->dropped += READ_ONCE(c->dropped);
+		snap->max = max(snap->max, READ_ONCE(c->max_ns));
+		if (!hist)
+			continue;
+		for (b = 0; b < HSHM_HIST_BUCKETS; b++) {
+			u64 n = READ_ONCE(c->hist[b]);
+
+			hist[b] += n;
+			count += n;
+		}
+	}
+	snap->in_flight = READ_ONCE(ch->cls[cls].in_flight);
+	snap->backlog = kfifo_len(&ch->cls[cls].fifo);
+	if (hist) {
+		snap->p50 = hshm_hist_percentile(hist, count, 500, snap->max);
+		snap->p95 = hshm_hist_percentile(hist, count, 950, snap->max);
+		snap->p99 = hshm_hist_percentile(hist, count, 990, snap->max);
+		kfree(hist);
+	}
+}
+
+/**
+ * hshm_stats_reset() - zero counters and histograms of every class
+ * @ch: channel
+ *
+ * Requests in flight at the time are counted as submitted before the reset
+ * and completed after it, so the counters balance again once the channel
+ * is idle and was reset while idle.
+ */
+void hshm_stats_reset(struct hshm_chan *ch)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(ch->stats, cpu), 0,
+		       sizeof(struct hshm_stats_pcpu));
+}

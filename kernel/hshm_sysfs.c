@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm sysfs: QoS knobs and counters under /sys/class/hshm/hshmN/.
+ *
+ * Every attribute is documented in Documentation/ABI/testing/
+ * sysfs-class-hshm.  A rejected write returns -EINVAL and changes nothing;
+ * array attributes change all their values at once.
+ */
+#include <linux/device.h>
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "hshm.h"
+
+#define HSHM_STATS_HEADER \
+	"class submitted completed failed cancelled dropped in_flight backlog p50_ns p95_ns p99_ns max_ns\n"
+
+/*
+ * Parse exactly @n unsigned integers in [@min, @max], separated by white
+ * space, with optional white space (a newline) at the end.
+ */
+static int hshm_parse_array(const char *buf, u32 *vals, unsigned int n,
+			    u32 min, u32 max)
+{
+	char *copy, *cur, *tok;
+	unsigned int i = 0;
+	int ret = 0;
+
+	copy = kstrndup(buf, PAGE_SIZE, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	cur = strim(copy);
+	while ((tok = strsep(&cur, " \t\n")) != NULL) {
+		if (!*tok)
+			continue;
+		if (i == n || kstrtou32(tok, 10, &vals[i]) ||
+		    vals[i] < min || vals[i] > max) {
+			ret = -EINVAL;
+			break;
+		}
+		i++;
+	}
+	if (!ret && i != n)
+		ret = -EINVAL;
+	kfree(copy);
+	return ret;
+}
+
+static struct hshm_chan *hshm_dev_chan(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+static ssize_t weights_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	u16 w[HSHM_NR_CLASSES];
+
+	hshm_sched_get_weights(hshm_dev_chan(dev), w);
+	return sysfs_emit(buf, "%u %u %u %u\n", w[0], w[1], w[2], w[3]);
+}
+
+static ssize_t weights_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+	u32 v[HSHM_NR_CLASSES];
+	u16 w[HSHM_NR_CLASSES];
+	unsigned int c;
+	int ret;
+
+	ret = hshm_parse_array(buf, v, HSHM_NR_CLASSES, HSHM_WEIGHT_MIN,
+			       HSHM_WEIGHT_MAX);
+	if (ret)
+		return ret;
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		w[c] = v[c];
+	mutex_lock(&ch->cfg_lock);
+	hshm_sched_set_weights(ch, w);
+	mutex_unlock(&ch->cfg_lock);
+	return len;
+}
+static DEVICE_ATTR_RW(weights);
+
+static ssize_t reservations_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	u8 p[HSHM_NR_CLASSES];
+
+	hshm_pool_get_reservations(hshm_dev_chan(dev), p);
+	return sysfs_emit(buf, "%u %u %u %u\n", p[0], p[1], p[2], p[3]);
+}
+
+static ssize_t reservations_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t len)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+	u32 v[HSHM_NR_CLASSES];
+	u8 p[HSHM_NR_CLASSES];
+	unsigned int c;
+	int ret;
+
+	ret = hshm_parse_array(buf, v, HSHM_NR_CLASSES, 0, 100);
+	if (ret)
+		return ret;
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		p[c] = v[c];
+	mutex_lock(&ch->cfg_lock);
+	ret = hshm_pool_set_reservations(ch, p);
+	mutex_unlock(&ch->cfg_lock);
+	return ret ?: len;
+}
+static DEVICE_ATTR_RW(reservations);
+
+static ssize_t scheduler_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	bool fifo = READ_ONCE(hshm_dev_chan(dev)->sched_mode) == HSHM_SCHED_FIFO;
+
+	return sysfs_emit(buf, fifo ? "wrr [fifo]\n" : "[wrr] fifo\n");
+}
+
+static ssize_t scheduler_store(struct device *dev, struct device_attribute *attr,
+			       const char *buf, size_t len)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+
+	if (sysfs_streq(buf, "wrr"))
+		WRITE_ONCE(ch->sched_mode, HSHM_SCHED_WRR);
+	else if (sysfs_streq(buf, "fifo"))
+		WRITE_ONCE(ch->sched_mode, HSHM_SCHED_FIFO);
+	else
+		return -EINVAL;
+	return len;
+}
+static DEVICE_ATTR_RW(scheduler);
+
+static ssize_t service_map_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+	u32 first = 0, id;
+	int n = 0;
+
+	for (id = 1; id <= HSHM_NR_SERVICES; id++) {
+		u8 cls = READ_ONCE(ch->svc_map[first]);
+
+		if (id < HSHM_NR_SERVICES && READ_ONCE(ch->svc_map[id]) == cls)
+			continue;
+		if (first == id - 1)
+			n += sysfs_emit_at(buf, n, "%u %s\n", first,
+					   hshm_class_names[cls]);
+		else
+			n += sysfs_emit_at(buf, n, "%u-%u %s\n", first, id - 1,
+					   hshm_class_names[cls]);
+		first = id;
+	}
+	return n;
+}
+
+/* "A-B class" or "A class". */
+static ssize_t service_map_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t len)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+	char *copy, *cur, *range, *name, *last;
+	u32 a, b;
+	int cls, ret = -EINVAL;
+
+	copy = kstrndup(buf, PAGE_SIZE, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	cur = strim(copy);
+	range = strsep(&cur, " \t");
+	name = cur ? strim(cur) : NULL;
+	if (!name || !*name || strpbrk(name, " \t\n"))
+		goto out;
+	cls = hshm_class_parse(name);
+	if (cls < 0)
+		goto out;
+	last = strchr(range, '-');
+	if (last)
+		*last++ = '\0';
+	if (kstrtou32(range, 10, &a))
+		goto out;
+	b = a;
+	if (last && kstrtou32(last, 10, &b))
+		goto out;
+	if (a > b || b >= HSHM_NR_SERVICES)
+		goto out;
+	mutex_lock(&ch->cfg_lock);
+	for (; a <= b; a++)
+		WRITE_ONCE(ch->svc_map[a], cls);
+	mutex_unlock(&ch->cfg_lock);
+	ret = len;
+out:
+	kfree(copy);
+	return ret;
+}
+static DEVICE_ATTR_RW(service_map);
+
+static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+	struct hshm_class_snap s;
+	unsigned int c;
+	int n;
+
+	n = sysfs_emit(buf, HSHM_STATS_HEADER);
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		hshm_stats_snapshot(ch, c, &s);
+		n += sysfs_emit_at(buf, n,
+				   "%s %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
+				   hshm_class_names[c], s.submitted, s.completed,
+				   s.failed, s.cancelled, s.dropped, s.in_flight,
+				   s.backlog, s.p50, s.p95, s.p99, s.max);
+	}
+	return n;
+}
+static DEVICE_ATTR_RO(stats);
+
+static ssize_t stats_reset_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t len)
+{
+	if (!sysfs_streq(buf, "1"))
+		return -EINVAL;
+	hshm_stats_reset(hshm_dev_chan(dev));
+	return len;
+}
+static DEVICE_ATTR_WO(stats_reset);
+
+static ssize_t timeout_ms_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(hshm_dev_chan(dev)->timeout_ms));
+}
+
+static ssize_t timeout_ms_store(struct device *dev,
+				struct device_attribute *attr,
+				const char *buf, size_t len)
+{
+	u32 v;
+
+	if (kstrtou32(buf, 10, &v) || !v || v > HSHM_TIMEOUT_MAX_MS)
+		return -EINVAL;
+	WRITE_ONCE(hshm_dev_chan(dev)->timeout_ms, v);
+	return len;
+}
+static DEVICE_ATTR_RW(timeout_ms);
+
+static ssize_t batch_max_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(hshm_dev_chan(dev)->batch_max));
+}
+
+static ssize_t batch_max_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t len)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+	u32 v;
+
+	if (kstrtou32(buf, 10, &v) || !v || v > ch->tx->n)
+		return -EINVAL;
+	WRITE_ONCE(ch->batch_max, v);
+	return len;
+}
+static DEVICE_ATTR_RW(batch_max);
+
+static ssize_t transport_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", hshm_dev_chan(dev)->ops->name);
+}
+static DEVICE_ATTR_RO(transport);
+
+static ssize_t bad_replies_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&hshm_dev_chan(dev)->bad_replies));
+}
+static DEVICE_ATTR_RO(bad_replies);
+
+static struct attribute *hshm_chan_attrs[] = {
+	&dev_attr_weights.attr,
+	&dev_attr_reservations.attr,
+	&dev_attr_scheduler.attr,
+	&dev_attr_service_map.attr,
+	&dev_attr_stats.attr,
+	&dev_attr_stats_reset.attr,
+	&dev_attr_timeout_ms.attr,
+	&dev_attr_batch_max.attr,
+	&dev_attr_transport.attr,
+	&dev_attr_bad_replies.attr,
+	NULL,
+};
+
+static const struct attribute_group hshm_chan_group = {
+	.attrs = hshm_chan_attrs,
+};
+
+/* Attribute groups of every hshmN device. */
+const struct attribute_group *hshm_chan_groups[] = {
+	&hshm_chan_group,
+	NULL,
+};
+
+/* classes/<name>/: one value per file. */
+
+/**
+ * struct hshm_class_kobj - the sysfs directory of one class
+ * @kobj: classes/<name>
+ * @ch: channel
+ * @cls: class
+ */
+struct hshm_class_kobj {
+	struct kobject kobj;
+	struct hshm_chan *ch;
+	unsigned int cls;
+};
+
+static struct hshm_class_kobj *to_ck(struct kobject *kobj)
+{
+	return container_of(kobj, struct hshm_class_kobj, kobj);
+}
+
+static ssize_t hshm_class_stat_show(struct kobject *kobj, char *buf,
+				    size_t field)
+{
+	struct hshm_class_kobj *ck = to_ck(kobj);
+	struct hshm_class_snap s;
+
+	hshm_stats_snapshot(ck->ch, ck->cls, &s);
+	return sysfs_emit(buf, "%llu\n", *(u64 *)((u8 *)&s + field));
+}
+
+#define HSHM_CLASS_STAT(_name, _field)					\
+static ssize_t _name##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	return hshm_class_stat_show(kobj, buf,				\
+			offsetof(struct hshm_class_snap, _field));	\
+}									\
+static struct kobj_attribute hshm_ca_##_name = __ATTR_RO(_name)
+
+HSHM_CLASS_STAT(submitted, submitted);
+HSHM_CLASS_STAT(completed, completed);
+HSHM_CLASS_STAT(failed, failed);
+HSHM_CLASS_STAT(cancelled, cancelled);
+HSHM_CLASS_STAT(dropped, dropped);
+HSHM_CLASS_STAT(in_flight, in_flight);
+HSHM_CLASS_STAT(backlog, backlog);
+HSHM_CLASS_STAT(p50_ns, p50);
+HSHM_CLASS_STAT(p95_ns, p95);
+HSHM_CLASS_STAT(p99_ns, p99);
+HSHM_CLASS_STAT(max_ns, max);
+
+static ssize_t weight_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	struct hshm_class_kobj *ck = to_ck(kobj);
+	u16 w[HSHM_NR_CLASSES];
+
+	hshm_sched_get_weights(ck->ch, w);
+	return sysfs_emit(buf, "%u\n", w[ck->cls]);
+}
+
+static ssize_t weight_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t len)
+{
+	struct hshm_class_kobj *ck = to_ck(kobj);
+	u16 w[HSHM_NR_CLASSES];
+	u32 v;
+
+	if (kstrtou32(buf, 10, &v) || v < HSHM_WEIGHT_MIN || v > HSHM_WEIGHT_MAX)
+		return -EINVAL;
+	mutex_lock(&ck->ch->cfg_lock);
+	hshm_sched_get_weights(ck->ch, w);
+	w[ck->cls] = v;
+	hshm_sched_set_weights(ck->ch, w);
+	mutex_unlock(&ck->ch->cfg_lock);
+	return len;
+}
+static struct kobj_attribute hshm_ca_weight = __ATTR_RW(weight);
+
+static ssize_t reservation_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	struct hshm_class_kobj *ck = to_ck(kobj);
+	u8 p[HSHM_NR_CLASSES];
+
+	hshm_pool_get_reservations(ck->ch, p);
+	return sysfs_emit(buf, "%u\n", p[ck->cls]);
+}
+
+static ssize_t reservation_store(struct kobject *kobj,
+				 struct kobj_attribute *attr,
+				 const char *buf, size_t len)
+{
+	struct hshm_class_kobj *ck = to_ck(kobj);
+	u8 p[HSHM_NR_CLASSES];
+	int ret;
+	u8 v;
+
+	if (kstrtou8(buf, 10, &v) || v > 100)
+		return -EINVAL;
+	mutex_lock(&ck->ch->cfg_lock);
+	hshm_pool_get_reservations(ck->ch, p);
+	p[ck->cls] = v;
+	ret = hshm_pool_set_reservations(ck->ch, p);
+	mutex_unlock(&ck->ch->cfg_lock);
+	return ret ?: len;
+}
+static struct kobj_attribute hshm_ca_reservation = __ATTR_RW(reservation);
+
+static ssize_t shed_us_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct hshm_class_kobj *ck = to_ck(kobj);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(ck->ch->cls[ck->cls].shed_us));
+}
+
+/* REALTIME and RELIABLE are never shed: only 0 is accepted for them. */
+static ssize_t shed_us_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t len)
+{
+	struct hshm_class_kobj *ck = to_ck(kobj);
+	u32 v;
+
+	if (kstrtou32(buf, 10, &v))
+		return -EINVAL;
+	if (v && (ck->cls == HSHM_CLASS_REALTIME ||
+		  ck->cls == HSHM_CLASS_RELIABLE))
+		return -EINVAL;
+	WRITE_ONCE(ck->ch->cls[ck->cls].shed_us, v);
+	return len;
+}
+static struct kobj_attribute hshm_ca_shed_us = __ATTR_RW(shed_us);
+
+static struct attribute *hshm_class_attrs[] = {
+	&hshm_ca_submitted.attr,
+	&hshm_ca_completed.attr,
+	&hshm_ca_failed.attr,
+	&hshm_ca_cancelled.attr,
+	&hshm_ca_dropped.attr,
+	&hshm_ca_in_flight.attr,
+	&hshm_ca_backlog.attr,
+	&hshm_ca_p50_ns.attr,
+	&hshm_ca_p95_ns.attr,
+	&hshm_ca_p99_ns.attr,
+	&hshm_ca_max_ns.attr,
+	&hshm_ca_weight.attr,
+	&hshm_ca_reservation.attr,
+	&hshm_ca_shed_us.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(hshm_class);
+
+static void hshm_class_kobj_release(struct kobject *kobj)
+{
+	kfree(to_ck(kobj));
+}
+
+static const struct kobj_type hshm_class_ktype = {
+	.release	= hshm_class_kobj_release,
+	.sysfs_ops	= &kobj_sysfs_ops,
+	.default_groups	= hshm_class_groups,
+};
+
+/**
+ * hshm_sysfs_add_classes() - create classes/<name>/ under the device
+ * @ch: channel whose device is registered
+ *
+ * Return: 0 or a negative errno; nothing is left behind on error.
+ */
+int hshm_sysfs_add_classes(struct hshm_chan *ch)
+{
+	unsigned int c;
+	int ret;
+
+	ch->classes_kobj = kobject_create_and_add("classes", &ch->dev.kobj);
+	if (!ch->classes_kobj)
+		return -ENOMEM;
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		struct hshm_class_kobj *ck = kzalloc(sizeof(*ck), GFP_KERNEL);
+
+		if (!ck) {
+			ret = -ENOMEM;
+			goto undo;
+		}
+		ck->ch = ch;
+		ck->cls = c;
+		ret = kobject_init_and_add(&ck->kobj, &hshm_class_ktype,
+					   ch->classes_kobj, "%s",
+					   hshm_class_names[c]);
+		if (ret) {
+			kobject_put(&ck->kobj);
+			goto undo;
+		}
+		ch->cls[c].kobj = &ck->kobj;
+	}
+	return 0;
+
+undo:
+	hshm_sysfs_remove_classes(ch);
+	return ret;
+}
+
+/**
+ * hshm_sysfs_remove_classes() - remove classes/ and everything under it
+ * @ch: channel
+ *
+ * Once this returns, no class attribute method runs any more.
+ */
+void hshm_sysfs_remove_classes(struct hshm_chan *ch)
+{
+	unsigned int c;
+
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		if (!ch->cls[c].kobj)
+			continue;
+		kobject_del(ch->cls[c].kobj);
+		kobject_put(ch->cls[c].kobj);
+		ch->cls[c].kobj = NULL;
+	}
+	kobject_put(ch->classes_kobj);
+	ch->classes_kobj = NULL;
+}
