@@ -64,7 +64,7 @@ u32 hshm_quota_shared_total(const struct hshm_quota *q);
  * of its lower bound (<= 12.5% relative error).
  */
 #define HSHM_HIST_SUB_BITS	3
-#define HSHM_HIST_SUB		(1u << HSHM_HIST_SUB_BITS)
+#define HSHM_HIST_SUB		8u	/* 1 << HSHM_HIST_SUB_BITS */
 #define HSHM_HIST_BUCKETS	((64 - HSHM_HIST_SUB_BITS + 1) * HSHM_HIST_SUB)
 
 unsigned int hshm_hist_bucket(u64 v);

@@ -6,20 +6,20 @@
 #include "hshm_wire.h"
 
 /* Compile-time checks of the wire layout (wire-abi.md). */
-_Static_assert(sizeof(struct hshm_wire_msg) == 12, "msg is 12 bytes");
-_Static_assert(sizeof(struct hshm_wire_entry) == 16, "entry is 16 bytes");
-_Static_assert(sizeof(struct hshm_wire_queue) == 12, "queue header is 12 bytes");
-_Static_assert(__builtin_offsetof(struct hshm_wire_msg, service_id) == 2, "service_id");
-_Static_assert(__builtin_offsetof(struct hshm_wire_msg, offset) == 4, "offset");
-_Static_assert(__builtin_offsetof(struct hshm_wire_msg, length) == 8, "length");
-_Static_assert(__builtin_offsetof(struct hshm_wire_entry, cur_idx) == 12, "cur_idx");
-_Static_assert(__builtin_offsetof(struct hshm_wire_entry, nxt_idx) == 14, "nxt_idx");
-_Static_assert(__builtin_offsetof(struct hshm_wire_queue, buf_size) == 4, "buf_size");
-_Static_assert(__builtin_offsetof(struct hshm_wire_queue, empty_h) == 6, "empty_h");
-_Static_assert(__builtin_offsetof(struct hshm_wire_queue, wait_h) == 8, "wait_h");
-_Static_assert(__builtin_offsetof(struct hshm_wire_queue, proc_ing_h) == 10, "proc_ing_h");
-_Static_assert(__builtin_offsetof(struct hshm_wire_queue, entries) == 12, "entries");
-_Static_assert(HSHM_WIRE_QUEUE_ENTRIES(HSHM_WIRE_QUEUE_SIZE) == 255, "255 entries in 4 KiB");
+static_assert(sizeof(struct hshm_wire_msg) == 12, "msg is 12 bytes");
+static_assert(sizeof(struct hshm_wire_entry) == 16, "entry is 16 bytes");
+static_assert(sizeof(struct hshm_wire_queue) == 12, "queue header is 12 bytes");
+static_assert(__builtin_offsetof(struct hshm_wire_msg, service_id) == 2, "service_id");
+static_assert(__builtin_offsetof(struct hshm_wire_msg, offset) == 4, "offset");
+static_assert(__builtin_offsetof(struct hshm_wire_msg, length) == 8, "length");
+static_assert(__builtin_offsetof(struct hshm_wire_entry, cur_idx) == 12, "cur_idx");
+static_assert(__builtin_offsetof(struct hshm_wire_entry, nxt_idx) == 14, "nxt_idx");
+static_assert(__builtin_offsetof(struct hshm_wire_queue, buf_size) == 4, "buf_size");
+static_assert(__builtin_offsetof(struct hshm_wire_queue, empty_h) == 6, "empty_h");
+static_assert(__builtin_offsetof(struct hshm_wire_queue, wait_h) == 8, "wait_h");
+static_assert(__builtin_offsetof(struct hshm_wire_queue, proc_ing_h) == 10, "proc_ing_h");
+static_assert(__builtin_offsetof(struct hshm_wire_queue, entries) == 12, "entries");
+static_assert(HSHM_WIRE_QUEUE_ENTRIES(HSHM_WIRE_QUEUE_SIZE) == 255, "255 entries in 4 KiB");
 
 static void hshm_wire_set_mark(struct hshm_wire_queue *q, u32 mark)
 {

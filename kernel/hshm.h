@@ -29,7 +29,7 @@
 
 #define HSHM_MAX_DEVICES	32
 #define HSHM_BLOCK_SHIFT	8		/* 256-byte allocation granule */
-#define HSHM_BLOCK_SIZE		(1u << HSHM_BLOCK_SHIFT)
+#define HSHM_BLOCK_SIZE		BIT(HSHM_BLOCK_SHIFT)
 #define HSHM_MAX_PAYLOAD	(256u * 1024)
 #define HSHM_MAX_REQUESTS_LIMIT	16384
 #define HSHM_MAX_EVENTS		1024
@@ -161,7 +161,7 @@ struct hshm_req {
  * @wq: submitters waiting for room
  */
 struct hshm_pool {
-	spinlock_t lock;
+	spinlock_t lock;		/* see above */
 	unsigned long *bitmap;
 	u32 nblocks;
 	struct hshm_quota blocks;
@@ -240,7 +240,7 @@ struct hshm_class_snap {
  * @kobj: classes/<name>/ in sysfs
  */
 struct hshm_cls {
-	spinlock_t lock;
+	spinlock_t lock;		/* producers of @fifo */
 	DECLARE_KFIFO_PTR(fifo, struct hshm_req *);
 	u32 in_flight;
 	u32 shed_us;
@@ -298,7 +298,7 @@ struct hshm_chan {
 	bool dead;
 	struct srcu_struct srcu;
 
-	struct mutex cfg_lock;
+	struct mutex cfg_lock;		/* configuration writers */
 	atomic64_t weights;
 	int sched_mode;
 	u32 batch_max;
@@ -343,7 +343,7 @@ struct hshm_chan {
 struct hshm_file {
 	struct hshm_chan *ch;
 	struct kref ref;
-	spinlock_t lock;
+	spinlock_t lock;		/* lists and counts below */
 	struct list_head live;
 	struct list_head done;
 	u32 nlive;

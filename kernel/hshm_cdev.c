@@ -206,7 +206,8 @@ static int hshm_ioc_complete(struct hshm_file *f, struct hshm_complete __user *u
 			       (long)msecs_to_jiffies(arg.timeout_ms);
 
 		ret = wait_event_interruptible_timeout(f->wq,
-				hshm_file_ready(f, arg.min_events), timeout);
+						       hshm_file_ready(f, arg.min_events),
+						       timeout);
 	}
 	idx = srcu_read_lock(&ch->srcu);
 	while (count < arg.max_events && (req = hshm_file_pop(f, NULL))) {

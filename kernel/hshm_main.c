@@ -23,7 +23,7 @@ static int __init hshm_init(void)
 	if (ret)
 		return ret;
 	/* class_create() lost its module argument in 6.4. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#if KERNEL_VERSION(6, 4, 0) <= LINUX_VERSION_CODE
 	hshm_dev_class = class_create("hshm");
 #else
 	hshm_dev_class = class_create(THIS_MODULE, "hshm");

@@ -107,6 +107,16 @@ static struct hshm_req *hshm_pool_try_locked(struct hshm_chan *ch,
 	return req;
 }
 
+/* Wait condition: room was found, or the channel is going away. */
+static bool hshm_pool_try_or_dead(struct hshm_chan *ch, unsigned int cls,
+				  u32 nblocks, struct hshm_req **req)
+{
+	if (READ_ONCE(ch->dead))
+		return true;
+	*req = hshm_pool_try_locked(ch, cls, nblocks);
+	return *req;
+}
+
 /**
  * hshm_pool_alloc() - take a request slot and a buffer for class @cls
  * @ch: channel
@@ -135,9 +145,10 @@ struct hshm_req *hshm_pool_alloc(struct hshm_chan *ch, unsigned int cls,
 	if (!timeout)
 		return NULL;
 	ret = wait_event_interruptible_timeout(ch->pool.wq,
-			READ_ONCE(ch->dead) ||
-			(req = hshm_pool_try_locked(ch, cls, nblocks)),
-			timeout);
+					       hshm_pool_try_or_dead(ch, cls,
+								     nblocks,
+								     &req),
+					       timeout);
 	if (ret < 0)
 		*err = -EINTR;
 	else if (ret && !req)

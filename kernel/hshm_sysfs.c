@@ -389,6 +389,7 @@ static ssize_t weight_store(struct kobject *kobj, struct kobj_attribute *attr,
 	mutex_unlock(&ck->ch->cfg_lock);
 	return len;
 }
+
 static struct kobj_attribute hshm_ca_weight = __ATTR_RW(weight);
 
 static ssize_t reservation_show(struct kobject *kobj,
@@ -419,6 +420,7 @@ static ssize_t reservation_store(struct kobject *kobj,
 	mutex_unlock(&ck->ch->cfg_lock);
 	return ret ?: len;
 }
+
 static struct kobj_attribute hshm_ca_reservation = __ATTR_RW(reservation);
 
 static ssize_t shed_us_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -444,6 +446,7 @@ static ssize_t shed_us_store(struct kobject *kobj, struct kobj_attribute *attr,
 	WRITE_ONCE(ck->ch->cls[ck->cls].shed_us, v);
 	return len;
 }
+
 static struct kobj_attribute hshm_ca_shed_us = __ATTR_RW(shed_us);
 
 static struct attribute *hshm_class_attrs[] = {

@@ -34,8 +34,8 @@ enum hshm_class {
 };
 
 /* struct hshm_info.features */
-#define HSHM_FEAT_IRQ		(1u << 0)	/* the peer raises a reply interrupt */
-#define HSHM_FEAT_POLL		(1u << 1)	/* completions found by adaptive polling */
+#define HSHM_FEAT_IRQ		0x00000001u	/* the peer raises a reply interrupt */
+#define HSHM_FEAT_POLL		0x00000002u	/* completions found by adaptive polling */
 
 /**
  * struct hshm_info - what HSHM_INFO returns

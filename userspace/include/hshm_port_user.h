@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * User-space side of common/hshm_port.h: the kernel primitives the shared
+ * hshm code uses, for the user-space peer, tools and unit tests.
+ */
+#ifndef _HSHM_PORT_USER_H
+#define _HSHM_PORT_USER_H
+
+#include <assert.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <endian.h>
+#include <errno.h>
+#include <linux/types.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int32_t s32;
+
+#ifndef __force
+#define __force
+#endif
+
+#define le16_to_cpu(x) le16toh((__force uint16_t)(x))
+#define le32_to_cpu(x) le32toh((__force uint32_t)(x))
+#define cpu_to_le16(x) ((__force __le16)htole16(x))
+#define cpu_to_le32(x) ((__force __le32)htole32(x))
+
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) do { *(volatile __typeof__(x) *)&(x) = (v); } while (0)
+
+/* The peer may be another process or another machine's CPU. */
+#define dma_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define dma_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+static inline unsigned int hshm_fls64(u64 v)
+{
+	return v ? 64 - __builtin_clzll(v) : 0;
+}
+
+#endif /* _HSHM_PORT_USER_H */
