@@ -70,6 +70,19 @@ int hshm_wrr_pick(struct hshm_wrr *w, unsigned int backlog_mask)
 	return -1;	/* not reached: weights are at least 1 */
 }
 
+/**
+ * hshm_wrr_refund() - give back the credit of a pick that sent nothing
+ * @w: picker
+ * @cls: class hshm_wrr_pick() returned
+ *
+ * For a picked message that turned out to be cancelled or expired.
+ */
+void hshm_wrr_refund(struct hshm_wrr *w, unsigned int cls)
+{
+	if (w->credit[cls] < w->weight[cls])
+		w->credit[cls]++;
+}
+
 static u32 hshm_quota_over(u32 used, u32 reserve)
 {
 	return used > reserve ? used - reserve : 0;

@@ -32,6 +32,7 @@ struct hshm_wrr {
 void hshm_wrr_init(struct hshm_wrr *w, const u16 *weight);
 void hshm_wrr_set_weights(struct hshm_wrr *w, const u16 *weight);
 int hshm_wrr_pick(struct hshm_wrr *w, unsigned int backlog_mask);
+void hshm_wrr_refund(struct hshm_wrr *w, unsigned int cls);
 
 /**
  * struct hshm_quota - reserved + shared accounting of one resource

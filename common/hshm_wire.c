@@ -133,7 +133,11 @@ void hshm_wire_tx_put(struct hshm_wire_tx *tx, u16 idx)
 {
 	struct hshm_wire_entry *e = &tx->q->entries[idx];
 
+	/* Nothing stale for a peer that walks where it should not. */
 	WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
+	WRITE_ONCE(e->msg.service_id, cpu_to_le16(0));
+	WRITE_ONCE(e->msg.offset, cpu_to_le32(0));
+	WRITE_ONCE(e->msg.length, cpu_to_le32(0));
 	WRITE_ONCE(e->nxt_idx, cpu_to_le16(tx->free_head));
 	tx->link[idx] = tx->free_head;
 	tx->free_head = idx;

@@ -119,6 +119,9 @@ struct hshm_layout {
  * @resp_len: response length reported by the peer
  * @t_submit: submit time
  * @latency_ns: submit-to-completion time
+ * @call: submitted by HSHM_CALL: never on the file's lists, its caller
+ *	waits for @posted
+ * @posted: the completion is decided and filled in (release/acquire)
  */
 struct hshm_req {
 	struct hshm_chan *ch;
@@ -146,6 +149,8 @@ struct hshm_req {
 	u32 resp_len;
 	ktime_t t_submit;
 	u64 latency_ns;
+	bool call;
+	bool posted;
 };
 
 /**
@@ -235,14 +240,16 @@ struct hshm_class_snap {
  * struct hshm_cls - per-class state of a channel
  * @lock: serialises producers of @fifo (the dispatcher is the only consumer)
  * @fifo: queued requests, in submit order
- * @in_flight: messages of this class at the peer (dispatcher only writes)
+ * @queued: requests queued whose completion is not decided yet
+ * @at_peer: requests at the peer whose completion is not decided yet
  * @shed_us: queueing time after which a request is shed, 0 = never
  * @kobj: classes/<name>/ in sysfs
  */
 struct hshm_cls {
 	spinlock_t lock;		/* producers of @fifo */
 	DECLARE_KFIFO_PTR(fifo, struct hshm_req *);
-	u32 in_flight;
+	atomic_t queued;
+	atomic_t at_peer;
 	u32 shed_us;
 	struct kobject *kobj;
 };
@@ -365,7 +372,7 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 void hshm_chan_remove(struct hshm_chan *ch);
 void hshm_chan_notify(struct hshm_chan *ch);
 int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
-		     bool nonblock, struct hshm_req **out);
+		     bool nonblock, bool call, struct hshm_req **out);
 bool hshm_req_finish(struct hshm_req *req, int status);
 void hshm_req_get(struct hshm_req *req);
 void hshm_req_put(struct hshm_req *req);

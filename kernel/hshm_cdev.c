@@ -98,17 +98,12 @@ static int hshm_ioc_info(struct hshm_chan *ch, void __user *uarg)
 }
 
 /* Take a completed request off the file's lists, or NULL if none. */
-static struct hshm_req *hshm_file_pop(struct hshm_file *f,
-				      struct hshm_req *want)
+static struct hshm_req *hshm_file_pop(struct hshm_file *f)
 {
 	struct hshm_req *req;
 
 	spin_lock_irq(&f->lock);
-	if (want)
-		req = list_empty(&want->done_node) ? NULL : want;
-	else
-		req = list_first_entry_or_null(&f->done, struct hshm_req,
-					       done_node);
+	req = list_first_entry_or_null(&f->done, struct hshm_req, done_node);
 	if (req) {
 		list_del_init(&req->done_node);
 		list_del_init(&req->file_node);
@@ -130,14 +125,10 @@ static void hshm_file_unpop(struct hshm_file *f, struct hshm_req *req)
 	spin_unlock_irq(&f->lock);
 }
 
-static bool hshm_req_posted(struct hshm_file *f, struct hshm_req *req)
+/* Pairs with the release in hshm_req_finish(). */
+static bool hshm_req_posted(struct hshm_req *req)
 {
-	bool posted;
-
-	spin_lock_irq(&f->lock);
-	posted = !list_empty(&req->done_node);
-	spin_unlock_irq(&f->lock);
-	return posted;
+	return smp_load_acquire(&req->posted);
 }
 
 /*
@@ -188,7 +179,7 @@ static int hshm_ioc_complete(struct hshm_file *f, struct hshm_complete __user *u
 	struct hshm_chan *ch = f->ch;
 	struct hshm_completion c;
 	struct hshm_complete arg;
-	struct hshm_req *req;
+	struct hshm_req *req = NULL;
 	u32 count = 0;
 	long ret = 0;
 	int idx;
@@ -199,6 +190,9 @@ static int hshm_ioc_complete(struct hshm_file *f, struct hshm_complete __user *u
 	    arg.min_events > arg.max_events)
 		return -EINVAL;
 	out = u64_to_user_ptr(arg.completions);
+	/* Nothing is reaped unless the count can be written back. */
+	if (put_user(0, &uarg->count))
+		return -EFAULT;
 
 	if (arg.min_events) {
 		long timeout = arg.timeout_ms == HSHM_WAIT_FOREVER ?
@@ -210,7 +204,7 @@ static int hshm_ioc_complete(struct hshm_file *f, struct hshm_complete __user *u
 						       timeout);
 	}
 	idx = srcu_read_lock(&ch->srcu);
-	while (count < arg.max_events && (req = hshm_file_pop(f, NULL))) {
+	while (count < arg.max_events && (req = hshm_file_pop(f))) {
 		hshm_req_fill(ch, req, &c);
 		if (copy_to_user(&out[count], &c, sizeof(c))) {
 			hshm_file_unpop(f, req);
@@ -271,7 +265,7 @@ static int hshm_ioc_submit(struct hshm_file *f, struct hshm_submit __user *uarg,
 	/* Make sure the id can be written back before anything is queued. */
 	if (copy_to_user(uarg, &s, sizeof(s)))
 		return -EFAULT;
-	ret = hshm_chan_submit(f, &s, nonblock, &req);
+	ret = hshm_chan_submit(f, &s, nonblock, false, &req);
 	if (ret)
 		return ret;
 	if (put_user(s.id, &uarg->id)) {
@@ -298,22 +292,22 @@ static int hshm_ioc_call(struct hshm_file *f, struct hshm_call __user *uarg,
 		return -EFAULT;
 	idx = srcu_read_lock(&ch->srcu);
 	ret = READ_ONCE(ch->dead) ? -ENODEV :
-	      hshm_chan_submit(f, &arg.submit, nonblock, &req);
+	      hshm_chan_submit(f, &arg.submit, nonblock, true, &req);
 	srcu_read_unlock(&ch->srcu, idx);
 	if (ret)
 		return ret;
 
-	/* As for HSHM_COMPLETE, the wait is outside the SRCU section. */
-	ret = wait_event_interruptible(f->wq, hshm_req_posted(f, req));
+	/*
+	 * As for HSHM_COMPLETE, the wait is outside the SRCU section.  The
+	 * request is on none of the file's lists: no other thread can reap
+	 * or cancel it.
+	 */
+	ret = wait_event_interruptible(f->wq, hshm_req_posted(req));
 	if (ret) {
 		hshm_req_finish(req, -ECANCELED);
 		/* Whoever completed it posts it right after deciding. */
-		wait_event(f->wq, hshm_req_posted(f, req));
+		wait_event(f->wq, hshm_req_posted(req));
 		ret = -EINTR;
-	}
-	if (WARN_ON_ONCE(!hshm_file_pop(f, req))) {
-		hshm_req_put(req);
-		return -EIO;
 	}
 	if (!ret) {
 		idx = srcu_read_lock(&ch->srcu);

@@ -120,6 +120,10 @@ bool hshm_req_finish(struct hshm_req *req, int status)
 			return false;
 	} while (!atomic_try_cmpxchg(&req->state, &old, HSHM_REQ_DONE));
 
+	if (old == HSHM_REQ_QUEUED)
+		atomic_dec(&req->ch->cls[req->cls].queued);
+	else
+		atomic_dec(&req->ch->cls[req->cls].at_peer);
 	req->status = status;
 	req->latency_ns = ktime_to_ns(ktime_sub(ktime_get(), req->t_submit));
 	hshm_stats_count(req->ch, req->cls, status);
@@ -128,10 +132,12 @@ bool hshm_req_finish(struct hshm_req *req, int status)
 		hshm_req_put(req);
 
 	spin_lock_irqsave(&f->lock, flags);
-	if (!f->closed) {
+	if (!f->closed && !req->call) {
 		list_add_tail(&req->done_node, &f->done);
 		f->ndone++;
 	}
+	/* Pairs with the acquire in HSHM_CALL's wait. */
+	smp_store_release(&req->posted, true);
 	spin_unlock_irqrestore(&f->lock, flags);
 	wake_up_interruptible(&f->wq);
 	return true;
@@ -168,7 +174,9 @@ static int hshm_submit_check(struct hshm_chan *ch, const struct hshm_submit *s)
  * @f: submitting file
  * @s: the request as user space gave it; @s->id is set on success
  * @nonblock: -EAGAIN instead of waiting when there is no room
- * @out: if not NULL, gets the request with an extra reference (HSHM_CALL)
+ * @call: HSHM_CALL: the completion is not queued on the file (nobody else
+ *	can reap or cancel it); the caller waits for struct hshm_req.posted
+ * @out: if not NULL, gets the request with an extra reference
  *
  * Validates, classifies, takes a slot and a buffer (reserve first), copies
  * the payload from user space straight into the shared data area, arms the
@@ -179,7 +187,7 @@ static int hshm_submit_check(struct hshm_chan *ch, const struct hshm_submit *s)
  * Return: 0 or a negative errno; nothing is left behind on error.
  */
 int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
-		     bool nonblock, struct hshm_req **out)
+		     bool nonblock, bool call, struct hshm_req **out)
 {
 	struct hshm_chan *ch = f->ch;
 	unsigned int cls;
@@ -229,6 +237,8 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 	req->status = 0;
 	req->resp_len = 0;
 	req->latency_ns = 0;
+	req->call = call;
+	req->posted = false;
 	req->file = f;
 	kref_get(&f->ref);
 	/* The user's and the wire's references. */
@@ -237,12 +247,15 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 		hshm_req_get(req);
 		*out = req;
 	}
+	atomic_inc(&ch->cls[cls].queued);
 	atomic_set(&req->state, HSHM_REQ_QUEUED);
 
-	spin_lock_irq(&f->lock);
-	list_add_tail(&req->file_node, &f->live);
-	f->nlive++;
-	spin_unlock_irq(&f->lock);
+	if (!call) {
+		spin_lock_irq(&f->lock);
+		list_add_tail(&req->file_node, &f->live);
+		f->nlive++;
+		spin_unlock_irq(&f->lock);
+	}
 
 	hshm_stats_submitted(ch, cls);
 	req->t_submit = ktime_get();
@@ -444,7 +457,9 @@ free_id:
  * New requests are refused, the dispatcher stops, the transport stops its
  * peer (struct hshm_transport_ops.stop), and every request still queued or
  * at the peer completes with -ENODEV.  Files still open keep the channel
- * object alive until they are closed; their ioctls fail with -ENODEV.
+ * object alive until they are closed; their ioctls fail with -ENODEV but
+ * HSHM_COMPLETE, which still hands out the completions (a response that
+ * was not copied yet is lost with the region: its status is -ENODEV).
  */
 void hshm_chan_remove(struct hshm_chan *ch)
 {

@@ -201,7 +201,6 @@ static bool hshm_should_shed(struct hshm_chan *ch, struct hshm_req *req,
 static void hshm_sched_let_go(struct hshm_chan *ch, struct hshm_req *req)
 {
 	hshm_wire_tx_put(ch->tx, req->entry);
-	ch->cls[req->cls].in_flight--;
 	hshm_req_put(req);
 }
 
@@ -244,7 +243,8 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 				       req->nblocks << HSHM_BLOCK_SHIFT, &reply);
 		if (st == HSHM_WIRE_PENDING && !idle)
 			continue;
-		if (st == HSHM_WIRE_DONE) {
+		if (st == HSHM_WIRE_DONE &&
+		    reply.result != HSHM_WIRE_RESULT_NONE) {
 			req->resp_len = reply.length;
 			req->result = reply.result;
 			status = hshm_reply_status(reply.result);
@@ -307,9 +307,13 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 		if (atomic_cmpxchg(&req->state, HSHM_REQ_QUEUED,
 				   HSHM_REQ_PEER) != HSHM_REQ_QUEUED) {
 			/* Cancelled, timed out or shed while queued. */
+			if (!fifo)
+				hshm_wrr_refund(&ch->wrr, c);
 			hshm_req_put(req);
 			continue;
 		}
+		atomic_dec(&ch->cls[c].queued);
+		atomic_inc(&ch->cls[c].at_peer);
 		entry = hshm_wire_tx_get(ch->tx);
 		if (WARN_ON_ONCE(entry < 0)) {
 			hshm_req_finish(req, -EIO);
@@ -319,7 +323,6 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 		req->entry = entry;
 		hshm_wire_tx_append(ch->tx, entry, req->service_id, req->offset,
 				    req->length);
-		ch->cls[c].in_flight++;
 		ch->batch[ch->nbatch++] = req;
 	}
 	if (!ch->nbatch)
@@ -338,8 +341,11 @@ static void hshm_sched_wait(struct hshm_chan *ch)
 		__set_current_state(TASK_RUNNING);
 		return;
 	}
-	if (!ch->batch_out) {
+	if (!ch->batch_out && !hshm_backlog_mask(ch)) {
 		schedule();
+	} else if (!ch->batch_out) {
+		/* Backlog but the peer is not idle: look again later. */
+		schedule_timeout(HSHM_IRQ_FALLBACK);
 	} else if (ch->features & HSHM_FEAT_POLL) {
 		ktime_t t = ns_to_ktime(ch->poll_ns);
 

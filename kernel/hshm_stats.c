@@ -123,8 +123,8 @@ void hshm_stats_snapshot(struct hshm_chan *ch, unsigned int cls,
 			count += n;
 		}
 	}
-	snap->in_flight = READ_ONCE(ch->cls[cls].in_flight);
-	snap->backlog = kfifo_len(&ch->cls[cls].fifo);
+	snap->in_flight = atomic_read(&ch->cls[cls].at_peer);
+	snap->backlog = atomic_read(&ch->cls[cls].queued);
 	if (hist) {
 		snap->p50 = hshm_hist_percentile(hist, count, 500, snap->max);
 		snap->p95 = hshm_hist_percentile(hist, count, 950, snap->max);
@@ -137,15 +137,21 @@ void hshm_stats_snapshot(struct hshm_chan *ch, unsigned int cls,
  * hshm_stats_reset() - zero counters and histograms of every class
  * @ch: channel
  *
- * Requests in flight at the time are counted as submitted before the reset
- * and completed after it, so the counters balance again once the channel
- * is idle and was reset while idle.
+ * Requests outstanding at the time stay counted as submitted, so that
+ * submitted = completed + failed + cancelled + dropped + in_flight +
+ * backlog keeps holding.  Counts racing with the reset may be lost.
  */
 void hshm_stats_reset(struct hshm_chan *ch)
 {
+	struct hshm_stats_pcpu *s;
+	unsigned int c;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(ch->stats, cpu), 0,
 		       sizeof(struct hshm_stats_pcpu));
+	s = per_cpu_ptr(ch->stats, raw_smp_processor_id());
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		s->cls[c].submitted = atomic_read(&ch->cls[c].queued) +
+				      atomic_read(&ch->cls[c].at_peer);
 }

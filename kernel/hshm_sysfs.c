@@ -150,6 +150,11 @@ static ssize_t service_map_show(struct device *dev,
 
 		if (id < HSHM_NR_SERVICES && READ_ONCE(ch->svc_map[id]) == cls)
 			continue;
+		/* Room for this line and the marker, or say it is cut. */
+		if (n > PAGE_SIZE - 2 * sizeof("65535-65535 best_effort\n")) {
+			n += sysfs_emit_at(buf, n, "...\n");
+			break;
+		}
 		if (first == id - 1)
 			n += sysfs_emit_at(buf, n, "%u %s\n", first,
 					   hshm_class_names[cls]);

@@ -103,7 +103,9 @@ struct hshm_submit {
  *	-EOPNOTSUPP the peer has no such service, -ETIMEDOUT no answer in
  *	time, -ECANCELED cancelled, -EMSGSIZE the response did not fit
  *	response_cap (nothing copied), -EPROTO the peer answered nonsense,
- *	-EFAULT the response could not be copied, -ENODEV the device went away
+ *	-EFAULT the response could not be copied, -ENODEV the device went away,
+ *	-ETIME shed after waiting longer than its class's shed_us, -EIO the
+ *	driver found no free queue entry (a bug: reported in the log)
  * @length: response length the peer reported
  * @service_id: as submitted
  * @qos_class: the class the request was served in
