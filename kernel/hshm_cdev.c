@@ -125,9 +125,9 @@ static void hshm_file_unpop(struct hshm_file *f, struct hshm_req *req)
 	spin_unlock_irq(&f->lock);
 }
 
-/* Pairs with the release in hshm_req_finish(). */
 static bool hshm_req_posted(struct hshm_req *req)
 {
+	/* Pairs with the release in hshm_req_finish(): status is set. */
 	return smp_load_acquire(&req->posted);
 }
 
