@@ -60,6 +60,7 @@ struct hshm_file;
  * @stop: make sure the peer no longer reads or writes the region and no
  *	more interrupts arrive; called once, from hshm_chan_remove(), after
  *	the dispatcher has stopped and before in-flight buffers are reclaimed
+ * @groups: the transport's own sysfs attributes of hshmN, or NULL
  *
  * A transport's reply interrupt (or whatever stands for it) calls
  * hshm_chan_notify().
@@ -68,6 +69,7 @@ struct hshm_transport_ops {
 	const char *name;
 	void (*ring)(struct hshm_chan *ch);
 	void (*stop)(struct hshm_chan *ch);
+	const struct attribute_group *groups;
 };
 
 /**
@@ -289,8 +291,12 @@ struct hshm_cls {
  * @nbatch: size of @batch in use (dispatcher only)
  * @npending: requests of @batch not yet reaped (dispatcher only)
  * @poll_ns: current adaptive polling interval (dispatcher only)
+ * @polling: an interrupt transport whose interrupts stopped arriving is
+ *	polled until one arrives again (dispatcher only)
+ * @lost_irqs: batches found done with no interrupt
  * @bad_replies: peer answers rejected by validation
  * @classes_kobj: classes/ in sysfs
+ * @groups: sysfs attribute groups of the device
  */
 struct hshm_chan {
 	struct device dev;
@@ -328,12 +334,16 @@ struct hshm_chan {
 	u32 nbatch;
 	u32 npending;
 	u32 poll_ns;
+	bool polling;
+	atomic64_t lost_irqs;
 	atomic64_t bad_replies;
 
 	struct kobject *classes_kobj;
+	const struct attribute_group *groups[3];
 };
 
 #define HSHM_CHAN_KICK		0
+#define HSHM_CHAN_IRQ		1
 
 /**
  * struct hshm_file - an open /dev/hshmN
@@ -362,6 +372,7 @@ struct hshm_file {
 extern const char *const hshm_class_names[HSHM_NR_CLASSES];
 extern struct class *hshm_dev_class;
 extern dev_t hshm_devt;
+extern unsigned int hshm_max_requests;
 
 /* hshm_chan.c */
 struct hshm_chan *hshm_chan_create(struct device *parent,
@@ -413,12 +424,16 @@ void hshm_stats_reset(struct hshm_chan *ch);
 extern const struct file_operations hshm_fops;
 
 /* hshm_sysfs.c */
-extern const struct attribute_group *hshm_chan_groups[];
+extern const struct attribute_group hshm_chan_group;
 int hshm_sysfs_add_classes(struct hshm_chan *ch);
 void hshm_sysfs_remove_classes(struct hshm_chan *ch);
 
 /* tr_loopback.c */
 int hshm_loopback_init(void);
 void hshm_loopback_exit(void);
+
+/* tr_ivshmem.c */
+int hshm_ivshmem_init(void);
+void hshm_ivshmem_exit(void);
 
 #endif /* _HSHM_H */

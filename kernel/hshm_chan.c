@@ -274,6 +274,7 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
  */
 void hshm_chan_notify(struct hshm_chan *ch)
 {
+	set_bit(HSHM_CHAN_IRQ, &ch->flags);
 	hshm_sched_kick(ch);
 }
 
@@ -365,6 +366,7 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 	ch->timeout_ms = 5000;
 	mutex_init(&ch->cfg_lock);
 	atomic64_set(&ch->bad_replies, 0);
+	atomic64_set(&ch->lost_irqs, 0);
 	ret = init_srcu_struct(&ch->srcu);
 	if (ret)
 		goto free_ch;
@@ -402,7 +404,9 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 	ch->dev.class = hshm_dev_class;
 	ch->dev.parent = parent;
 	ch->dev.devt = MKDEV(MAJOR(hshm_devt), id);
-	ch->dev.groups = hshm_chan_groups;
+	ch->groups[0] = &hshm_chan_group;
+	ch->groups[1] = ops->groups;
+	ch->dev.groups = ch->groups;
 	ch->dev.release = hshm_chan_release;
 	dev_set_drvdata(&ch->dev, ch);
 	ret = dev_set_name(&ch->dev, "hshm%d", id);

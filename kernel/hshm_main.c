@@ -15,6 +15,10 @@ struct class *hshm_dev_class;
 /* First device number of the hshmN char devices. */
 dev_t hshm_devt;
 
+unsigned int hshm_max_requests = 1024;
+module_param_named(max_requests, hshm_max_requests, uint, 0444);
+MODULE_PARM_DESC(max_requests, "Request slots per channel (default 1024)");
+
 static int __init hshm_init(void)
 {
 	int ret;
@@ -35,8 +39,13 @@ static int __init hshm_init(void)
 	ret = hshm_loopback_init();
 	if (ret)
 		goto destroy_class;
+	ret = hshm_ivshmem_init();
+	if (ret)
+		goto exit_loopback;
 	return 0;
 
+exit_loopback:
+	hshm_loopback_exit();
 destroy_class:
 	class_destroy(hshm_dev_class);
 free_region:
@@ -46,6 +55,7 @@ free_region:
 
 static void __exit hshm_exit(void)
 {
+	hshm_ivshmem_exit();
 	hshm_loopback_exit();
 	class_destroy(hshm_dev_class);
 	unregister_chrdev_region(hshm_devt, HSHM_MAX_DEVICES);

@@ -333,28 +333,32 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 	ch->ops->ring(ch);
 }
 
-static void hshm_sched_wait(struct hshm_chan *ch)
+/* Sleep until kicked or until it is time to look; true on a timeout. */
+static bool hshm_sched_wait(struct hshm_chan *ch)
 {
+	bool timed_out = false;
+
 	set_current_state(TASK_INTERRUPTIBLE);
 	if (test_and_clear_bit(HSHM_CHAN_KICK, &ch->flags) ||
 	    kthread_should_stop()) {
 		__set_current_state(TASK_RUNNING);
-		return;
+		return false;
 	}
 	if (!ch->batch_out && !hshm_backlog_mask(ch)) {
 		schedule();
 	} else if (!ch->batch_out) {
 		/* Backlog but the peer is not idle: look again later. */
-		schedule_timeout(HSHM_IRQ_FALLBACK);
-	} else if (ch->features & HSHM_FEAT_POLL) {
+		timed_out = !schedule_timeout(HSHM_IRQ_FALLBACK);
+	} else if ((ch->features & HSHM_FEAT_POLL) || ch->polling) {
 		ktime_t t = ns_to_ktime(ch->poll_ns);
 
 		schedule_hrtimeout_range(&t, ch->poll_ns / 4, HRTIMER_MODE_REL);
 	} else {
-		schedule_timeout(HSHM_IRQ_FALLBACK);
+		timed_out = !schedule_timeout(HSHM_IRQ_FALLBACK);
 	}
 	__set_current_state(TASK_RUNNING);
 	clear_bit(HSHM_CHAN_KICK, &ch->flags);
+	return timed_out && !test_bit(HSHM_CHAN_IRQ, &ch->flags);
 }
 
 static int hshm_dispatcher(void *data)
@@ -362,9 +366,24 @@ static int hshm_dispatcher(void *data)
 	struct hshm_chan *ch = data;
 
 	while (!kthread_should_stop()) {
-		hshm_sched_wait(ch);
+		bool timed_out = hshm_sched_wait(ch);
+		bool progress;
+
+		if (test_and_clear_bit(HSHM_CHAN_IRQ, &ch->flags))
+			ch->polling = false;
+		progress = hshm_sched_reap(ch);
+		/*
+		 * A batch found done by the fallback timer means its interrupt
+		 * never came (a peer restarted without our vector, a lost
+		 * message): poll until interrupts come back.
+		 */
+		if (timed_out && progress && (ch->features & HSHM_FEAT_IRQ) &&
+		    !ch->polling) {
+			atomic64_inc(&ch->lost_irqs);
+			ch->polling = true;
+		}
 		/* Adaptive polling: fast while answers come, slower when not. */
-		if (hshm_sched_reap(ch))
+		if (progress)
 			ch->poll_ns = HSHM_POLL_MIN_NS;
 		else if (ch->batch_out)
 			ch->poll_ns = min_t(u32, ch->poll_ns * 2, HSHM_POLL_MAX_NS);

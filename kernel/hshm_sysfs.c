@@ -294,6 +294,14 @@ static ssize_t bad_replies_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(bad_replies);
 
+static ssize_t lost_irqs_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&hshm_dev_chan(dev)->lost_irqs));
+}
+static DEVICE_ATTR_RO(lost_irqs);
+
 static struct attribute *hshm_chan_attrs[] = {
 	&dev_attr_weights.attr,
 	&dev_attr_reservations.attr,
@@ -305,17 +313,13 @@ static struct attribute *hshm_chan_attrs[] = {
 	&dev_attr_batch_max.attr,
 	&dev_attr_transport.attr,
 	&dev_attr_bad_replies.attr,
+	&dev_attr_lost_irqs.attr,
 	NULL,
 };
 
-static const struct attribute_group hshm_chan_group = {
+/* Attributes of every hshmN device; transports may add a group. */
+const struct attribute_group hshm_chan_group = {
 	.attrs = hshm_chan_attrs,
-};
-
-/* Attribute groups of every hshmN device. */
-const struct attribute_group *hshm_chan_groups[] = {
-	&hshm_chan_group,
-	NULL,
 };
 
 /* classes/<name>/: one value per file. */

@@ -17,7 +17,7 @@
 #include <linux/vmalloc.h>
 
 #include "hshm.h"
-#include "hshm_services.h"
+#include "hshm_peer.h"
 
 static unsigned int nr_devices = 1;
 module_param(nr_devices, uint, 0444);
@@ -35,10 +35,6 @@ static bool loopback_irq = true;
 module_param(loopback_irq, bool, 0444);
 MODULE_PARM_DESC(loopback_irq, "Loopback peer raises a completion interrupt (default Y); N: the channel polls");
 
-static unsigned int max_requests = 1024;
-module_param(max_requests, uint, 0444);
-MODULE_PARM_DESC(max_requests, "Request slots per channel (default 1024)");
-
 #define HSHM_LB_MAX_DEVICES	8
 /* Serve without sleeping until the owed cost exceeds this. */
 #define HSHM_LB_SLEEP_MIN_NS	(50 * NSEC_PER_USEC)
@@ -52,6 +48,7 @@ MODULE_PARM_DESC(max_requests, "Request slots per channel (default 1024)");
  * @attached: @rx is attached (peer thread only)
  * @doorbell: bit 0 set by a ring, cleared by the peer
  * @irq: the completion interrupt
+ * @due: when the messages served so far are paid for (peer thread only)
  */
 struct hshm_lb {
 	void *region;
@@ -61,6 +58,7 @@ struct hshm_lb {
 	bool attached;
 	unsigned long doorbell;
 	struct irq_work irq;
+	ktime_t due;
 };
 
 static struct hshm_lb *hshm_lbs[HSHM_LB_MAX_DEVICES];
@@ -72,41 +70,41 @@ static void hshm_lb_irq(struct irq_work *work)
 	hshm_chan_notify(lb->ch);
 }
 
-/* Sleep until @until unless the owed time is short; true if stopping. */
-static bool hshm_lb_pay(ktime_t until)
+/*
+ * Pace the peer: each message costs loopback_msg_ns plus loopback_kib_ns
+ * per KiB.  Short debts are let run up and paid in one sleep of at least
+ * HSHM_LB_SLEEP_MIN_NS, so small costs do not turn into one timer each.
+ * Returns false when the thread is being stopped: the peer vanishes
+ * mid-batch, as a dying peer would.
+ */
+static bool hshm_lb_before(void *ctx, const struct hshm_wire_rx_msg *msg)
 {
-	ktime_t now = ktime_get();
+	struct hshm_lb *lb = ctx;
+	ktime_t now;
 
-	if (ktime_to_ns(ktime_sub(until, now)) < HSHM_LB_SLEEP_MIN_NS)
-		return kthread_should_stop();
-	set_current_state(TASK_INTERRUPTIBLE);
-	if (!kthread_should_stop())
-		schedule_hrtimeout(&until, HRTIMER_MODE_ABS);
-	__set_current_state(TASK_RUNNING);
-	return kthread_should_stop();
+	lb->due = ktime_add_ns(lb->due, READ_ONCE(loopback_msg_ns) +
+			       (u64)READ_ONCE(loopback_kib_ns) * msg->length / 1024);
+	now = ktime_get();
+	if (ktime_to_ns(ktime_sub(lb->due, now)) >= HSHM_LB_SLEEP_MIN_NS) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule_hrtimeout(&lb->due, HRTIMER_MODE_ABS);
+		__set_current_state(TASK_RUNNING);
+	}
+	return !kthread_should_stop();
 }
 
 static void hshm_lb_serve(struct hshm_lb *lb)
 {
-	u8 *data = (u8 *)lb->region + HSHM_WIRE_DATA_OFFSET;
-	struct hshm_wire_rx_msg m;
-	ktime_t t = ktime_get();
+	const struct hshm_peer_hooks hooks = {
+		.before = hshm_lb_before,
+		.ctx = lb,
+	};
 
-	while (hshm_wire_rx_next(&lb->rx, &m) > 0) {
-		u32 out;
-		u8 res;
-
-		t = ktime_add_ns(t, READ_ONCE(loopback_msg_ns) +
-				 (u64)READ_ONCE(loopback_kib_ns) * m.length / 1024);
-		/* Stopping mid-batch: vanish, as a dying peer would. */
-		if (hshm_lb_pay(t))
-			return;
-		res = hshm_service_run(m.service_id, data + m.offset, m.length,
-				       HSHM_WIRE_DATA_SIZE - m.offset, &out);
-		hshm_wire_rx_reply(&lb->rx, &m, res, out);
-	}
-	hshm_wire_rx_finish(&lb->rx);
-	if (loopback_irq)
+	lb->due = ktime_get();
+	if (hshm_peer_serve_batch(&lb->rx, (u8 *)lb->region +
+				  HSHM_WIRE_DATA_OFFSET, &hooks) >= 0 &&
+	    loopback_irq)
 		irq_work_queue(&lb->irq);
 }
 
@@ -196,7 +194,7 @@ static struct hshm_lb *hshm_lb_create(void)
 	lb->ch = hshm_chan_create(NULL, &hshm_lb_ops, lb, lb->region,
 				  &hshm_lb_layout,
 				  loopback_irq ? HSHM_FEAT_IRQ : HSHM_FEAT_POLL,
-				  max_requests);
+				  hshm_max_requests);
 	if (IS_ERR(lb->ch)) {
 		ret = PTR_ERR(lb->ch);
 		goto stop_peer;

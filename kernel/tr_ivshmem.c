@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm ivshmem transport: a peer in another VM or on the host, through
+ * QEMU's inter-VM shared memory device (PCI 1af4:1110, revision 1).
+ *
+ * BAR0 holds the registers (IntrMask, IntrStatus, IVPosition = own id,
+ * Doorbell), BAR1 the MSI-X table of ivshmem-doorbell, BAR2 the shared
+ * memory.  The region uses the public HyperAMP layout unless the layout
+ * parameters say otherwise.  With MSI-X the peer's reply arrives as an
+ * interrupt; ivshmem-plain has none and the channel polls adaptively.
+ * Ringing the peer writes (peer_id << 16) | vector to the Doorbell
+ * register.
+ */
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+
+#include "hshm.h"
+
+#define HSHM_IVS_VENDOR		0x1af4
+#define HSHM_IVS_DEVICE		0x1110
+#define HSHM_IVS_REVISION	1
+
+#define HSHM_IVS_INTRMASK	0x00
+#define HSHM_IVS_INTRSTATUS	0x04
+#define HSHM_IVS_IVPOSITION	0x08
+#define HSHM_IVS_DOORBELL	0x0c
+#define HSHM_IVS_REGS_SIZE	0x10
+
+static unsigned int ivshmem_peer;
+module_param(ivshmem_peer, uint, 0444);
+MODULE_PARM_DESC(ivshmem_peer, "ivshmem id of the peer to ring, at probe (default 0; sysfs peer_id changes it later)");
+
+static bool ivshmem_intx;
+module_param(ivshmem_intx, bool, 0444);
+MODULE_PARM_DESC(ivshmem_intx, "Use INTx when the device has no MSI-X (ivshmem-doorbell,msi=off); default N: poll");
+
+static unsigned int ivshmem_data_off = HSHM_WIRE_DATA_OFFSET;
+module_param(ivshmem_data_off, uint, 0444);
+MODULE_PARM_DESC(ivshmem_data_off, "Offset of the data area in BAR2 (default 0)");
+
+static unsigned int ivshmem_data_size = HSHM_WIRE_DATA_SIZE;
+module_param(ivshmem_data_size, uint, 0444);
+MODULE_PARM_DESC(ivshmem_data_size, "Bytes of the data area; Linux allocates from its lower half (default 0x400000)");
+
+static unsigned int ivshmem_txq_off = HSHM_WIRE_TXQ_OFFSET;
+module_param(ivshmem_txq_off, uint, 0444);
+MODULE_PARM_DESC(ivshmem_txq_off, "Offset of the Linux-owned queue in BAR2 (default 0x400000)");
+
+static unsigned int ivshmem_txq_size = HSHM_WIRE_QUEUE_SIZE;
+module_param(ivshmem_txq_size, uint, 0444);
+MODULE_PARM_DESC(ivshmem_txq_size, "Bytes of the Linux-owned queue (default 0x1000)");
+
+/**
+ * struct hshm_ivs - one ivshmem device
+ * @pdev: the PCI device
+ * @regs: BAR0
+ * @region: BAR2, mapped write-back like the peer maps its memory
+ * @ch: the channel; NULL until created
+ * @irq: Linux irq number, or 0 when polling
+ * @intx: @irq is the shared INTx line
+ * @own_id: IVPosition read at probe
+ * @peer_id: ivshmem id of the peer the doorbell rings
+ */
+struct hshm_ivs {
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	void *region;
+	struct hshm_chan *ch;
+	int irq;
+	bool intx;
+	u32 own_id;
+	u32 peer_id;
+};
+
+static irqreturn_t hshm_ivs_irq(int irq, void *data)
+{
+	struct hshm_ivs *ivs = data;
+	struct hshm_chan *ch;
+
+	/* INTx may be shared: IntrStatus says whether it was us (and clears). */
+	if (ivs->intx && !ioread32(ivs->regs + HSHM_IVS_INTRSTATUS))
+		return IRQ_NONE;
+	ch = READ_ONCE(ivs->ch);
+	if (ch)
+		hshm_chan_notify(ch);
+	return IRQ_HANDLED;
+}
+
+static void hshm_ivs_ring(struct hshm_chan *ch)
+{
+	struct hshm_ivs *ivs = ch->priv;
+
+	iowrite32(READ_ONCE(ivs->peer_id) << 16, ivs->regs + HSHM_IVS_DOORBELL);
+}
+
+static void hshm_ivs_stop(struct hshm_chan *ch)
+{
+	struct hshm_ivs *ivs = ch->priv;
+
+	/* The peer is another OS: it cannot be stopped, only ignored. */
+	if (ivs->irq)
+		free_irq(ivs->irq, ivs);
+	ivs->irq = 0;
+}
+
+static struct hshm_ivs *hshm_ivs_of(struct device *dev)
+{
+	struct hshm_chan *ch = dev_get_drvdata(dev);
+
+	return ch->priv;
+}
+
+static ssize_t peer_id_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(hshm_ivs_of(dev)->peer_id));
+}
+
+static ssize_t peer_id_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	u16 v;
+
+	if (kstrtou16(buf, 10, &v))
+		return -EINVAL;
+	WRITE_ONCE(hshm_ivs_of(dev)->peer_id, v);
+	return len;
+}
+static DEVICE_ATTR_RW(peer_id);
+
+static ssize_t own_id_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%u\n", hshm_ivs_of(dev)->own_id);
+}
+static DEVICE_ATTR_RO(own_id);
+
+static struct attribute *hshm_ivs_attrs[] = {
+	&dev_attr_peer_id.attr,
+	&dev_attr_own_id.attr,
+	NULL,
+};
+
+static const struct attribute_group hshm_ivs_group = {
+	.attrs = hshm_ivs_attrs,
+};
+
+/*
+ * hshm_ivs_ops - ivshmem transport operations
+ *
+ * ring writes the Doorbell register; stop releases the interrupt (the
+ * remote peer itself cannot be stopped: its late writes land in BAR2,
+ * which is device memory, never reused by Linux).
+ */
+static const struct hshm_transport_ops hshm_ivs_ops = {
+	.name	= "ivshmem",
+	.ring	= hshm_ivs_ring,
+	.stop	= hshm_ivs_stop,
+	.groups	= &hshm_ivs_group,
+};
+
+static int hshm_ivs_setup_irq(struct hshm_ivs *ivs)
+{
+	struct pci_dev *pdev = ivs->pdev;
+	unsigned int type;
+	int ret;
+
+	if (pci_msix_vec_count(pdev) > 0)
+		type = PCI_IRQ_MSIX;
+	else if (ivshmem_intx && pdev->pin)
+		type = PCI_IRQ_LEGACY;
+	else
+		return 0;
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, type);
+	if (ret < 0)
+		return ret;
+	ivs->intx = type == PCI_IRQ_LEGACY;
+	ivs->irq = pci_irq_vector(pdev, 0);
+	ret = request_irq(ivs->irq, hshm_ivs_irq, ivs->intx ? IRQF_SHARED : 0,
+			  "hshm-ivshmem", ivs);
+	if (ret) {
+		ivs->irq = 0;
+		pci_free_irq_vectors(pdev);
+		return ret;
+	}
+	if (ivs->intx)
+		iowrite32(1, ivs->regs + HSHM_IVS_INTRMASK);
+	return 0;
+}
+
+static int hshm_ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct hshm_layout layout = {
+		.data_off	= ivshmem_data_off,
+		.data_size	= ivshmem_data_size,
+		.alloc_off	= 0,
+		.alloc_size	= ivshmem_data_size / 2,
+		.txq_off	= ivshmem_txq_off,
+		.txq_size	= ivshmem_txq_size,
+	};
+	struct hshm_ivs *ivs;
+	struct hshm_chan *ch;
+	int ret;
+
+	if (pdev->revision != HSHM_IVS_REVISION)
+		return -ENODEV;
+	ivs = devm_kzalloc(&pdev->dev, sizeof(*ivs), GFP_KERNEL);
+	if (!ivs)
+		return -ENOMEM;
+	ivs->pdev = pdev;
+	ivs->peer_id = ivshmem_peer;
+	pci_set_drvdata(pdev, ivs);
+
+	ret = pci_enable_device(pdev);
+	if (ret)
+		return ret;
+	ret = pci_request_regions(pdev, "hshm");
+	if (ret)
+		goto disable;
+	if (pci_resource_len(pdev, 0) < HSHM_IVS_REGS_SIZE ||
+	    !pci_resource_len(pdev, 2)) {
+		ret = -ENODEV;
+		goto release;
+	}
+	ivs->regs = pci_iomap(pdev, 0, HSHM_IVS_REGS_SIZE);
+	if (!ivs->regs) {
+		ret = -ENOMEM;
+		goto release;
+	}
+	layout.region_size = pci_resource_len(pdev, 2);
+	/* The peer maps the memory as ordinary cacheable RAM: so do we. */
+	ivs->region = memremap(pci_resource_start(pdev, 2), layout.region_size,
+			       MEMREMAP_WB);
+	if (!ivs->region) {
+		ret = -ENOMEM;
+		goto unmap_regs;
+	}
+	ivs->own_id = ioread32(ivs->regs + HSHM_IVS_IVPOSITION);
+	/* Without bus mastering no MSI-X message ever reaches the CPU. */
+	pci_set_master(pdev);
+	ret = hshm_ivs_setup_irq(ivs);
+	if (ret)
+		goto unmap_region;
+
+	ch = hshm_chan_create(&pdev->dev, &hshm_ivs_ops, ivs, ivs->region,
+			      &layout, ivs->irq ? HSHM_FEAT_IRQ : HSHM_FEAT_POLL,
+			      hshm_max_requests);
+	if (IS_ERR(ch)) {
+		ret = PTR_ERR(ch);
+		dev_err(&pdev->dev, "cannot create channel (%d): BAR2 of %llu bytes too small for the layout?\n",
+			ret, (unsigned long long)layout.region_size);
+		goto free_irq;
+	}
+	WRITE_ONCE(ivs->ch, ch);
+	dev_info(&pdev->dev, "hshm%d: own id %u, peer %u, %s\n", ch->id,
+		 ivs->own_id, ivs->peer_id,
+		 ivs->irq ? (ivs->intx ? "INTx" : "MSI-X") : "polling");
+	return 0;
+
+free_irq:
+	if (ivs->irq) {
+		free_irq(ivs->irq, ivs);
+		pci_free_irq_vectors(pdev);
+	}
+unmap_region:
+	pci_clear_master(pdev);
+	memunmap(ivs->region);
+unmap_regs:
+	pci_iounmap(pdev, ivs->regs);
+release:
+	pci_release_regions(pdev);
+disable:
+	pci_disable_device(pdev);
+	return ret;
+}
+
+static void hshm_ivs_remove(struct pci_dev *pdev)
+{
+	struct hshm_ivs *ivs = pci_get_drvdata(pdev);
+
+	/* Fails what is in flight with -ENODEV and frees the interrupt. */
+	hshm_chan_remove(ivs->ch);
+	if (ivs->intx)
+		iowrite32(0, ivs->regs + HSHM_IVS_INTRMASK);
+	pci_free_irq_vectors(pdev);
+	pci_clear_master(pdev);
+	memunmap(ivs->region);
+	pci_iounmap(pdev, ivs->regs);
+	pci_release_regions(pdev);
+	pci_disable_device(pdev);
+}
+
+static const struct pci_device_id hshm_ivs_ids[] = {
+	{ PCI_DEVICE(HSHM_IVS_VENDOR, HSHM_IVS_DEVICE) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, hshm_ivs_ids);
+
+static struct pci_driver hshm_ivs_driver = {
+	.name		= "hshm-ivshmem",
+	.id_table	= hshm_ivs_ids,
+	.probe		= hshm_ivs_probe,
+	.remove		= hshm_ivs_remove,
+};
+
+/**
+ * hshm_ivshmem_init() - register the ivshmem PCI driver
+ *
+ * Return: 0 or the error of pci_register_driver().
+ */
+int hshm_ivshmem_init(void)
+{
+	return pci_register_driver(&hshm_ivs_driver);
+}
+
+/**
+ * hshm_ivshmem_exit() - unregister it, removing every bound channel
+ */
+void hshm_ivshmem_exit(void)
+{
+	pci_unregister_driver(&hshm_ivs_driver);
+}
