@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm-peer: the remote zone of an hshm channel, on the host.
+ *
+ * It is the ivshmem server QEMU's ivshmem-doorbell connects to (Debian
+ * ships none): it owns the shared memory and the eventfds and hands them
+ * out over a unix socket.  It also plays the peer partition: it waits on
+ * its own eventfd, serves each batch the guest hands over with the same
+ * wire and service code as the in-kernel loopback peer, and rings the
+ * guest's vector when the batch is done.
+ *
+ * The memory is a file (by default under /dev/shm) that outlives the
+ * process, so a killed hshm-peer can be started again while the guest
+ * keeps running: it finds the queue where the guest left it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hshm_peer.h"
+
+#define PEER_SELF_ID		0	/* the server's own ivshmem id */
+#define PEER_MAX_CLIENTS	16
+#define PEER_MAX_VECTORS	8
+#define PEER_SLEEP_MIN_NS	50000ull
+
+/* Test hooks (--test-hooks): service ids outside the reference set. */
+#define PEER_SVC_DIE		0xfff0	/* SIGKILL ourselves mid-batch */
+#define PEER_SVC_SET_COST	0xfff1	/* payload: u32 msg_ns, u32 kib_ns (LE) */
+
+struct client {
+	int sock;		/* -1: slot free */
+	int id;
+	int efd[PEER_MAX_VECTORS];	/* its vectors: we write to ring it */
+};
+
+struct peer {
+	const char *sock_path;
+	const char *shm_path;
+	size_t size;
+	unsigned int vectors;
+	unsigned long long msg_ns, kib_ns;
+	unsigned int poll_us;
+	bool test_hooks, stats, quiet;
+
+	u8 *mem;
+	int shm_fd;
+	int listen_fd;
+	int self_efd[PEER_MAX_VECTORS];
+	struct client clients[PEER_MAX_CLIENTS];
+	int next_id;
+
+	struct hshm_wire_rx rx;
+	bool attached;
+	struct hshm_wire_tx own;	/* the queue this zone owns */
+	unsigned long long due_ns;
+
+	unsigned long long batches, messages, doorbells, rings;
+};
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void say(const struct peer *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->quiet)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "hshm-peer: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "hshm-peer: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* One protocol message: a little-endian int64, optionally with an fd. */
+static int send_msg(int sock, int64_t value, int fd)
+{
+	int64_t le = (int64_t)htole64((uint64_t)value);
+	struct iovec iov = { .iov_base = &le, .iov_len = sizeof(le) };
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (fd >= 0) {
+		struct cmsghdr *c;
+
+		memset(&ctl, 0, sizeof(ctl));
+		msg.msg_control = ctl.buf;
+		msg.msg_controllen = sizeof(ctl.buf);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	do {
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	return n == sizeof(le) ? 0 : -1;
+}
+
+static void close_client(struct peer *p, struct client *c, bool announce)
+{
+	unsigned int v;
+	int i;
+
+	say(p, "guest %d left\n", c->id);
+	close(c->sock);
+	c->sock = -1;
+	for (v = 0; v < p->vectors; v++) {
+		close(c->efd[v]);
+		c->efd[v] = -1;
+	}
+	if (!announce)
+		return;
+	for (i = 0; i < PEER_MAX_CLIENTS; i++)
+		if (p->clients[i].sock >= 0)
+			send_msg(p->clients[i].sock, c->id, -1);
+}
+
+/* The connection protocol of QEMU's ivshmem-doorbell (architecture.md). */
+static void accept_client(struct peer *p)
+{
+	struct client *c = NULL;
+	unsigned int v;
+	int i, sock, bad = 0;
+
+	sock = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (sock < 0)
+		return;
+	for (i = 0; i < PEER_MAX_CLIENTS && !c; i++)
+		if (p->clients[i].sock < 0)
+			c = &p->clients[i];
+	if (!c) {
+		say(p, "too many guests, refusing one\n");
+		close(sock);
+		return;
+	}
+	c->sock = sock;
+	c->id = p->next_id++;
+	for (v = 0; v < p->vectors; v++) {
+		c->efd[v] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (c->efd[v] < 0)
+			bad = 1;
+	}
+	bad |= send_msg(sock, 0, -1);			/* protocol version */
+	bad |= send_msg(sock, c->id, -1);		/* its own id */
+	bad |= send_msg(sock, -1, p->shm_fd);		/* the memory */
+	for (v = 0; v < p->vectors; v++)		/* us, the peer zone */
+		bad |= send_msg(sock, PEER_SELF_ID, p->self_efd[v]);
+	for (i = 0; i < PEER_MAX_CLIENTS; i++) {	/* the other guests */
+		struct client *o = &p->clients[i];
+
+		if (o == c || o->sock < 0)
+			continue;
+		for (v = 0; v < p->vectors; v++) {
+			bad |= send_msg(sock, o->id, o->efd[v]);
+			send_msg(o->sock, c->id, c->efd[v]);
+		}
+	}
+	for (v = 0; v < p->vectors; v++)		/* its own vectors */
+		bad |= send_msg(sock, c->id, c->efd[v]);
+	if (bad) {
+		say(p, "guest %d: setup failed: %s\n", c->id, strerror(errno));
+		close_client(p, c, true);
+		return;
+	}
+	say(p, "guest %d joined\n", c->id);
+}
+
+static void ring_guests(struct peer *p)
+{
+	uint64_t one = 1;
+	int i;
+
+	for (i = 0; i < PEER_MAX_CLIENTS; i++) {
+		if (p->clients[i].sock < 0)
+			continue;
+		if (write(p->clients[i].efd[0], &one, sizeof(one)) == sizeof(one))
+			p->rings++;
+	}
+}
+
+static bool pace(void *ctx, const struct hshm_wire_rx_msg *m)
+{
+	struct peer *p = ctx;
+	unsigned long long now;
+
+	if (p->test_hooks && m->service_id == PEER_SVC_DIE) {
+		fprintf(stderr, "hshm-peer: test hook: killed mid-batch\n");
+		raise(SIGKILL);
+	}
+	p->due_ns += p->msg_ns + p->kib_ns * m->length / 1024;
+	now = now_ns();
+	if (p->due_ns > now + PEER_SLEEP_MIN_NS) {
+		unsigned long long d = p->due_ns - now;
+		struct timespec ts = {
+			.tv_sec = d / 1000000000ull,
+			.tv_nsec = d % 1000000000ull,
+		};
+
+		nanosleep(&ts, NULL);
+	}
+	p->messages++;
+	return !stopping;
+}
+
+static u32 get_le32(const u8 *b)
+{
+	return b[0] | b[1] << 8 | b[2] << 16 | (u32)b[3] << 24;
+}
+
+static int test_service(void *ctx, const struct hshm_wire_rx_msg *m, u8 *buf,
+			u32 room, u32 *out_len)
+{
+	struct peer *p = ctx;
+
+	(void)room;
+	if (!p->test_hooks || m->service_id != PEER_SVC_SET_COST)
+		return -1;
+	if (m->length < 8)
+		return HSHM_WIRE_RESULT_FAIL;
+	p->msg_ns = get_le32(buf);
+	p->kib_ns = get_le32(buf + 4);
+	*out_len = 0;
+	return HSHM_WIRE_RESULT_SUCCESS;
+}
+
+static void serve(struct peer *p)
+{
+	const struct hshm_peer_hooks hooks = {
+		.before = pace,
+		.service = test_service,
+		.ctx = p,
+	};
+
+	if (!p->attached) {
+		if (hshm_wire_rx_attach(&p->rx, p->mem + HSHM_WIRE_TXQ_OFFSET,
+					HSHM_WIRE_QUEUE_SIZE,
+					HSHM_WIRE_DATA_SIZE))
+			return;		/* the guest has not set its queue up */
+		p->attached = true;
+		say(p, "attached to the guest's queue (%u entries)\n", p->rx.n);
+	}
+	while (!stopping && hshm_wire_rx_pending(&p->rx)) {
+		p->due_ns = now_ns();
+		if (hshm_peer_serve_batch(&p->rx, p->mem + HSHM_WIRE_DATA_OFFSET,
+					  &hooks) < 0)
+			return;
+		p->batches++;
+		ring_guests(p);
+	}
+}
+
+static void setup_memory(struct peer *p)
+{
+	struct stat st;
+
+	p->shm_fd = open(p->shm_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (p->shm_fd < 0)
+		die("%s: %s\n", p->shm_path, strerror(errno));
+	if (fstat(p->shm_fd, &st))
+		die("%s: %s\n", p->shm_path, strerror(errno));
+	/* An existing file of the right size is reused as it is (restart). */
+	if ((size_t)st.st_size != p->size && ftruncate(p->shm_fd, p->size))
+		die("%s: cannot size to %zu: %s\n", p->shm_path, p->size,
+		    strerror(errno));
+	p->mem = mmap(NULL, p->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      p->shm_fd, 0);
+	if (p->mem == MAP_FAILED)
+		die("mmap %s: %s\n", p->shm_path, strerror(errno));
+	/* This zone owns the second queue: peer-to-Linux requests. */
+	if (hshm_wire_tx_init(&p->own, p->mem + HSHM_WIRE_RXQ_OFFSET,
+			      HSHM_WIRE_QUEUE_SIZE))
+		die("cannot initialise the peer-owned queue\n");
+}
+
+static void setup_server(struct peer *p)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	unsigned int v;
+
+	for (v = 0; v < p->vectors; v++) {
+		p->self_efd[v] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (p->self_efd[v] < 0)
+			die("eventfd: %s\n", strerror(errno));
+	}
+	if (strlen(p->sock_path) >= sizeof(addr.sun_path))
+		die("socket path too long: %s\n", p->sock_path);
+	strcpy(addr.sun_path, p->sock_path);
+	p->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (p->listen_fd < 0)
+		die("socket: %s\n", strerror(errno));
+	unlink(p->sock_path);
+	if (bind(p->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    listen(p->listen_fd, 4))
+		die("%s: %s\n", p->sock_path, strerror(errno));
+}
+
+static void loop(struct peer *p)
+{
+	struct pollfd fds[1 + PEER_MAX_VECTORS + PEER_MAX_CLIENTS];
+	int timeout = p->poll_us ? (int)((p->poll_us + 999) / 1000) : 1000;
+
+	while (!stopping) {
+		int n = 0, i, self_lo, self_hi;
+		unsigned int v;
+
+		if (p->listen_fd >= 0)
+			fds[n++] = (struct pollfd){ .fd = p->listen_fd, .events = POLLIN };
+		self_lo = n;
+		for (v = 0; p->listen_fd >= 0 && v < p->vectors; v++)
+			fds[n++] = (struct pollfd){ .fd = p->self_efd[v], .events = POLLIN };
+		self_hi = n;
+		for (i = 0; i < PEER_MAX_CLIENTS; i++)
+			if (p->clients[i].sock >= 0)
+				fds[n++] = (struct pollfd){ .fd = p->clients[i].sock,
+							    .events = POLLIN };
+		if (poll(fds, n, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll: %s\n", strerror(errno));
+		}
+		for (i = 0; i < n; i++) {
+			uint64_t cnt;
+			int k;
+
+			if (!fds[i].revents)
+				continue;
+			if (fds[i].fd == p->listen_fd) {
+				accept_client(p);
+			} else if (i >= self_lo && i < self_hi) {
+				if (read(fds[i].fd, &cnt, sizeof(cnt)) == sizeof(cnt))
+					p->doorbells++;
+			} else {
+				char b;
+
+				for (k = 0; k < PEER_MAX_CLIENTS; k++)
+					if (p->clients[k].sock == fds[i].fd &&
+					    recv(fds[i].fd, &b, 1, MSG_DONTWAIT) <= 0)
+						close_client(p, &p->clients[k], true);
+			}
+		}
+		/* Doorbell or not, a busy queue is served (polling fallback). */
+		serve(p);
+	}
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hshm-peer [options]\n"
+		"Serve an hshm guest's requests through QEMU ivshmem, as its peer zone.\n\n"
+		"  -S, --socket PATH   ivshmem server socket (default /tmp/hshm-ivshmem.sock);\n"
+		"                      'none': no server, for ivshmem-plain (polls)\n"
+		"  -m, --shm PATH      shared memory file, kept across restarts\n"
+		"                      (default /dev/shm/hshm-ivshmem)\n"
+		"  -s, --size BYTES    its size, a power of two >= 0x420000 (default 8M)\n"
+		"  -v, --vectors N     interrupt vectors per peer, 1-%d (default 1)\n"
+		"      --msg-ns NS     service cost per message (default 0)\n"
+		"      --kib-ns NS     service cost per KiB of payload (default 0)\n"
+		"      --poll-us US    also look at the queue every US microseconds\n"
+		"                      (default 1000000; the doorbell wakes us anyway)\n"
+		"      --test-hooks    honour the test services 0xfff0 (SIGKILL itself\n"
+		"                      mid-batch) and 0xfff1 (set the service cost)\n"
+		"      --stats         print statistics on exit\n"
+		"  -q, --quiet         no progress messages\n"
+		"  -h, --help          this text\n", PEER_MAX_VECTORS);
+}
+
+static unsigned long long parse_num(const char *opt, const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		die("%s: not a number: '%s'\n", opt, s);
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (*end)
+		die("%s: not a number: '%s'\n", opt, s);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 'S' },
+		{ "shm", required_argument, NULL, 'm' },
+		{ "size", required_argument, NULL, 's' },
+		{ "vectors", required_argument, NULL, 'v' },
+		{ "msg-ns", required_argument, NULL, 1 },
+		{ "kib-ns", required_argument, NULL, 2 },
+		{ "poll-us", required_argument, NULL, 3 },
+		{ "test-hooks", no_argument, NULL, 4 },
+		{ "stats", no_argument, NULL, 5 },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	struct peer p = {
+		.sock_path = "/tmp/hshm-ivshmem.sock",
+		.shm_path = "/dev/shm/hshm-ivshmem",
+		.size = 8 << 20,
+		.vectors = 1,
+		.poll_us = 1000000,
+		.listen_fd = -1,
+		.next_id = PEER_SELF_ID + 1,
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	int c, i;
+
+	while ((c = getopt_long(argc, argv, "S:m:s:v:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'S': p.sock_path = optarg; break;
+		case 'm': p.shm_path = optarg; break;
+		case 's': p.size = parse_num("--size", optarg); break;
+		case 'v': p.vectors = parse_num("--vectors", optarg); break;
+		case 1: p.msg_ns = parse_num("--msg-ns", optarg); break;
+		case 2: p.kib_ns = parse_num("--kib-ns", optarg); break;
+		case 3: p.poll_us = parse_num("--poll-us", optarg); break;
+		case 4: p.test_hooks = true; break;
+		case 5: p.stats = true; break;
+		case 'q': p.quiet = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (p.size < HSHM_WIRE_REGION_SIZE || (p.size & (p.size - 1)))
+		die("--size must be a power of two of at least %#x\n",
+		    HSHM_WIRE_REGION_SIZE);
+	if (!p.vectors || p.vectors > PEER_MAX_VECTORS)
+		die("--vectors must be 1-%d\n", PEER_MAX_VECTORS);
+	if (!p.poll_us)
+		p.poll_us = 1000000;
+	for (i = 0; i < PEER_MAX_CLIENTS; i++)
+		p.clients[i].sock = -1;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	setup_memory(&p);
+	if (strcmp(p.sock_path, "none"))
+		setup_server(&p);
+	say(&p, "serving %s (%zu bytes)%s%s\n", p.shm_path, p.size,
+	    p.listen_fd >= 0 ? " on " : ", polling",
+	    p.listen_fd >= 0 ? p.sock_path : "");
+	loop(&p);
+
+	for (i = 0; i < PEER_MAX_CLIENTS; i++)
+		if (p.clients[i].sock >= 0)
+			close_client(&p, &p.clients[i], false);
+	if (p.listen_fd >= 0) {
+		close(p.listen_fd);
+		unlink(p.sock_path);
+	}
+	if (p.stats)
+		fprintf(stderr,
+			"hshm-peer: %llu batches, %llu messages, %" PRIu64 " invalid, %" PRIu64 " heals, %llu doorbells, %llu rings\n",
+			p.batches, p.messages, p.rx.invalid, p.rx.heals,
+			p.doorbells, p.rings);
+	munmap(p.mem, p.size);
+	close(p.shm_fd);
+	return 0;
+}
