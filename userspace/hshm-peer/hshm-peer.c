@@ -230,6 +230,8 @@ static bool pace(void *ctx, const struct hshm_wire_rx_msg *m)
 	unsigned long long now;
 
 	if (p->test_hooks && m->service_id == PEER_SVC_DIE) {
+		/* Answered first, so a restarted peer does not die on it too. */
+		hshm_wire_rx_reply(&p->rx, m, HSHM_WIRE_RESULT_FAIL, 0);
 		fprintf(stderr, "hshm-peer: test hook: killed mid-batch\n");
 		raise(SIGKILL);
 	}
@@ -340,14 +342,34 @@ static void setup_server(struct peer *p)
 		die("%s: %s\n", p->sock_path, strerror(errno));
 }
 
+static bool have_guests(const struct peer *p)
+{
+	int i;
+
+	for (i = 0; i < PEER_MAX_CLIENTS; i++)
+		if (p->clients[i].sock >= 0)
+			return true;
+	return false;
+}
+
+/*
+ * With a guest connected its doorbell wakes us and a slow look once a
+ * second is only a safety net.  Without one (ivshmem-plain, or after a
+ * restart: QEMU never reconnects, so the guest's doorbells go to the
+ * eventfd of the previous instance) the queue is polled every --poll-us.
+ */
 static void loop(struct peer *p)
 {
 	struct pollfd fds[1 + PEER_MAX_VECTORS + PEER_MAX_CLIENTS];
-	int timeout = p->poll_us ? (int)((p->poll_us + 999) / 1000) : 1000;
 
 	while (!stopping) {
 		int n = 0, i, self_lo, self_hi;
 		unsigned int v;
+		unsigned long long us = have_guests(p) ? 1000000 : p->poll_us;
+		struct timespec ts = {
+			.tv_sec = us / 1000000,
+			.tv_nsec = (us % 1000000) * 1000,
+		};
 
 		if (p->listen_fd >= 0)
 			fds[n++] = (struct pollfd){ .fd = p->listen_fd, .events = POLLIN };
@@ -359,7 +381,7 @@ static void loop(struct peer *p)
 			if (p->clients[i].sock >= 0)
 				fds[n++] = (struct pollfd){ .fd = p->clients[i].sock,
 							    .events = POLLIN };
-		if (poll(fds, n, timeout) < 0) {
+		if (ppoll(fds, n, &ts, NULL) < 0) {
 			if (errno == EINTR)
 				continue;
 			die("poll: %s\n", strerror(errno));
@@ -402,8 +424,9 @@ static void usage(FILE *f)
 		"  -v, --vectors N     interrupt vectors per peer, 1-%d (default 1)\n"
 		"      --msg-ns NS     service cost per message (default 0)\n"
 		"      --kib-ns NS     service cost per KiB of payload (default 0)\n"
-		"      --poll-us US    also look at the queue every US microseconds\n"
-		"                      (default 1000000; the doorbell wakes us anyway)\n"
+		"      --poll-us US    with no guest connected (ivshmem-plain, or after a\n"
+		"                      restart), look at the queue every US microseconds\n"
+		"                      (default 200)\n"
 		"      --test-hooks    honour the test services 0xfff0 (SIGKILL itself\n"
 		"                      mid-batch) and 0xfff1 (set the service cost)\n"
 		"      --stats         print statistics on exit\n"
@@ -450,7 +473,7 @@ int main(int argc, char **argv)
 		.shm_path = "/dev/shm/hshm-ivshmem",
 		.size = 8 << 20,
 		.vectors = 1,
-		.poll_us = 1000000,
+		.poll_us = 200,
 		.listen_fd = -1,
 		.next_id = PEER_SELF_ID + 1,
 	};
@@ -483,7 +506,7 @@ int main(int argc, char **argv)
 	if (!p.vectors || p.vectors > PEER_MAX_VECTORS)
 		die("--vectors must be 1-%d\n", PEER_MAX_VECTORS);
 	if (!p.poll_us)
-		p.poll_us = 1000000;
+		p.poll_us = 1;
 	for (i = 0; i < PEER_MAX_CLIENTS; i++)
 		p.clients[i].sock = -1;
 
