@@ -1,0 +1,772 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm ioctl behaviour: INFO, every service in every class through SUBMIT +
+ * COMPLETE and through CALL (responses checked against an independent
+ * implementation), CANCEL, poll/epoll readiness, timeouts, unknown
+ * services, short response buffers and O_NONBLOCK.
+ */
+#include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/time.h>
+
+#include "kselftest_harness.h"
+#include "hshm_test.h"
+#include "hshm_ref.h"
+
+#define GUARD		64
+#define FILL		0xa5
+#define MS		1000000ull
+
+static const uint32_t sizes[] = { 1, 7, 128, 4096, 65536 };
+static const uint8_t classes[] = {
+	HSHM_CLASS_REALTIME, HSHM_CLASS_THROUGHPUT, HSHM_CLASS_RELIABLE,
+	HSHM_CLASS_BEST_EFFORT, HSHM_CLASS_AUTO,
+};
+
+FIXTURE(ioctl)
+{
+	int fd;
+	struct hshm_info info;
+};
+
+FIXTURE_SETUP(ioctl)
+{
+	self->fd = -1;
+	hs_restore_defaults();
+	hs_wait_idle(10000);
+	self->fd = hs_open(0);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", hs_dev(), strerror(errno));
+	ASSERT_EQ(0, hs_info(self->fd, &self->info));
+}
+
+FIXTURE_TEARDOWN(ioctl)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	hs_restore_defaults();
+	hs_wait_idle(10000);
+}
+
+/* One request and the buffers it owns. */
+struct req {
+	uint64_t id;
+	uint16_t svc;
+	uint8_t cls;
+	uint32_t len;
+	uint32_t cap;
+	uint8_t *in;
+	uint8_t *out;		/* cap + GUARD bytes, FILL before submit */
+	bool done;
+};
+
+static int expected_class(uint8_t cls, uint16_t svc)
+{
+	return cls == HSHM_CLASS_AUTO ? hs_default_class(svc) : cls;
+}
+
+static uint32_t alloc_bytes(const struct req *r)
+{
+	uint32_t n = r->len > r->cap ? r->len : r->cap;
+
+	return (n + 255) & ~255u;
+}
+
+static void req_init(struct req *r, uint16_t svc, uint8_t cls, uint32_t len,
+		     uint64_t *seed)
+{
+	memset(r, 0, sizeof(*r));
+	r->svc = svc;
+	r->cls = cls;
+	r->len = len;
+	r->cap = ref_response_room(len);
+	r->in = malloc(len);
+	r->out = malloc(r->cap + GUARD);
+	if (!r->in || !r->out)
+		abort();
+	hs_fill_random(r->in, len, seed);
+	memset(r->out, FILL, r->cap + GUARD);
+}
+
+static void req_free(struct req *r)
+{
+	free(r->in);
+	free(r->out);
+	r->in = NULL;
+	r->out = NULL;
+}
+
+static bool untouched(const uint8_t *p, size_t from, size_t to)
+{
+	for (; from < to; from++)
+		if (p[from] != FILL)
+			return false;
+	return true;
+}
+
+/* A successful completion of @r, checked against the reference. */
+static void check_ok(struct __test_metadata *_metadata, const struct req *r,
+		     const struct hshm_completion *c)
+{
+	uint8_t *exp = malloc(r->len + 4);
+	uint32_t exp_len;
+
+	ASSERT_NE(NULL, exp);
+	ASSERT_EQ(HSHM_WIRE_RESULT_SUCCESS,
+		  ref_service(r->svc, r->in, r->len, exp, &exp_len));
+	EXPECT_EQ(r->id, c->id);
+	EXPECT_EQ(r->svc, c->service_id);
+	EXPECT_EQ(expected_class(r->cls, r->svc), c->qos_class);
+	EXPECT_EQ(0, c->status)
+		TH_LOG("service %u class %u len %u: status %d", r->svc, r->cls,
+		       r->len, c->status);
+	EXPECT_EQ(HSHM_WIRE_RESULT_SUCCESS, c->result);
+	EXPECT_EQ(exp_len, c->length);
+	EXPECT_EQ(0, memcmp(r->out, exp, exp_len))
+		TH_LOG("service %u len %u: wrong response", r->svc, r->len);
+	/* nothing written past the response */
+	EXPECT_TRUE(untouched(r->out, exp_len, r->cap + GUARD));
+	EXPECT_LT(0ull, c->latency_ns);
+	EXPECT_EQ(0u, c->reserved);
+	free(exp);
+}
+
+static void prep_req(struct hshm_submit *s, const struct req *r,
+		     uint64_t user_data)
+{
+	hs_prep(s, r->in, r->len, r->out, r->cap, r->svc, r->cls, user_data);
+}
+
+/*
+ * Keeps at most 32 requests and 512 KiB of buffers outstanding on a blocking
+ * fd (buffers stay allocated until reaped, so a single thread that only
+ * submitted would wait for room forever).
+ */
+struct pipe {
+	int fd;
+	struct req *reqs;	/* indexed by user_data */
+	unsigned int nreqs;
+	unsigned int outstanding;
+	uint64_t bytes;
+};
+
+static void pipe_reap(struct __test_metadata *_metadata, struct pipe *p,
+		      uint32_t min)
+{
+	struct hshm_completion cs[64];
+	uint32_t n, i;
+
+	ASSERT_EQ(0, hs_complete(p->fd, cs, 64, min, 20000, &n));
+	ASSERT_LE(min, n);
+	for (i = 0; i < n; i++) {
+		struct req *r;
+
+		ASSERT_LT(cs[i].user_data, p->nreqs);
+		r = &p->reqs[cs[i].user_data];
+		ASSERT_FALSE(r->done) TH_LOG("completion %llu twice",
+					     (unsigned long long)cs[i].user_data);
+		check_ok(_metadata, r, &cs[i]);
+		r->done = true;
+		p->outstanding--;
+		p->bytes -= alloc_bytes(r);
+		req_free(r);
+	}
+}
+
+static void pipe_submit(struct __test_metadata *_metadata, struct pipe *p,
+			unsigned int i)
+{
+	struct req *r = &p->reqs[i];
+	struct hshm_submit s;
+	unsigned int k;
+
+	while (p->outstanding >= 32 ||
+	       (p->outstanding && p->bytes + alloc_bytes(r) > 512 * HS_KIB))
+		pipe_reap(_metadata, p, 1);
+	prep_req(&s, r, i);
+	ASSERT_EQ(0, hs_submit(p->fd, &s));
+	ASSERT_NE(0ull, s.id);
+	/* ids of requests alive together differ */
+	for (k = 0; k < p->nreqs; k++)
+		if (k != i && p->reqs[k].in && !p->reqs[k].done) {
+			ASSERT_NE(p->reqs[k].id, s.id);
+		}
+	r->id = s.id;
+	p->outstanding++;
+	p->bytes += alloc_bytes(r);
+}
+
+TEST_F(ioctl, info)
+{
+	struct hshm_info *in = &self->info;
+	uint64_t v;
+	unsigned int i;
+
+	EXPECT_EQ((unsigned int)HSHM_ABI_VERSION, in->abi_version);
+	EXPECT_EQ(1u, in->abi_version);
+	EXPECT_EQ(4u, in->nr_classes);
+	EXPECT_EQ(262144u, in->max_payload);
+	EXPECT_EQ(256u, in->block_size);
+	/* exactly one way of learning about completions */
+	EXPECT_EQ(1, !!(in->features & HSHM_FEAT_IRQ) +
+		     !!(in->features & HSHM_FEAT_POLL));
+	EXPECT_EQ(0u, in->features & ~(HSHM_FEAT_IRQ | HSHM_FEAT_POLL));
+	if (!hs_param_read_u64("loopback_irq", &v)) {
+		EXPECT_EQ(v ? HSHM_FEAT_IRQ : HSHM_FEAT_POLL, in->features);
+	}
+	if (!hs_param_read_u64("max_requests", &v)) {
+		EXPECT_EQ(v, in->max_requests);
+	} else {
+		EXPECT_LT(0u, in->max_requests);
+	}
+	ASSERT_EQ(0, hs_sysfs_read_u64("timeout_ms", &v));
+	EXPECT_EQ(v, in->default_timeout_ms);
+	EXPECT_EQ(5000u, in->default_timeout_ms);
+	ASSERT_EQ(0, hs_sysfs_read_u64("batch_max", &v));
+	EXPECT_EQ(v, in->batch_max);
+	EXPECT_EQ(32u, in->batch_max);
+	for (i = 0; i < 7; i++) {
+		EXPECT_EQ(0u, in->reserved[i]);
+	}
+	if (hs_scenario_loopback()) {
+		EXPECT_EQ(255u, in->queue_entries);
+		EXPECT_EQ(0x420000ull, in->region_size);
+		EXPECT_EQ(2ull * HS_MIB, in->data_size);
+	} else {
+		EXPECT_LT(0u, in->queue_entries);
+		EXPECT_LE(in->data_size, in->region_size);
+		EXPECT_LE(in->max_payload, in->data_size);
+	}
+	EXPECT_LE(in->batch_max, in->queue_entries);
+}
+
+/* INFO follows the sysfs knobs. */
+TEST_F(ioctl, info_follows_sysfs)
+{
+	struct hshm_info in;
+
+	ASSERT_EQ(0, hs_sysfs_write("timeout_ms", "1234"));
+	ASSERT_EQ(0, hs_sysfs_write("batch_max", "7"));
+	ASSERT_EQ(0, hs_info(self->fd, &in));
+	EXPECT_EQ(1234u, in.default_timeout_ms);
+	EXPECT_EQ(7u, in.batch_max);
+}
+
+/* SUBMIT + COMPLETE: every service x every class (and AUTO) x sizes. */
+TEST_F_TIMEOUT(ioctl, services_submit_complete, 300)
+{
+	unsigned int nreqs = sizeof(classes) * HS_NR_SERVICES *
+			     ARRAY_SIZE(sizes);
+	struct pipe p = { .fd = self->fd, .nreqs = nreqs };
+	unsigned int c, k, z, i = 0;
+	uint64_t seed = 1;
+
+	p.reqs = calloc(nreqs, sizeof(*p.reqs));
+	ASSERT_NE(NULL, p.reqs);
+	for (c = 0; c < sizeof(classes); c++)
+		for (k = 0; k < HS_NR_SERVICES; k++)
+			for (z = 0; z < ARRAY_SIZE(sizes); z++, i++) {
+				req_init(&p.reqs[i], hs_services[k], classes[c],
+					 sizes[z], &seed);
+				pipe_submit(_metadata, &p, i);
+			}
+	while (p.outstanding)
+		pipe_reap(_metadata, &p, 1);
+	for (i = 0; i < nreqs; i++) {
+		ASSERT_TRUE(p.reqs[i].done);
+	}
+	free(p.reqs);
+}
+
+/* The same through HSHM_CALL. */
+TEST_F_TIMEOUT(ioctl, services_call, 300)
+{
+	unsigned int c, k, z;
+	uint64_t seed = 2;
+
+	for (c = 0; c < sizeof(classes); c++)
+		for (k = 0; k < HS_NR_SERVICES; k++)
+			for (z = 0; z < ARRAY_SIZE(sizes); z++) {
+				struct hshm_call call;
+				struct req r;
+
+				req_init(&r, hs_services[k], classes[c],
+					 sizes[z], &seed);
+				memset(&call, 0, sizeof(call));
+				prep_req(&call.submit, &r, 0x1234500000ull + z);
+				ASSERT_EQ(0, hs_call(self->fd, &call));
+				ASSERT_NE(0ull, call.submit.id);
+				r.id = call.submit.id;
+				EXPECT_EQ(0x1234500000ull + z,
+					  call.completion.user_data);
+				check_ok(_metadata, &r, &call.completion);
+				req_free(&r);
+			}
+}
+
+/* Text-shaped payloads exercise the letter shifts at the alphabet's ends. */
+TEST_F(ioctl, services_text)
+{
+	static const char text[] = "Hello, World! azAZ {}[]@` xyz XYZ 0189";
+	unsigned int k;
+
+	for (k = 0; k < HS_NR_SERVICES; k++) {
+		struct hshm_call call;
+		struct req r;
+		uint64_t seed = 3;
+
+		req_init(&r, hs_services[k], HSHM_CLASS_AUTO, sizeof(text) - 1,
+			 &seed);
+		memcpy(r.in, text, r.len);
+		memset(&call, 0, sizeof(call));
+		prep_req(&call.submit, &r, k);
+		ASSERT_EQ(0, hs_call(self->fd, &call));
+		r.id = call.submit.id;
+		check_ok(_metadata, &r, &call.completion);
+		req_free(&r);
+	}
+}
+
+/* A payload whose FNV-1a is 0: the generators seed with 1 instead. */
+TEST_F(ioctl, services_zero_seed)
+{
+	static const uint8_t zero[5] = { 0x3d, 0x48, 0xf2, 0x00, 0xe2 };
+	unsigned int k;
+
+	ASSERT_EQ(0u, ref_fnv1a(zero, sizeof(zero)));
+	for (k = 0; k < HS_NR_SERVICES; k++) {
+		struct hshm_call call;
+		struct req r;
+		uint64_t seed = 4;
+
+		req_init(&r, hs_services[k], HSHM_CLASS_AUTO, sizeof(zero),
+			 &seed);
+		memcpy(r.in, zero, sizeof(zero));
+		memset(&call, 0, sizeof(call));
+		prep_req(&call.submit, &r, k);
+		ASSERT_EQ(0, hs_call(self->fd, &call));
+		r.id = call.submit.id;
+		check_ok(_metadata, &r, &call.completion);
+		req_free(&r);
+	}
+}
+
+TEST_F(ioctl, unknown_service)
+{
+	static const uint16_t bad[] = { 0, 16, 17, 65, 67, 1000, 65535 };
+	uint8_t in[32] = "unknown", out[64];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct hshm_completion c;
+		struct hshm_submit s;
+		struct hshm_call call;
+		uint32_t n;
+
+		/* through SUBMIT + COMPLETE, class AUTO */
+		hs_prep(&s, in, sizeof(in), out, sizeof(out), bad[i],
+			HSHM_CLASS_AUTO, 77);
+		ASSERT_EQ(0, hs_submit(self->fd, &s));
+		ASSERT_EQ(0, hs_complete(self->fd, &c, 1, 1, 10000, &n));
+		ASSERT_EQ(1u, n);
+		EXPECT_EQ(s.id, c.id);
+		EXPECT_EQ(-EOPNOTSUPP, c.status);
+		EXPECT_EQ(HSHM_WIRE_RESULT_NOSERVICE, c.result);
+		EXPECT_EQ(bad[i], c.service_id);
+		EXPECT_EQ(HSHM_CLASS_BEST_EFFORT, c.qos_class);
+		EXPECT_EQ(77ull, c.user_data);
+
+		/* through CALL, explicit class */
+		memset(&call, 0, sizeof(call));
+		hs_prep(&call.submit, in, sizeof(in), out, sizeof(out), bad[i],
+			HSHM_CLASS_RELIABLE, 78);
+		ASSERT_EQ(0, hs_call(self->fd, &call));
+		EXPECT_EQ(-EOPNOTSUPP, call.completion.status);
+		EXPECT_EQ(HSHM_WIRE_RESULT_NOSERVICE, call.completion.result);
+		EXPECT_EQ(HSHM_CLASS_RELIABLE, call.completion.qos_class);
+	}
+}
+
+/* A response longer than response_cap: -EMSGSIZE and nothing copied. */
+TEST_F(ioctl, response_cap_too_small)
+{
+	uint8_t in[100], out[200];
+	struct hshm_call call;
+
+	memset(in, 'q', sizeof(in));
+	memset(out, FILL, sizeof(out));
+	memset(&call, 0, sizeof(call));
+	hs_prep(&call.submit, in, 100, out, 50, HSHM_SVC_ECHO,
+		HSHM_CLASS_REALTIME, 1);
+	ASSERT_EQ(0, hs_call(self->fd, &call));
+	EXPECT_EQ(-EMSGSIZE, call.completion.status);
+	EXPECT_EQ(100u, call.completion.length);
+	EXPECT_EQ(HSHM_WIRE_RESULT_SUCCESS, call.completion.result);
+	EXPECT_TRUE(untouched(out, 0, sizeof(out)));
+
+	/* a 4-byte hash into 3 bytes */
+	hs_prep(&call.submit, in, 10, out, 3, HSHM_SVC_CRC32,
+		HSHM_CLASS_THROUGHPUT, 2);
+	ASSERT_EQ(0, hs_call(self->fd, &call));
+	EXPECT_EQ(-EMSGSIZE, call.completion.status);
+	EXPECT_EQ(4u, call.completion.length);
+	EXPECT_TRUE(untouched(out, 0, sizeof(out)));
+
+	/* no room at all */
+	hs_prep(&call.submit, in, 10, NULL, 0, HSHM_SVC_ECHO,
+		HSHM_CLASS_REALTIME, 3);
+	ASSERT_EQ(0, hs_call(self->fd, &call));
+	EXPECT_EQ(-EMSGSIZE, call.completion.status);
+	EXPECT_EQ(10u, call.completion.length);
+
+	/* exactly enough */
+	hs_prep(&call.submit, in, 100, out, 100, HSHM_SVC_ECHO,
+		HSHM_CLASS_REALTIME, 4);
+	ASSERT_EQ(0, hs_call(self->fd, &call));
+	EXPECT_EQ(0, call.completion.status);
+	EXPECT_EQ(0, memcmp(in, out, 100));
+	EXPECT_TRUE(untouched(out, 100, sizeof(out)));
+}
+
+/* A queued request is cancelled at once; the others are served. */
+TEST_F(ioctl, cancel_queued)
+{
+	struct hshm_submit s[5];
+	struct hshm_completion cs[8];
+	struct hs_stats before, after;
+	uint8_t in[16] = "cancel me", out[5][16];
+	uint32_t n, i;
+
+	HS_REQUIRE_LOOPBACK();
+	ASSERT_EQ(0, hs_stats_read(&before));
+	ASSERT_EQ(0, hs_set_cost(200 * MS, 0));
+	hs_prep(&s[0], in, 16, out[0], 16, HSHM_SVC_ECHO, HSHM_CLASS_REALTIME,
+		0);
+	ASSERT_EQ(0, hs_submit(self->fd, &s[0]));
+	/* the first one is at the peer, so the next ones stay queued */
+	ASSERT_EQ(0, hs_wait_in_flight(1, 5000));
+	for (i = 1; i < 5; i++) {
+		hs_prep(&s[i], in, 16, out[i], 16, HSHM_SVC_ECHO,
+			HSHM_CLASS_REALTIME, i);
+		ASSERT_EQ(0, hs_submit(self->fd, &s[i]));
+	}
+	ASSERT_EQ(0, hs_cancel(self->fd, s[4].id));
+	ASSERT_EQ(0, hs_cancel(self->fd, s[2].id));
+	/* complete but not reaped */
+	EXPECT_EQ(-EALREADY, hs_cancel(self->fd, s[4].id));
+
+	/* the cancelled ones come first, in the order they were cancelled */
+	ASSERT_EQ(0, hs_complete(self->fd, cs, 2, 2, 10000, &n));
+	ASSERT_EQ(2u, n);
+	EXPECT_EQ(s[4].id, cs[0].id);
+	EXPECT_EQ(4ull, cs[0].user_data);
+	EXPECT_EQ(-ECANCELED, cs[0].status);
+	EXPECT_EQ(s[2].id, cs[1].id);
+	EXPECT_EQ(-ECANCELED, cs[1].status);
+	/* reaped now */
+	EXPECT_EQ(-ENOENT, hs_cancel(self->fd, s[4].id));
+
+	ASSERT_EQ(0, hs_complete(self->fd, cs, 8, 3, 20000, &n));
+	ASSERT_EQ(3u, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(0, cs[i].status);
+		EXPECT_NE(2ull, cs[i].user_data);
+		EXPECT_NE(4ull, cs[i].user_data);
+	}
+	/* in service order */
+	EXPECT_EQ(0ull, cs[0].user_data);
+	EXPECT_EQ(1ull, cs[1].user_data);
+	EXPECT_EQ(3ull, cs[2].user_data);
+	EXPECT_EQ(0, memcmp(out[3], in, 16));
+
+	ASSERT_EQ(0, hs_wait_idle(10000));
+	ASSERT_EQ(0, hs_stats_read(&after));
+	EXPECT_EQ(5ull, hs_stats_sum(&after, HS_ST_SUBMITTED) -
+			hs_stats_sum(&before, HS_ST_SUBMITTED));
+	EXPECT_EQ(2ull, after.v[0][HS_ST_CANCELLED] -
+			before.v[0][HS_ST_CANCELLED]);
+	EXPECT_EQ(3ull, after.v[0][HS_ST_COMPLETED] -
+			before.v[0][HS_ST_COMPLETED]);
+}
+
+/* A request at the peer: cancelled, and its buffer is never written. */
+TEST_F(ioctl, cancel_at_peer)
+{
+	uint8_t in[64], out[64 + GUARD];
+	struct hs_stats before, after;
+	struct hshm_completion c;
+	struct hshm_submit s;
+	uint32_t n;
+
+	HS_REQUIRE_LOOPBACK();
+	memset(in, 'p', sizeof(in));
+	memset(out, FILL, sizeof(out));
+	ASSERT_EQ(0, hs_stats_read(&before));
+	ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
+	hs_prep(&s, in, 64, out, 64, HSHM_SVC_ECHO, HSHM_CLASS_RELIABLE, 9);
+	ASSERT_EQ(0, hs_submit(self->fd, &s));
+	ASSERT_EQ(0, hs_wait_in_flight(1, 5000));
+	ASSERT_EQ(0, hs_cancel(self->fd, s.id));
+	ASSERT_EQ(0, hs_complete(self->fd, &c, 1, 1, 10000, &n));
+	ASSERT_EQ(1u, n);
+	EXPECT_EQ(s.id, c.id);
+	EXPECT_EQ(-ECANCELED, c.status);
+	EXPECT_EQ(-ENOENT, hs_cancel(self->fd, s.id));
+	/* once the peer is done with it, still nothing was copied */
+	ASSERT_EQ(0, hs_wait_idle(10000));
+	EXPECT_TRUE(untouched(out, 0, sizeof(out)));
+	ASSERT_EQ(0, hs_complete(self->fd, &c, 1, 0, 0, &n));
+	EXPECT_EQ(0u, n);
+	ASSERT_EQ(0, hs_stats_read(&after));
+	EXPECT_EQ(1ull, after.v[2][HS_ST_CANCELLED] -
+			before.v[2][HS_ST_CANCELLED]);
+	EXPECT_EQ(0ull, after.v[2][HS_ST_COMPLETED] -
+			before.v[2][HS_ST_COMPLETED]);
+}
+
+TEST_F(ioctl, poll_readiness)
+{
+	struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
+	uint8_t in[8] = "poll", out[8];
+	struct hshm_completion c;
+	struct hshm_submit s;
+	uint32_t n;
+
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	if (hs_have_loopback()) {
+		ASSERT_EQ(0, hs_set_cost(200 * MS, 0));
+	}
+	hs_prep(&s, in, 8, out, 8, HSHM_SVC_REVERSE, HSHM_CLASS_AUTO, 5);
+	ASSERT_EQ(0, hs_submit(self->fd, &s));
+	if (hs_have_loopback()) {
+		/* the peer takes 200 ms: not ready yet */
+		EXPECT_EQ(0, poll(&pfd, 1, 0));
+	}
+	ASSERT_EQ(1, poll(&pfd, 1, 10000));
+	EXPECT_TRUE(pfd.revents & POLLIN);
+	ASSERT_EQ(0, hs_complete(self->fd, &c, 1, 0, 0, &n));
+	ASSERT_EQ(1u, n);
+	EXPECT_EQ(0, c.status);
+	EXPECT_EQ(0, memcmp(out, "\0\0\0\0llop", 8));
+	pfd.revents = 0;
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+}
+
+TEST_F(ioctl, epoll_readiness)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, got;
+	uint8_t in[8] = "epoll", out[8];
+	struct hshm_completion c;
+	struct hshm_submit s;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	uint32_t n;
+
+	ASSERT_LE(0, ep);
+	ev.data.u64 = 42;
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ev));
+	EXPECT_EQ(0, epoll_wait(ep, &got, 1, 0));
+	hs_prep(&s, in, 8, out, 8, HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, 6);
+	ASSERT_EQ(0, hs_submit(self->fd, &s));
+	ASSERT_EQ(1, epoll_wait(ep, &got, 1, 10000));
+	EXPECT_EQ(42ull, got.data.u64);
+	EXPECT_TRUE(!!(got.events & EPOLLIN));
+	ASSERT_EQ(0, hs_complete(self->fd, &c, 1, 0, 0, &n));
+	ASSERT_EQ(1u, n);
+	EXPECT_EQ(0, epoll_wait(ep, &got, 1, 0));
+	close(ep);
+}
+
+/* The device's default timeout: the peer takes 300 ms, we wait 50. */
+TEST_F(ioctl, timeout_default)
+{
+	uint8_t in[32], out[32 + GUARD];
+	struct hs_stats before, after;
+	struct hshm_call call;
+	struct hshm_info info;
+
+	HS_REQUIRE_LOOPBACK();
+	memset(in, 't', sizeof(in));
+	memset(out, FILL, sizeof(out));
+	ASSERT_EQ(0, hs_stats_read(&before));
+	ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
+	ASSERT_EQ(0, hs_sysfs_write("timeout_ms", "50"));
+	ASSERT_EQ(0, hs_info(self->fd, &info));
+	EXPECT_EQ(50u, info.default_timeout_ms);
+	memset(&call, 0, sizeof(call));
+	hs_prep(&call.submit, in, 32, out, 32, HSHM_SVC_ECHO,
+		HSHM_CLASS_REALTIME, 11);
+	ASSERT_EQ(0, hs_call(self->fd, &call));
+	EXPECT_EQ(-ETIMEDOUT, call.completion.status);
+	EXPECT_LE(45 * MS, call.completion.latency_ns);
+	EXPECT_GT(290 * MS, call.completion.latency_ns);
+	/* the late answer is never copied */
+	ASSERT_EQ(0, hs_wait_idle(10000));
+	EXPECT_TRUE(untouched(out, 0, sizeof(out)));
+	ASSERT_EQ(0, hs_stats_read(&after));
+	EXPECT_EQ(1ull, after.v[0][HS_ST_FAILED] - before.v[0][HS_ST_FAILED]);
+}
+
+/* A request's own timeout overrides the default, 0 takes the default. */
+TEST_F(ioctl, timeout_per_request)
+{
+	uint8_t in[32], out[32];
+	struct hshm_call call;
+
+	HS_REQUIRE_LOOPBACK();
+	memset(in, 'u', sizeof(in));
+	ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
+	memset(&call, 0, sizeof(call));
+	hs_prep(&call.submit, in, 32, out, 32, HSHM_SVC_ECHO,
+		HSHM_CLASS_THROUGHPUT, 12);
+	call.submit.timeout_ms = 50;
+	ASSERT_EQ(0, hs_call(self->fd, &call));
+	EXPECT_EQ(-ETIMEDOUT, call.completion.status);
+	ASSERT_EQ(0, hs_wait_idle(10000));
+
+	call.submit.timeout_ms = 0;
+	ASSERT_EQ(0, hs_call(self->fd, &call));
+	EXPECT_EQ(0, call.completion.status);
+	EXPECT_LE(290 * MS, call.completion.latency_ns);
+	EXPECT_EQ(0, memcmp(in, out, 32));
+}
+
+/* min_events and timeout_ms of COMPLETE. */
+TEST_F(ioctl, complete_waits)
+{
+	uint8_t in[8] = "wait", out[4][8];
+	struct hshm_completion cs[8];
+	struct hshm_submit s;
+	uint64_t t0, dt;
+	uint32_t n, i;
+
+	/* nothing outstanding: returns at once with nothing */
+	t0 = hs_now_ns();
+	ASSERT_EQ(0, hs_complete(self->fd, cs, 8, 1, 10000, &n));
+	EXPECT_EQ(0u, n);
+	EXPECT_GT(5000 * MS, hs_now_ns() - t0);
+
+	if (hs_have_loopback()) {
+		ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
+		hs_prep(&s, in, 8, out[0], 8, HSHM_SVC_ECHO,
+			HSHM_CLASS_REALTIME, 0);
+		ASSERT_EQ(0, hs_submit(self->fd, &s));
+		/* times out with nothing: 0 and count 0 */
+		t0 = hs_now_ns();
+		ASSERT_EQ(0, hs_complete(self->fd, cs, 8, 1, 30, &n));
+		dt = hs_now_ns() - t0;
+		EXPECT_EQ(0u, n);
+		EXPECT_LE(25 * MS, dt);
+		EXPECT_GT(290 * MS, dt);
+		ASSERT_EQ(0, hs_complete(self->fd, cs, 8, 1, HSHM_WAIT_FOREVER,
+					 &n));
+		ASSERT_EQ(1u, n);
+		EXPECT_EQ(s.id, cs[0].id);
+		ASSERT_EQ(0, hs_set_cost(0, 0));
+	}
+
+	/* min_events above what is outstanding: ends when all are done */
+	for (i = 0; i < 2; i++) {
+		hs_prep(&s, in, 8, out[i], 8, HSHM_SVC_ECHO,
+			HSHM_CLASS_REALTIME, i);
+		ASSERT_EQ(0, hs_submit(self->fd, &s));
+	}
+	t0 = hs_now_ns();
+	ASSERT_EQ(0, hs_complete(self->fd, cs, 8, 5, 20000, &n));
+	EXPECT_EQ(2u, n);
+	EXPECT_GT(10000 * MS, hs_now_ns() - t0);
+}
+
+/* max_events bounds a reap; completions come in completion order. */
+TEST_F(ioctl, complete_max_events)
+{
+	uint8_t in[8] = "max", out[5][8];
+	struct hshm_completion cs[8];
+	struct hshm_submit s;
+	uint32_t n, i;
+
+	for (i = 0; i < 5; i++) {
+		hs_prep(&s, in, 8, out[i], 8, HSHM_SVC_ECHO,
+			HSHM_CLASS_BEST_EFFORT, 100 + i);
+		ASSERT_EQ(0, hs_submit(self->fd, &s));
+	}
+	ASSERT_EQ(0, hs_wait_idle(10000));
+	ASSERT_EQ(0, hs_complete(self->fd, cs, 2, 0, 0, &n));
+	ASSERT_EQ(2u, n);
+	EXPECT_EQ(100ull, cs[0].user_data);
+	EXPECT_EQ(101ull, cs[1].user_data);
+	ASSERT_EQ(0, hs_complete(self->fd, cs, 8, 0, 0, &n));
+	ASSERT_EQ(3u, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(102ull + i, cs[i].user_data);
+	}
+	ASSERT_EQ(0, hs_complete(self->fd, cs, 8, 0, 0, &n));
+	EXPECT_EQ(0u, n);
+}
+
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	alarms++;
+}
+
+static void arm_alarm_ms(unsigned int ms)
+{
+	struct itimerval it = { .it_value = { 0, (long)ms * 1000 } };
+	struct sigaction sa = { .sa_handler = on_alarm };
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: the ioctl sees EINTR */
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/*
+ * O_NONBLOCK: EAGAIN when the class has no room; a blocking fd waits for
+ * room instead, interruptibly, and gets it once room comes back.
+ */
+TEST_F_TIMEOUT(ioctl, nonblock, 120)
+{
+	uint8_t in[16] = "nonblock", out[16];
+	struct hshm_call call;
+	struct hshm_submit s;
+	unsigned int i, ok = 0;
+	int nb, ret = 0;
+
+	HS_REQUIRE_LOOPBACK();
+	ASSERT_EQ(0, hs_set_cost(50 * MS, 0));
+	nb = hs_open(O_NONBLOCK);
+	ASSERT_LE(0, nb);
+	for (i = 0; i <= self->info.max_requests; i++) {
+		hs_prep(&s, in, 16, out, 16, HSHM_SVC_ECHO,
+			HSHM_CLASS_BEST_EFFORT, i);
+		ret = hs_submit(nb, &s);
+		if (ret)
+			break;
+		ok++;
+	}
+	EXPECT_EQ(-EAGAIN, ret);
+	EXPECT_LT(0u, ok);
+	EXPECT_GE(self->info.max_requests, ok);
+
+	/* the blocking fd waits, and a signal ends the wait */
+	alarms = 0;
+	arm_alarm_ms(200);
+	hs_prep(&s, in, 16, out, 16, HSHM_SVC_ECHO, HSHM_CLASS_BEST_EFFORT, 0);
+	ret = hs_submit(self->fd, &s);
+	EXPECT_EQ(-EINTR, ret);
+	EXPECT_EQ(1, alarms);
+
+	/* room comes back when the flood goes away */
+	ASSERT_EQ(0, hs_set_cost(0, 0));
+	close(nb);
+	memset(&call, 0, sizeof(call));
+	hs_prep(&call.submit, in, 16, out, 16, HSHM_SVC_ECHO,
+		HSHM_CLASS_BEST_EFFORT, 1);
+	ASSERT_EQ(0, hs_call(self->fd, &call));
+	EXPECT_EQ(0, call.completion.status);
+	EXPECT_EQ(0, memcmp(in, out, 16));
+	ASSERT_EQ(0, hs_wait_idle(20000));
+}
+
+HS_HARNESS_MAIN

@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers shared by the hshm guest tests and the demo: environment,
+ * sysfs and module parameters, ioctl wrappers, stats parsing.
+ *
+ * Environment (defaults in brackets):
+ *   HSHM_DEV [/dev/hshm0], HSHM_SYSFS [/sys/class/hshm/hshm0],
+ *   HSHM_SCENARIO [loopback]
+ * Tests that need the loopback peer's knobs skip when
+ * /sys/module/hshm/parameters/loopback_msg_ns does not exist, or when the
+ * device is not a loopback one (see hs_have_loopback()).
+ */
+#ifndef _HSHM_TEST_H
+#define _HSHM_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include <linux/hshm.h>
+#include <linux/hshm_wire.h>
+
+#define HS_PARAM_DIR		"/sys/module/hshm/parameters"
+#define HS_NR_CLASSES		4
+#define HS_KIB			1024u
+#define HS_MIB			(1024u * 1024u)
+
+/* The defaults every test restores. */
+#define HS_DEF_WEIGHTS		"4 2 2 1"
+#define HS_DEF_RESERVATIONS	"20 10 10 0"
+#define HS_DEF_SCHEDULER	"wrr"
+#define HS_DEF_TIMEOUT_MS	5000
+#define HS_DEF_BATCH_MAX	32
+#define HS_DEF_MSG_NS		2000
+#define HS_DEF_KIB_NS		500
+#define HS_DEF_SERVICE_MAP \
+	"0 best_effort\n1-2 realtime\n3-8 reliable\n9-11 throughput\n" \
+	"12-65535 best_effort\n"
+
+static const char *const hs_class_names[HS_NR_CLASSES] = {
+	"realtime", "throughput", "reliable", "best_effort",
+};
+
+/* Every service of the reference set, and 66. */
+static const uint16_t hs_services[] = {
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 66,
+};
+
+#define HS_NR_SERVICES	(sizeof(hs_services) / sizeof(hs_services[0]))
+
+/* -------------------------------------------------------- environment */
+
+static inline const char *hs_env(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : def;
+}
+
+static inline const char *hs_dev(void)
+{
+	return hs_env("HSHM_DEV", "/dev/hshm0");
+}
+
+static inline const char *hs_sysfs(void)
+{
+	return hs_env("HSHM_SYSFS", "/sys/class/hshm/hshm0");
+}
+
+static inline int hs_read_path(const char *path, char *buf, size_t len);
+static inline int hs_sysfs_read(const char *attr, char *buf, size_t len);
+static inline int hs_param_read_u64(const char *name, uint64_t *v);
+
+/*
+ * Is the device under test served by the in-kernel loopback peer, whose
+ * cost knobs the tests may turn?  Not without the knobs; and the knobs
+ * exist whenever the module is loaded, so also not when the device says
+ * it has another transport, or when no loopback channel was created.
+ */
+static inline bool hs_have_loopback(void)
+{
+	char buf[32];
+	uint64_t n;
+
+	if (access(HS_PARAM_DIR "/loopback_msg_ns", F_OK))
+		return false;
+	if (hs_sysfs_read("transport", buf, sizeof(buf)) > 0)
+		return !strcmp(buf, "loopback\n");
+	if (!hs_param_read_u64("nr_devices", &n) && !n)
+		return false;
+	return true;
+}
+
+/* The loopback layout (INFO's exact values) applies. */
+static inline bool hs_scenario_loopback(void)
+{
+	return hs_have_loopback() &&
+	       !strncmp(hs_env("HSHM_SCENARIO", "loopback"), "loopback", 8);
+}
+
+static inline uint64_t hs_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static inline void hs_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* xorshift64*: small, fast, good enough for payloads and choices */
+static inline uint64_t hs_rand(uint64_t *s)
+{
+	uint64_t x = *s ? *s : 0x9e3779b97f4a7c15ull;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+static inline void hs_fill_random(uint8_t *p, size_t len, uint64_t *s)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(hs_rand(s) >> 24);
+}
+
+/* ------------------------------------------------------- files, sysfs */
+
+/* Read a whole small file; NUL-terminated.  Bytes read or -errno. */
+static inline int hs_read_path(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY), n, err;
+
+	if (fd < 0)
+		return -errno;
+	n = (int)read(fd, buf, len - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	return n;
+}
+
+/* One write(2) of @s, as `echo -n` would.  0 or -errno. */
+static inline int hs_write_path(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != strlen(s))
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
+static inline void hs_path(char *out, size_t len, const char *dir,
+			   const char *name)
+{
+	snprintf(out, len, "%s/%s", dir, name);
+}
+
+static inline int hs_sysfs_read(const char *attr, char *buf, size_t len)
+{
+	char p[256];
+
+	hs_path(p, sizeof(p), hs_sysfs(), attr);
+	return hs_read_path(p, buf, len);
+}
+
+static inline int hs_sysfs_write(const char *attr, const char *s)
+{
+	char p[256];
+
+	hs_path(p, sizeof(p), hs_sysfs(), attr);
+	return hs_write_path(p, s);
+}
+
+static inline int hs_sysfs_write_u64(const char *attr, uint64_t v)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%llu", (unsigned long long)v);
+	return hs_sysfs_write(attr, s);
+}
+
+static inline int hs_parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno || end == s || (*end && *end != '\n'))
+		return -EINVAL;
+	return 0;
+}
+
+static inline int hs_sysfs_read_u64(const char *attr, uint64_t *v)
+{
+	char buf[64];
+	int n = hs_sysfs_read(attr, buf, sizeof(buf));
+
+	return n < 0 ? n : hs_parse_u64(buf, v);
+}
+
+static inline int hs_param_read_u64(const char *name, uint64_t *v)
+{
+	char p[256], buf[64];
+	int n;
+
+	hs_path(p, sizeof(p), HS_PARAM_DIR, name);
+	n = hs_read_path(p, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	/* bool parameters read Y/N */
+	if (buf[0] == 'Y' || buf[0] == 'N') {
+		*v = buf[0] == 'Y';
+		return 0;
+	}
+	return hs_parse_u64(buf, v);
+}
+
+static inline int hs_param_write_u64(const char *name, uint64_t v)
+{
+	char p[256], s[32];
+
+	hs_path(p, sizeof(p), HS_PARAM_DIR, name);
+	snprintf(s, sizeof(s), "%llu", (unsigned long long)v);
+	return hs_write_path(p, s);
+}
+
+/* The loopback peer's cost knobs; -ENOENT without a loopback peer. */
+static inline int hs_set_cost(uint64_t msg_ns, uint64_t kib_ns)
+{
+	int a = hs_param_write_u64("loopback_msg_ns", msg_ns);
+	int b = hs_param_write_u64("loopback_kib_ns", kib_ns);
+
+	return a ? a : b;
+}
+
+/* Put every knob back to its default; errors are ignored. */
+static inline void hs_restore_defaults(void)
+{
+	unsigned int c;
+	char p[128];
+
+	hs_sysfs_write("weights", HS_DEF_WEIGHTS);
+	hs_sysfs_write("reservations", HS_DEF_RESERVATIONS);
+	hs_sysfs_write("scheduler", HS_DEF_SCHEDULER);
+	hs_sysfs_write_u64("timeout_ms", HS_DEF_TIMEOUT_MS);
+	hs_sysfs_write_u64("batch_max", HS_DEF_BATCH_MAX);
+	hs_sysfs_write("service_map", "0-65535 best_effort");
+	hs_sysfs_write("service_map", "1-2 realtime");
+	hs_sysfs_write("service_map", "3-8 reliable");
+	hs_sysfs_write("service_map", "9-11 throughput");
+	for (c = 0; c < HS_NR_CLASSES; c++) {
+		snprintf(p, sizeof(p), "classes/%s/shed_us", hs_class_names[c]);
+		hs_sysfs_write(p, "0");
+	}
+	if (hs_have_loopback())
+		hs_set_cost(HS_DEF_MSG_NS, HS_DEF_KIB_NS);
+}
+
+/* Class the default service map gives @svc. */
+static inline int hs_default_class(unsigned int svc)
+{
+	if (svc >= 1 && svc <= 2)
+		return HSHM_CLASS_REALTIME;
+	if (svc >= 3 && svc <= 8)
+		return HSHM_CLASS_RELIABLE;
+	if (svc >= 9 && svc <= 11)
+		return HSHM_CLASS_THROUGHPUT;
+	return HSHM_CLASS_BEST_EFFORT;
+}
+
+/* ------------------------------------------------------------- stats */
+
+enum {
+	HS_ST_SUBMITTED, HS_ST_COMPLETED, HS_ST_FAILED, HS_ST_CANCELLED,
+	HS_ST_DROPPED, HS_ST_IN_FLIGHT, HS_ST_BACKLOG, HS_ST_P50, HS_ST_P95,
+	HS_ST_P99, HS_ST_MAX, HS_NR_ST,
+};
+
+static const char *const hs_stat_names[HS_NR_ST] = {
+	"submitted", "completed", "failed", "cancelled", "dropped",
+	"in_flight", "backlog", "p50_ns", "p95_ns", "p99_ns", "max_ns",
+};
+
+#define HS_STATS_HEADER "class submitted completed failed cancelled " \
+	"dropped in_flight backlog p50_ns p95_ns p99_ns max_ns"
+
+struct hs_stats {
+	unsigned long long v[HS_NR_CLASSES][HS_NR_ST];
+};
+
+/* Parse the stats file; -EPROTO if it is not as documented. */
+static inline int hs_stats_parse(const char *buf, struct hs_stats *st)
+{
+	const char *line = buf, *nl;
+	unsigned int seen = 0, lineno = 0, c;
+
+	memset(st, 0, sizeof(*st));
+	while (*line) {
+		char name[32];
+		unsigned long long *v;
+		int n, used = 0;
+
+		nl = strchr(line, '\n');
+		if (!nl)
+			return -EPROTO;		/* every line ends in \n */
+		if (lineno++ == 0) {
+			if ((size_t)(nl - line) != strlen(HS_STATS_HEADER) ||
+			    strncmp(line, HS_STATS_HEADER, nl - line))
+				return -EPROTO;
+			line = nl + 1;
+			continue;
+		}
+		if (sscanf(line, "%31s%n", name, &used) != 1)
+			return -EPROTO;
+		for (c = 0; c < HS_NR_CLASSES; c++)
+			if (!strcmp(name, hs_class_names[c]))
+				break;
+		if (c == HS_NR_CLASSES || c != lineno - 2)
+			return -EPROTO;		/* in class order */
+		v = st->v[c];
+		n = sscanf(line + used,
+			   " %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu%n",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7], &v[8], &v[9], &v[10], &used);
+		if (n != HS_NR_ST)
+			return -EPROTO;
+		seen |= 1u << c;
+		line = nl + 1;
+	}
+	return seen == 0xf && lineno == 5 ? 0 : -EPROTO;
+}
+
+static inline int hs_stats_read(struct hs_stats *st)
+{
+	char buf[4096];
+	int n = hs_sysfs_read("stats", buf, sizeof(buf));
+
+	return n < 0 ? n : hs_stats_parse(buf, st);
+}
+
+static inline unsigned long long hs_stats_sum(const struct hs_stats *st,
+					      int field)
+{
+	unsigned long long s = 0;
+	unsigned int c;
+
+	for (c = 0; c < HS_NR_CLASSES; c++)
+		s += st->v[c][field];
+	return s;
+}
+
+/* Wait until nothing is queued or at the peer.  0, or -ETIMEDOUT. */
+static inline int hs_wait_idle(unsigned int timeout_ms)
+{
+	uint64_t end = hs_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+	struct hs_stats st;
+
+	do {
+		if (!hs_stats_read(&st) &&
+		    !hs_stats_sum(&st, HS_ST_IN_FLIGHT) &&
+		    !hs_stats_sum(&st, HS_ST_BACKLOG))
+			return 0;
+		hs_sleep_ms(10);
+	} while (hs_now_ns() < end);
+	return -ETIMEDOUT;
+}
+
+/* Wait until at least @n messages are at the peer.  0, or -ETIMEDOUT. */
+static inline int hs_wait_in_flight(unsigned long long n,
+				    unsigned int timeout_ms)
+{
+	uint64_t end = hs_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+	struct hs_stats st;
+
+	do {
+		if (!hs_stats_read(&st) &&
+		    hs_stats_sum(&st, HS_ST_IN_FLIGHT) >= n)
+			return 0;
+		hs_sleep_ms(2);
+	} while (hs_now_ns() < end);
+	return -ETIMEDOUT;
+}
+
+/* -------------------------------------------------------------- ioctl */
+
+static inline int hs_open(int flags)
+{
+	return open(hs_dev(), O_RDWR | O_CLOEXEC | flags);
+}
+
+static inline int hs_info(int fd, struct hshm_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	return ioctl(fd, HSHM_INFO, info) ? -errno : 0;
+}
+
+static inline void hs_prep(struct hshm_submit *s, const void *payload,
+			   uint32_t len, void *resp, uint32_t cap,
+			   uint16_t svc, uint8_t cls, uint64_t user_data)
+{
+	memset(s, 0, sizeof(*s));
+	s->payload = (uintptr_t)payload;
+	s->length = len;
+	s->response = (uintptr_t)resp;
+	s->response_cap = cap;
+	s->service_id = svc;
+	s->qos_class = cls;
+	s->user_data = user_data;
+}
+
+static inline int hs_submit(int fd, struct hshm_submit *s)
+{
+	return ioctl(fd, HSHM_SUBMIT, s) ? -errno : 0;
+}
+
+static inline int hs_call(int fd, struct hshm_call *c)
+{
+	return ioctl(fd, HSHM_CALL, c) ? -errno : 0;
+}
+
+/* Reap; the count goes to *@count.  0 or -errno. */
+static inline int hs_complete(int fd, struct hshm_completion *out,
+			      uint32_t max, uint32_t min, uint32_t timeout_ms,
+			      uint32_t *count)
+{
+	struct hshm_complete c = {
+		.completions = (uintptr_t)out,
+		.max_events = max,
+		.min_events = min,
+		.timeout_ms = timeout_ms,
+		.count = 0xdeadbeef,
+	};
+
+	*count = 0;
+	if (ioctl(fd, HSHM_COMPLETE, &c))
+		return -errno;
+	*count = c.count;
+	return 0;
+}
+
+static inline int hs_cancel(int fd, uint64_t id)
+{
+	struct hshm_cancel c = { .id = id };
+
+	return ioctl(fd, HSHM_CANCEL, &c) ? -errno : 0;
+}
+
+/*
+ * main() of a guest test: the whole program is skipped (KTAP "1..0 # SKIP",
+ * exit 4) when the device does not exist.  Needs kselftest_harness.h.
+ */
+#define HS_HARNESS_MAIN							\
+int main(int argc, char **argv)						\
+{									\
+	if (access(hs_dev(), F_OK)) {					\
+		ksft_print_header();					\
+		ksft_exit_skip("%s not present\n", hs_dev());		\
+	}								\
+	return test_harness_run(argc, argv);				\
+}
+
+/* In a test body: skip unless the loopback peer's knobs exist. */
+#define HS_REQUIRE_LOOPBACK()						\
+	do {								\
+		if (!hs_have_loopback())				\
+			SKIP(return, "needs the loopback peer's knobs");\
+	} while (0)
+
+#endif /* _HSHM_TEST_H */

@@ -1,0 +1,265 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Run hshm test programs in a QEMU guest (or on the host) and count the KTAP.
+#
+# usage: run.sh --kernel VMLINUZ --module PATH/hshm.ko --tests DIR [options]
+#        run.sh --host --tests DIR [--name NAME] [--log DIR]
+#
+#   --kernel FILE        guest kernel (bzImage), e.g. /boot/vmlinuz-$(KVER)
+#   --module FILE        the module; loaded in the guest from /lib/hshm.ko
+#   --params "P..."      module parameters for insmod
+#   --tests DIR          programs to run; copied to /tests in the guest (but
+#                        DIR/unit). Every executable file of DIR runs, sorted
+#                        (those in subdirectories do not)
+#   --run "CMD"          run CMD (sh -c, in /tests) instead of the test set and
+#                        print its output as it is; exit with its status
+#   --name NAME          scenario name, also the log file names (loopback)
+#   --timeout SECONDS    whole QEMU run (1500)
+#   --test-timeout SECONDS  each test program (600)
+#   --qemu-args "ARGS"   extra QEMU arguments (split on spaces)
+#   --log DIR            where the logs go (build/qemu)
+#   --host               run the programs of DIR on this machine, no QEMU
+#
+# Guest environment of the programs: HSHM_DEV=/dev/hshm0,
+# HSHM_SYSFS=/sys/class/hshm/hshm0, HSHM_KO=/lib/hshm.ko,
+# HSHM_KO_PARAMS (the --params), HSHM_SCENARIO (the --name); cwd /tests,
+# stdin /dev/null, busybox as the only userland (scripts: #!/bin/sh).
+#
+# Guest KTAP: "1..P+2" for P programs: "ok 1 insmod", one result per program
+# (its own output indented by "# "), "ok P+2 rmmod". The guest writes it, and
+# then the kernel log, to the console (ttyS0) and to a second serial port
+# (ttyS1, NAME.serial) that is parsed, so kernel messages cannot cut a line.
+#
+# Files in the log dir: NAME.console (serial console), NAME.ktap (the KTAP),
+# NAME.dmesg (guest kernel log), NAME.totals ("passed failed skipped").
+# Failures are: failing leaf results, programs failing without a failing
+# result (crash, timeout), plan mismatches, each kernel log line showing a
+# warning/oops/BUG/splat, a QEMU timeout or error, a guest that stopped early.
+# Exit status: 0 if nothing failed, 1 if something did, 2 on bad usage.
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR
+. "$HERE/../ktap-lib.sh"
+
+KERNEL='' MODULE='' PARAMS='' TESTS='' RUN='' NAME=loopback TIMEOUT=1500
+TEST_TIMEOUT=600 QEMU_ARGS='' LOG=build/qemu HOST=0 TOTALS=
+QEMU=${QEMU:-qemu-system-x86_64}
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+
+usage() {
+	sed -n '4,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	exit 2
+}
+
+# die MSG: stop on a set-up problem; the run counts as one failure.
+die() {
+	echo "run.sh: $*" >&2
+	if [ -n "$TOTALS" ]; then
+		echo "0 1 0" >"$TOTALS"
+	fi
+	exit 1
+}
+
+while [ $# -gt 0 ]; do
+	opt=$1
+	case $opt in
+	--host) HOST=1; shift; continue ;;
+	-h|--help) usage ;;
+	--*) [ $# -ge 2 ] || usage ;;
+	*) usage ;;
+	esac
+	case $opt in
+	--kernel) KERNEL=$2 ;;
+	--module) MODULE=$2 ;;
+	--params) PARAMS=$2 ;;
+	--tests) TESTS=$2 ;;
+	--run) RUN=$2 ;;
+	--name) NAME=$2 ;;
+	--timeout) TIMEOUT=$2 ;;
+	--test-timeout) TEST_TIMEOUT=$2 ;;
+	--qemu-args) QEMU_ARGS=$2 ;;
+	--log) LOG=$2 ;;
+	*) usage ;;
+	esac
+	shift 2
+done
+
+mkdir -p "$LOG"
+LOG=$(cd "$LOG" && pwd)
+TOTALS=$LOG/$NAME.totals
+rm -f "$TOTALS" "$LOG/$NAME".{console,serial,ktap,dmesg}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/hshm-run.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+passed=0 failed=0 skipped=0
+
+# problem MSG: one failure not seen in the KTAP.
+problem() {
+	echo "# FAILED: $*"
+	failed=$((failed + 1))
+}
+
+# count_ktap FILE: add the results of FILE to the totals.
+count_ktap() {
+	local p f s
+	read -r p f s < <(ktap_count "$1" 2>"$WORK/why")
+	cat "$WORK/why"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+finish() {
+	echo "$passed $failed $skipped" >"$TOTALS"
+	echo "# $NAME: $passed passed, $failed failed, $skipped skipped"
+	if [ "$failed" -eq 0 ]; then
+		exit 0
+	fi
+	exit 1
+}
+
+# ---- host mode -------------------------------------------------------------
+
+if [ "$HOST" = 1 ]; then
+	[ -n "$TESTS" ] || usage
+	if [ -d "$TESTS" ]; then
+		nprogs=$(ktap_programs "$TESTS" | wc -l)
+	else
+		echo "# $NAME: no directory $TESTS, nothing to run"
+		nprogs=0
+	fi
+	{
+		echo "TAP version 13"
+		echo "1..$nprogs"
+		if [ "$nprogs" -gt 0 ]; then
+			TMPDIR=$WORK ktap_run_dir "$TESTS" "$NAME" "$TEST_TIMEOUT" 1
+		fi
+	} 2>&1 | tee "$LOG/$NAME.ktap"
+	count_ktap "$LOG/$NAME.ktap"
+	finish
+fi
+
+# ---- QEMU mode: the initramfs ----------------------------------------------
+
+if [ -z "$KERNEL" ] || [ -z "$MODULE" ] || [ -z "$TESTS$RUN" ]; then
+	usage
+fi
+[ -r "$KERNEL" ] || die "cannot read kernel $KERNEL"
+[ -r "$MODULE" ] || die "cannot read module $MODULE"
+[ -z "$TESTS" ] || [ -d "$TESTS" ] || die "no test directory $TESTS"
+[ -x "$BUSYBOX" ] || die "no $BUSYBOX (install busybox-static)"
+if command -v readelf >/dev/null && readelf -l "$BUSYBOX" | grep -q INTERP; then
+	die "$BUSYBOX is dynamically linked (install busybox-static)"
+fi
+command -v "$QEMU" >/dev/null || die "no $QEMU (install qemu-system-x86)"
+
+# sq STRING: STRING quoted for sh.
+sq() {
+	printf "'%s'" "${1//\'/\'\\\'\'}"
+}
+
+# newc NAME MODE RDEVMAJOR RDEVMINOR: one empty cpio "newc" entry (MODE in
+# hex), so that device nodes need no root; NAME "TRAILER!!!" ends an archive.
+newc() {
+	local name=$1 len=$((${#1} + 1))
+	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
+		1 "0x$2" 0 0 1 0 0 0 0 "$3" "$4" "$len" 0
+	printf '%s\0' "$name"
+	# header (110 bytes) + name, padded to a multiple of 4
+	printf '%*s' $(((4 - (110 + len) % 4) % 4)) '' | tr ' ' '\0'
+}
+
+root=$WORK/root
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,etc,dev,proc,sys,tmp,tests}
+cp "$BUSYBOX" "$root/bin/busybox"
+cp "$MODULE" "$root/lib/hshm.ko"
+cp "$HERE/../ktap-lib.sh" "$root/lib/ktap-lib.sh"
+cp "$HERE/guest-init" "$root/init"
+chmod 755 "$root/init" "$root/bin/busybox"
+if [ -n "$TESTS" ]; then
+	# unit/ holds the host's unit tests (dynamically linked): not for the guest
+	tar -C "$TESTS" --exclude=./unit -cf - . | tar -C "$root/tests" -xpf -
+fi
+modname=$(basename "$MODULE" .ko)
+{
+	echo "HSHM_KO_PARAMS=$(sq "$PARAMS")"
+	echo "HSHM_SCENARIO=$(sq "$NAME")"
+	echo "HSHM_MODNAME=$(sq "${modname//-/_}")"
+	echo "HSHM_RUN=$(sq "$RUN")"
+	echo "HSHM_TEST_TIMEOUT=$(sq "$TEST_TIMEOUT")"
+} >"$root/etc/hshm-run.conf"
+
+initrd=$WORK/initrd.gz
+{
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc -R 0:0)
+	newc dev/console 2180 5 1
+	newc 'TRAILER!!!' 0 0 0
+} | gzip -1 >"$initrd"
+
+# ---- QEMU mode: the run ----------------------------------------------------
+
+qemu=("$QEMU" -accel tcg -cpu max -m 1024 -smp 2 -nographic -no-reboot
+	-kernel "$KERNEL" -initrd "$initrd"
+	-append "console=ttyS0 panic=-1 quiet loglevel=4"
+	-serial mon:stdio -serial "file:$LOG/$NAME.serial")
+# shellcheck disable=SC2206 # split on purpose
+qemu+=($QEMU_ARGS)
+
+echo "# $NAME: ${qemu[*]}"
+start=$SECONDS
+qrc=0
+# The console without carriage returns and terminal control sequences (the
+# firmware resets the terminal, clears the screen and turns line wrapping off).
+clean_console() {
+	sed -u -e 's/\r$//' -e 's/\x1bc/\n/g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g'
+}
+
+# the console goes to the log as it is, and cleaned to stdout
+timeout -k 10 "$TIMEOUT" "${qemu[@]}" </dev/null 2>&1 |
+	tee "$LOG/$NAME.console" | clean_console || qrc=${PIPESTATUS[0]}
+elapsed=$((SECONDS - start))
+
+serial=$WORK/serial
+tr -d '\r' <"$LOG/$NAME.serial" >"$serial" 2>/dev/null || :
+sed -n '/^==== DMESG BEGIN ====$/q;p' "$serial" >"$LOG/$NAME.ktap"
+sed -n '/^==== DMESG BEGIN ====$/,/^==== DMESG END ====$/p' "$serial" |
+	sed '1d;$d' >"$LOG/$NAME.dmesg"
+
+endline=$(grep -a '^==== HSHM END rc=' "$serial" || :)
+guest_rc=${endline#==== HSHM END rc=}
+guest_rc=${guest_rc%% *}
+
+echo "# $NAME: QEMU exit $qrc after ${elapsed}s"
+if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+	problem "$NAME: QEMU timed out after ${TIMEOUT}s"
+elif [ "$qrc" -ne 0 ]; then
+	problem "$NAME: QEMU failed with exit status $qrc"
+fi
+if [ -z "$endline" ]; then
+	problem "$NAME: the guest did not finish (panic, hang or crash?); console tail:"
+	tail -n 40 "$LOG/$NAME.console" | clean_console | sed 's/^/#   /'
+fi
+
+if [ -n "$RUN" ]; then
+	if [ "$guest_rc" = 0 ]; then
+		passed=$((passed + 1))
+	elif [ -n "$endline" ]; then
+		problem "$NAME: '$RUN' exited with status $guest_rc"
+	fi
+else
+	count_ktap "$LOG/$NAME.ktap"
+fi
+
+ndmesg=0
+while IFS= read -r line; do
+	problem "$NAME: kernel log: $line"
+	ndmesg=$((ndmesg + 1))
+done < <(ktap_dmesg_problems "$LOG/$NAME.dmesg")
+if [ "$ndmesg" -gt 0 ]; then
+	echo "# $NAME: kernel log in $LOG/$NAME.dmesg"
+fi
+
+finish

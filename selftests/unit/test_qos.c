@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host unit tests of common/hshm_qos.c: the WRR picker, the reserved +
+ * shared quota accounting and the log-linear histogram arithmetic.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+
+#include "hshm_qos.h"
+
+#define ALL_CLASSES	0xfu
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+static unsigned int weight_sum(const u16 *w)
+{
+	return w[0] + w[1] + w[2] + w[3];
+}
+
+/* ---------------------------------------------------------------- WRR */
+
+static const u16 weight_sets[][HSHM_NR_CLASSES] = {
+	{ 4, 2, 2, 1 },
+	{ 8, 2, 1, 1 },
+	{ 4, 4, 1, 1 },
+	{ 1, 1, 1, 1 },
+	{ 1000, 1, 7, 300 },
+};
+
+/* With every class backlogged, each whole round gives exactly the weights. */
+TEST(wrr_exact_shares)
+{
+	unsigned int s, round, i, c;
+
+	for (s = 0; s < ARRAY_SIZE(weight_sets); s++) {
+		const u16 *w = weight_sets[s];
+		unsigned int sum = weight_sum(w);
+		unsigned int total[HSHM_NR_CLASSES] = { 0 };
+		struct hshm_wrr wrr;
+
+		hshm_wrr_init(&wrr, w);
+		for (round = 0; round < 50; round++) {
+			unsigned int cnt[HSHM_NR_CLASSES] = { 0 };
+
+			for (i = 0; i < sum; i++) {
+				int pick = hshm_wrr_pick(&wrr, ALL_CLASSES);
+
+				ASSERT_GE(pick, 0);
+				ASSERT_LT(pick, HSHM_NR_CLASSES);
+				cnt[pick]++;
+				total[pick]++;
+			}
+			for (c = 0; c < HSHM_NR_CLASSES; c++) {
+				ASSERT_EQ(w[c], cnt[c]) {
+					TH_LOG("set %u round %u class %u",
+					       s, round, c);
+				}
+			}
+		}
+		for (c = 0; c < HSHM_NR_CLASSES; c++) {
+			EXPECT_EQ(50u * w[c], total[c]);
+		}
+	}
+}
+
+/*
+ * The classes interleave inside a round (one message per class in turn),
+ * so the first picks of a round visit every class before any repeats.
+ */
+TEST(wrr_interleaves)
+{
+	static const u16 w[HSHM_NR_CLASSES] = { 8, 2, 1, 1 };
+	struct hshm_wrr wrr;
+	unsigned int i;
+
+	hshm_wrr_init(&wrr, w);
+	for (i = 0; i < HSHM_NR_CLASSES; i++) {
+		EXPECT_EQ((int)i, hshm_wrr_pick(&wrr, ALL_CLASSES));
+	}
+}
+
+/* Only backlogged classes are picked, and one is always picked. */
+TEST(wrr_work_conserving)
+{
+	struct hshm_wrr wrr;
+	uint64_t s = 42;
+	unsigned int s_idx, i;
+
+	for (s_idx = 0; s_idx < ARRAY_SIZE(weight_sets); s_idx++) {
+		hshm_wrr_init(&wrr, weight_sets[s_idx]);
+		EXPECT_EQ(-1, hshm_wrr_pick(&wrr, 0));
+		for (i = 0; i < 20000; i++) {
+			unsigned int mask = rng_next(&s) % 16;
+			int pick = hshm_wrr_pick(&wrr, mask);
+
+			if (!mask) {
+				ASSERT_EQ(-1, pick);
+				continue;
+			}
+			ASSERT_GE(pick, 0);
+			ASSERT_NE(0u, mask & (1u << pick));
+		}
+	}
+	/* a single backlogged class gets every pick, however low its weight */
+	hshm_wrr_init(&wrr, weight_sets[1]);
+	for (i = 0; i < 1000; i++) {
+		ASSERT_EQ(3, hshm_wrr_pick(&wrr, 1u << 3));
+	}
+	/* bits above the classes are ignored */
+	EXPECT_EQ(-1, hshm_wrr_pick(&wrr, 0xf0));
+}
+
+/*
+ * A class that was idle does not come back with more than one round of
+ * credit: credit never exceeds the weight, and once everything is
+ * backlogged again its share over whole rounds is its weight (within one
+ * round's worth).
+ */
+TEST(wrr_idle_credit_not_hoarded)
+{
+	static const u16 w[HSHM_NR_CLASSES] = { 4, 2, 2, 1 };
+	struct hshm_wrr wrr;
+	unsigned int i, c, cnt[HSHM_NR_CLASSES] = { 0 };
+	const unsigned int rounds = 20;
+
+	hshm_wrr_init(&wrr, w);
+	/* class 0 idle for a long time while the others are served */
+	for (i = 0; i < 10000; i++) {
+		int pick = hshm_wrr_pick(&wrr, 0xe);
+
+		ASSERT_NE(0, pick);
+		for (c = 0; c < HSHM_NR_CLASSES; c++) {
+			ASSERT_LE(wrr.credit[c], w[c]);
+		}
+	}
+	/* everybody backlogged */
+	for (i = 0; i < rounds * 9; i++) {
+		int pick = hshm_wrr_pick(&wrr, ALL_CLASSES);
+
+		ASSERT_GE(pick, 0);
+		cnt[pick]++;
+		for (c = 0; c < HSHM_NR_CLASSES; c++) {
+			ASSERT_LE(wrr.credit[c], w[c]);
+		}
+	}
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		EXPECT_LE(cnt[c], rounds * w[c] + w[c]);
+		EXPECT_GE(cnt[c] + w[c], rounds * w[c]);
+	}
+	/* the idle class's extra is at most what one round holds */
+	EXPECT_LE(cnt[0], rounds * w[0] + w[0]);
+}
+
+/* Changing weights mid-round: clipped at once, exact from the next round. */
+TEST(wrr_set_weights_mid_round)
+{
+	static const u16 w1[HSHM_NR_CLASSES] = { 4, 2, 2, 1 };
+	static const u16 w2[HSHM_NR_CLASSES] = { 1, 1, 3, 1 };
+	static const u16 w3[HSHM_NR_CLASSES] = { 8, 2, 1, 1 };
+	unsigned int i, c, guard, cnt[HSHM_NR_CLASSES];
+	struct hshm_wrr wrr;
+
+	hshm_wrr_init(&wrr, w1);
+	for (i = 0; i < 3; i++)
+		hshm_wrr_pick(&wrr, ALL_CLASSES);
+	hshm_wrr_set_weights(&wrr, w2);
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		EXPECT_EQ(w2[c], wrr.weight[c]);
+		EXPECT_LE(wrr.credit[c], w2[c]);
+	}
+	/* finish the current round: nobody exceeds the new weight in it */
+	memset(cnt, 0, sizeof(cnt));
+	for (guard = 0; guard < 100; guard++) {
+		for (c = 0; c < HSHM_NR_CLASSES; c++)
+			if (wrr.credit[c])
+				break;
+		if (c == HSHM_NR_CLASSES)
+			break;
+		cnt[hshm_wrr_pick(&wrr, ALL_CLASSES)]++;
+	}
+	ASSERT_LT(guard, 100u);
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		EXPECT_LE(cnt[c], w2[c]);
+	}
+	/* whole rounds from here on are exact */
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < 30 * weight_sum(w2); i++)
+		cnt[hshm_wrr_pick(&wrr, ALL_CLASSES)]++;
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		EXPECT_EQ(30u * w2[c], cnt[c]);
+	}
+
+	/* raising weights mid-round: exact within a round's slack, then exact */
+	hshm_wrr_pick(&wrr, ALL_CLASSES);
+	hshm_wrr_set_weights(&wrr, w3);
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < 30 * weight_sum(w3); i++)
+		cnt[hshm_wrr_pick(&wrr, ALL_CLASSES)]++;
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		EXPECT_LE(cnt[c], 30u * w3[c] + w2[c]);
+		EXPECT_GE(cnt[c] + w3[c], 30u * w3[c]);
+	}
+}
+
+/* -------------------------------------------------------------- quota */
+
+static const u8 default_reserve[HSHM_NR_CLASSES] = { 20, 10, 10, 0 };
+
+static u32 take_all(struct hshm_quota *q, unsigned int cls, u32 unit)
+{
+	u32 got = 0;
+
+	while (hshm_quota_take(q, cls, unit))
+		got += unit;
+	return got;
+}
+
+static int quota_consistent(const struct hshm_quota *q)
+{
+	u32 sum = 0, over = 0;
+	unsigned int c;
+
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		sum += q->used[c];
+		if (q->used[c] > q->reserve[c])
+			over += q->used[c] - q->reserve[c];
+	}
+	return sum == q->used_total && over == q->shared_used &&
+	       q->used_total <= q->total;
+}
+
+TEST(quota_reserve_then_shared)
+{
+	struct hshm_quota q;
+
+	hshm_quota_init(&q, 1000);
+	ASSERT_EQ(0, hshm_quota_set_reserve(&q, default_reserve));
+	EXPECT_EQ(200u, q.reserve[0]);
+	EXPECT_EQ(100u, q.reserve[1]);
+	EXPECT_EQ(100u, q.reserve[2]);
+	EXPECT_EQ(0u, q.reserve[3]);
+	EXPECT_EQ(600u, hshm_quota_shared_total(&q));
+
+	/* within the reserve nothing is shared */
+	ASSERT_TRUE(hshm_quota_take(&q, 0, 150));
+	EXPECT_EQ(0u, q.shared_used);
+	/* crossing the reserve: only the excess is shared */
+	ASSERT_TRUE(hshm_quota_take(&q, 0, 100));
+	EXPECT_EQ(50u, q.shared_used);
+	EXPECT_EQ(250u, q.used[0]);
+	/* giving back refills the reserve last: the shared part first */
+	hshm_quota_give(&q, 0, 60);
+	EXPECT_EQ(0u, q.shared_used);
+	EXPECT_EQ(190u, q.used[0]);
+	EXPECT_TRUE(quota_consistent(&q));
+	hshm_quota_give(&q, 0, 190);
+	EXPECT_EQ(0u, q.used_total);
+
+	/* a class with no reserve gets exactly the shared part */
+	EXPECT_EQ(600u, take_all(&q, 3, 1));
+	/* the reserves of the others are intact */
+	EXPECT_EQ(200u, take_all(&q, 0, 1));
+	EXPECT_EQ(100u, take_all(&q, 1, 1));
+	EXPECT_EQ(100u, take_all(&q, 2, 1));
+	EXPECT_EQ(1000u, q.used_total);
+	EXPECT_FALSE(hshm_quota_take(&q, 3, 1));
+	EXPECT_TRUE(quota_consistent(&q));
+}
+
+/* A failed take leaves the accounting untouched. */
+TEST(quota_failed_take_no_change)
+{
+	struct hshm_quota q, before;
+
+	hshm_quota_init(&q, 100);
+	ASSERT_EQ(0, hshm_quota_set_reserve(&q, default_reserve));
+	ASSERT_TRUE(hshm_quota_take(&q, 3, 50));
+	before = q;
+	EXPECT_FALSE(hshm_quota_take(&q, 3, 11));
+	EXPECT_EQ(0, memcmp(&before, &q, sizeof(q)));
+	EXPECT_FALSE(hshm_quota_take(&q, 0, 101));
+	EXPECT_EQ(0, memcmp(&before, &q, sizeof(q)));
+}
+
+/*
+ * Whatever the others do, a class can always take what is left of its
+ * reserve: random floods and gives by three classes, with class 0 probing.
+ */
+TEST(quota_flood_never_takes_reserve)
+{
+	static const u8 reserves[][HSHM_NR_CLASSES] = {
+		{ 20, 10, 10, 0 }, { 40, 0, 0, 0 }, { 25, 25, 25, 25 },
+		{ 0, 0, 0, 0 }, { 100, 0, 0, 0 },
+	};
+	unsigned int r, i, victim, c;
+	uint64_t s = 99;
+
+	for (r = 0; r < ARRAY_SIZE(reserves); r++) {
+		for (victim = 0; victim < HSHM_NR_CLASSES; victim++) {
+			struct hshm_quota q;
+
+			hshm_quota_init(&q, 8192);
+			ASSERT_EQ(0, hshm_quota_set_reserve(&q, reserves[r]));
+			for (i = 0; i < 5000; i++) {
+				u32 n = 1 + rng_next(&s) % 64;
+
+				c = rng_next(&s) % HSHM_NR_CLASSES;
+				if (c == victim)
+					continue;
+				if (rng_next(&s) % 3 == 0) {
+					if (n > q.used[c])
+						n = q.used[c];
+					hshm_quota_give(&q, c, n);
+				} else {
+					hshm_quota_take(&q, c, n);
+				}
+				ASSERT_TRUE(quota_consistent(&q));
+				if (i % 97 == 0) {
+					u32 left = q.reserve[victim] -
+						   q.used[victim];
+
+					if (left) {
+						ASSERT_TRUE(hshm_quota_take(&q, victim,
+									    left));
+						hshm_quota_give(&q, victim, left);
+					}
+				}
+			}
+			/* whatever else happened, the full reserve is there */
+			if (q.reserve[victim]) {
+				ASSERT_TRUE(hshm_quota_take(&q, victim,
+							    q.reserve[victim]));
+			}
+		}
+	}
+}
+
+/* Changing the reserves while units are held never takes them away. */
+TEST(quota_set_reserve_with_units_held)
+{
+	static const u8 over[HSHM_NR_CLASSES] = { 50, 50, 1, 0 };
+	static const u8 half[HSHM_NR_CLASSES] = { 50, 50, 0, 0 };
+	struct hshm_quota q, before;
+
+	hshm_quota_init(&q, 1000);
+	ASSERT_EQ(0, hshm_quota_set_reserve(&q, default_reserve));
+	ASSERT_EQ(600u, take_all(&q, 3, 1));
+
+	before = q;
+	EXPECT_EQ(-EINVAL, hshm_quota_set_reserve(&q, over));
+	EXPECT_EQ(0, memcmp(&before, &q, sizeof(q)));
+
+	/* class 3 now holds far more than the shared part (which is 0) */
+	ASSERT_EQ(0, hshm_quota_set_reserve(&q, half));
+	EXPECT_EQ(600u, q.used[3]);
+	EXPECT_EQ(600u, q.used_total);
+	EXPECT_TRUE(quota_consistent(&q));
+	/* nothing is over-allocated: only what is physically free is given */
+	EXPECT_EQ(400u, take_all(&q, 0, 1));
+	EXPECT_FALSE(hshm_quota_take(&q, 1, 1));
+	EXPECT_FALSE(hshm_quota_take(&q, 3, 1));
+	EXPECT_LE(q.used_total, q.total);
+	/* the holder gives back without underflow, refilling class 1 */
+	hshm_quota_give(&q, 3, 600);
+	EXPECT_EQ(0u, q.used[3]);
+	EXPECT_TRUE(quota_consistent(&q));
+	EXPECT_EQ(500u, take_all(&q, 1, 1));
+	EXPECT_FALSE(hshm_quota_take(&q, 3, 1));
+	/* class 0 holds 400 of its 500: exactly 100 more */
+	EXPECT_EQ(100u, take_all(&q, 0, 1));
+}
+
+/* Giving everything back restores the initial state; refill works. */
+TEST(quota_give_refills)
+{
+	struct hshm_quota q;
+	unsigned int round, c;
+
+	hshm_quota_init(&q, 4096);
+	ASSERT_EQ(0, hshm_quota_set_reserve(&q, default_reserve));
+	for (round = 0; round < 3; round++) {
+		u32 got[HSHM_NR_CLASSES];
+
+		got[3] = take_all(&q, 3, 7);
+		got[2] = take_all(&q, 2, 7);
+		got[1] = take_all(&q, 1, 7);
+		got[0] = take_all(&q, 0, 7);
+		ASSERT_TRUE(quota_consistent(&q));
+		for (c = 0; c < HSHM_NR_CLASSES; c++)
+			hshm_quota_give(&q, c, got[c]);
+		for (c = 0; c < HSHM_NR_CLASSES; c++) {
+			ASSERT_EQ(0u, q.used[c]);
+		}
+		ASSERT_EQ(0u, q.used_total);
+		ASSERT_EQ(0u, q.shared_used);
+	}
+}
+
+/* ---------------------------------------------------------- histogram */
+
+static void check_value(struct __test_metadata *_metadata, u64 v)
+{
+	unsigned int b = hshm_hist_bucket(v);
+	u64 lo, hi, mid, err;
+
+	ASSERT_LT(b, HSHM_HIST_BUCKETS);
+	lo = hshm_hist_bucket_low(b);
+	hi = hshm_hist_bucket_high(b);
+	ASSERT_LE(lo, v) TH_LOG("v %llu bucket %u", (unsigned long long)v, b);
+	ASSERT_GE(hi, v) TH_LOG("v %llu bucket %u", (unsigned long long)v, b);
+	mid = lo + (hi - lo) / 2;
+	err = mid > v ? mid - v : v - mid;
+	/* err / v <= 1/8 */
+	ASSERT_LE(err, v / 8) TH_LOG("v %llu mid %llu", (unsigned long long)v,
+				     (unsigned long long)mid);
+}
+
+TEST(hist_bucket_bounds)
+{
+	uint64_t s = 5;
+	unsigned int b, i, k;
+
+	for (i = 0; i < 100000; i++)
+		check_value(_metadata, i);
+	for (k = 0; k < 64; k++) {
+		u64 p = 1ull << k;
+
+		check_value(_metadata, p);
+		check_value(_metadata, p - 1);
+		check_value(_metadata, p + 1);
+		check_value(_metadata, p + p / 2);
+	}
+	for (i = 0; i < 200000; i++) {
+		u64 v = rng_next(&s);
+
+		/* spread over every magnitude */
+		check_value(_metadata, v >> (rng_next(&s) % 64));
+	}
+	check_value(_metadata, ~0ull);
+	EXPECT_EQ(HSHM_HIST_BUCKETS - 1, hshm_hist_bucket(~0ull));
+	EXPECT_EQ(~0ull, hshm_hist_bucket_high(HSHM_HIST_BUCKETS - 1));
+	EXPECT_EQ(0u, hshm_hist_bucket(0));
+	EXPECT_EQ(0ull, hshm_hist_bucket_low(0));
+
+	/* buckets tile the value range with no gap and no overlap */
+	for (b = 0; b + 1 < HSHM_HIST_BUCKETS; b++) {
+		ASSERT_EQ(hshm_hist_bucket_high(b) + 1,
+			  hshm_hist_bucket_low(b + 1));
+		ASSERT_EQ(b, hshm_hist_bucket(hshm_hist_bucket_low(b)));
+		ASSERT_EQ(b, hshm_hist_bucket(hshm_hist_bucket_high(b)));
+		ASSERT_LT(hshm_hist_bucket_low(b), hshm_hist_bucket_low(b + 1));
+	}
+	/* small values are exact */
+	for (i = 0; i < HSHM_HIST_SUB; i++) {
+		EXPECT_EQ(hshm_hist_bucket_low(i), hshm_hist_bucket_high(i));
+	}
+}
+
+struct hist {
+	u64 b[HSHM_HIST_BUCKETS];
+	u64 count;
+	u64 max;
+};
+
+static void hist_add(struct hist *h, u64 v, u64 n)
+{
+	h->b[hshm_hist_bucket(v)] += n;
+	h->count += n;
+	if (v > h->max)
+		h->max = v;
+}
+
+static u64 pct(const struct hist *h, unsigned int permille)
+{
+	return hshm_hist_percentile(h->b, h->count, permille, h->max);
+}
+
+static int within(u64 got, u64 want)
+{
+	u64 err = got > want ? got - want : want - got;
+
+	return err * 8 <= want;
+}
+
+TEST(hist_percentiles)
+{
+	struct hist *h = calloc(1, sizeof(*h));
+	u64 v;
+
+	ASSERT_NE(NULL, h);
+	EXPECT_EQ(0ull, pct(h, 500));
+
+	/* uniform 1..100000 */
+	for (v = 1; v <= 100000; v++)
+		hist_add(h, v, 1);
+	EXPECT_TRUE(within(pct(h, 500), 50000));
+	EXPECT_TRUE(within(pct(h, 950), 95000));
+	EXPECT_TRUE(within(pct(h, 990), 99000));
+	EXPECT_EQ(100000ull, pct(h, 1000));
+	EXPECT_LE(pct(h, 500), pct(h, 950));
+	EXPECT_LE(pct(h, 950), pct(h, 990));
+	EXPECT_LE(pct(h, 990), pct(h, 1000));
+
+	/* one value: every percentile is (close to) it, never above max */
+	memset(h, 0, sizeof(*h));
+	hist_add(h, 1234567, 1000);
+	EXPECT_TRUE(within(pct(h, 500), 1234567));
+	EXPECT_LE(pct(h, 990), 1234567ull);
+	EXPECT_EQ(1234567ull, pct(h, 1000));
+
+	/* two modes: 90% at 100 us, 10% at 10 ms */
+	memset(h, 0, sizeof(*h));
+	hist_add(h, 100000, 900);
+	hist_add(h, 10000000, 100);
+	EXPECT_TRUE(within(pct(h, 500), 100000));
+	EXPECT_TRUE(within(pct(h, 900), 100000));
+	EXPECT_TRUE(within(pct(h, 901), 10000000));
+	EXPECT_TRUE(within(pct(h, 990), 10000000));
+
+	/* the rank is rounded up: of 1, 2, 3 the median is 2 */
+	memset(h, 0, sizeof(*h));
+	hist_add(h, 1, 1);
+	hist_add(h, 2, 1);
+	hist_add(h, 3, 1);
+	EXPECT_EQ(2ull, pct(h, 500));
+	EXPECT_EQ(2ull, pct(h, 340));
+	EXPECT_EQ(1ull, pct(h, 333));
+	EXPECT_EQ(3ull, pct(h, 990));
+
+	/* exact small values: 50 x 3 and 50 x 7 */
+	memset(h, 0, sizeof(*h));
+	hist_add(h, 3, 50);
+	hist_add(h, 7, 50);
+	EXPECT_EQ(3ull, pct(h, 500));
+	EXPECT_EQ(7ull, pct(h, 510));
+	EXPECT_EQ(3ull, pct(h, 0));
+
+	/* exponential-ish: 2^k appears 2^(20-k) times */
+	memset(h, 0, sizeof(*h));
+	for (v = 0; v <= 20; v++)
+		hist_add(h, 1ull << (10 + v), 1ull << (20 - v));
+	/* half of all samples are the smallest value */
+	EXPECT_TRUE(within(pct(h, 500), 1024));
+	EXPECT_TRUE(within(pct(h, 750), 2048));
+	free(h);
+}
+
+TEST_HARNESS_MAIN

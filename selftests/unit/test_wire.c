@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host unit tests of common/hshm_wire.c: queue layout, sender and receiver
+ * operations in a malloc'd region, and the receiver's defences against a
+ * broken or hostile queue.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+
+#include "hshm_wire.h"
+#include "hshm_services.h"
+#include "../hshm_ref.h"
+
+#define DATA_SIZE	(256 * 1024)
+#define SLOT		1024		/* data bytes per entry in these tests */
+#define END		255		/* buf_size of a 4 KiB queue */
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+static u16 rd16(const __le16 *p)
+{
+	return le16_to_cpu(*p);
+}
+
+static u32 rd32(const __le32 *p)
+{
+	return le32_to_cpu(*p);
+}
+
+/* Write one entry as a (possibly hostile) owner would. */
+static void raw_entry(struct hshm_wire_queue *q, u16 idx, u16 flag, u16 svc,
+		      u32 off, u32 len, u16 nxt)
+{
+	struct hshm_wire_entry *e = &q->entries[idx];
+
+	e->msg.flag = cpu_to_le16(flag);
+	e->msg.service_id = cpu_to_le16(svc);
+	e->msg.offset = cpu_to_le32(off);
+	e->msg.length = cpu_to_le32(len);
+	e->cur_idx = cpu_to_le16(idx);
+	e->nxt_idx = cpu_to_le16(nxt);
+}
+
+static void raw_handover(struct hshm_wire_queue *q, u16 head)
+{
+	q->proc_ing_h = cpu_to_le16(head);
+	q->working_mark = cpu_to_le32(HSHM_WIRE_MARK_BUSY);
+}
+
+static u16 flag_of(const struct hshm_wire_queue *q, u16 idx)
+{
+	return rd16(&q->entries[idx].msg.flag);
+}
+
+/* int, so that the harness compares it with the enum constants cleanly */
+static int tx_poll(const struct hshm_wire_tx *tx, u16 idx, u32 capacity,
+		   struct hshm_wire_reply *reply)
+{
+	return hshm_wire_tx_poll(tx, idx, capacity, reply);
+}
+
+#define FLAG_ANSWER(result) \
+	(HSHM_WIRE_FLAG_DEALT | ((result) << HSHM_WIRE_FLAG_RESULT_SHIFT))
+
+/* The peer: serve a whole batch in place, recording the order served. */
+static unsigned int serve_batch(struct hshm_wire_rx *rx, u8 *data,
+				u16 *order, unsigned int max)
+{
+	struct hshm_wire_rx_msg m;
+	unsigned int n = 0;
+
+	while (hshm_wire_rx_next(rx, &m) == 1) {
+		u32 out_len = 0, room = SLOT - m.offset % SLOT;
+		u8 r;
+
+		/* a request's buffer is its slot, or the rest of the area */
+		if (room < m.length || room > DATA_SIZE - m.offset)
+			room = DATA_SIZE - m.offset;
+		r = hshm_service_run(m.service_id, data + m.offset, m.length,
+				     room, &out_len);
+		hshm_wire_rx_reply(rx, &m, r, out_len);
+		if (order && n < max)
+			order[n] = m.idx;
+		n++;
+	}
+	hshm_wire_rx_finish(rx);
+	return n;
+}
+
+FIXTURE(wire)
+{
+	u8 *data;
+	struct hshm_wire_queue *q;
+	struct hshm_wire_tx *tx;
+	struct hshm_wire_rx rx;
+};
+
+FIXTURE_SETUP(wire)
+{
+	self->data = calloc(1, DATA_SIZE);
+	self->q = aligned_alloc(64, HSHM_WIRE_QUEUE_SIZE);
+	self->tx = calloc(1, sizeof(*self->tx));
+	ASSERT_NE(NULL, self->data);
+	ASSERT_NE(NULL, self->q);
+	ASSERT_NE(NULL, self->tx);
+	memset(self->q, 0x5c, HSHM_WIRE_QUEUE_SIZE);
+	ASSERT_EQ(0, hshm_wire_tx_init(self->tx, self->q,
+				       HSHM_WIRE_QUEUE_SIZE));
+}
+
+FIXTURE_TEARDOWN(wire)
+{
+	free(self->data);
+	free(self->q);
+	free(self->tx);
+}
+
+TEST(entry_count)
+{
+	EXPECT_EQ(255, hshm_wire_entries(4096));
+	EXPECT_EQ(1, hshm_wire_entries(12 + 16));
+	EXPECT_EQ(1, hshm_wire_entries(12 + 31));
+	EXPECT_EQ(-EINVAL, hshm_wire_entries(12 + 15));
+	EXPECT_EQ(-EINVAL, hshm_wire_entries(0));
+	EXPECT_EQ(4095, hshm_wire_entries(12 + 16 * 4095));
+	EXPECT_EQ(-EINVAL, hshm_wire_entries(12 + 16 * 4096));
+	EXPECT_EQ(-EINVAL, hshm_wire_entries(65536 + 12));
+}
+
+TEST_F(wire, tx_init_layout)
+{
+	struct hshm_wire_queue *q = self->q;
+	unsigned int i;
+
+	EXPECT_EQ(HSHM_WIRE_MARK_IDLE, rd32(&q->working_mark));
+	EXPECT_EQ(END, rd16(&q->buf_size));
+	EXPECT_EQ(0, rd16(&q->empty_h));
+	EXPECT_EQ(END, rd16(&q->wait_h));
+	EXPECT_EQ(END, rd16(&q->proc_ing_h));
+	for (i = 0; i < END; i++) {
+		ASSERT_EQ(i, rd16(&q->entries[i].cur_idx));
+		ASSERT_EQ(i + 1, rd16(&q->entries[i].nxt_idx));
+		ASSERT_EQ(0, flag_of(q, i));
+		ASSERT_EQ(0u, rd32(&q->entries[i].msg.length));
+	}
+	/* nothing is written past the queue's 4 KiB */
+	EXPECT_EQ(255, self->tx->n);
+	EXPECT_EQ(255, self->tx->nfree);
+	EXPECT_EQ(0, self->tx->nwait);
+	EXPECT_TRUE(hshm_wire_tx_peer_idle(self->tx));
+	EXPECT_EQ(-EINVAL, hshm_wire_tx_init(self->tx, q, 20));
+}
+
+TEST_F(wire, tx_free_list)
+{
+	struct hshm_wire_queue *q = self->q;
+	int i, idx;
+
+	for (i = 0; i < END; i++) {
+		idx = hshm_wire_tx_get(self->tx);
+		ASSERT_EQ(i, idx);
+		ASSERT_EQ(i + 1, rd16(&q->empty_h));
+	}
+	EXPECT_EQ(-ENOSPC, hshm_wire_tx_get(self->tx));
+	EXPECT_EQ(END, rd16(&q->empty_h));
+
+	hshm_wire_tx_put(self->tx, 7);
+	EXPECT_EQ(7, rd16(&q->empty_h));
+	EXPECT_EQ(END, rd16(&q->entries[7].nxt_idx));
+	hshm_wire_tx_put(self->tx, 100);
+	EXPECT_EQ(100, rd16(&q->empty_h));
+	EXPECT_EQ(7, rd16(&q->entries[100].nxt_idx));
+	EXPECT_EQ(100, hshm_wire_tx_get(self->tx));
+	EXPECT_EQ(7, hshm_wire_tx_get(self->tx));
+	EXPECT_EQ(-ENOSPC, hshm_wire_tx_get(self->tx));
+}
+
+/* The batch is served in append order (FIFO), as linked in shared memory. */
+TEST_F(wire, batch_order_is_append_order)
+{
+	static const u16 want[] = { 2, 0, 4, 1, 3 };
+	struct hshm_wire_queue *q = self->q;
+	struct hshm_wire_reply rep;
+	u16 order[8];
+	unsigned int i;
+
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ((int)i, hshm_wire_tx_get(self->tx));
+	}
+	for (i = 0; i < 5; i++) {
+		memset(self->data + want[i] * SLOT, 'a' + i, 10);
+		hshm_wire_tx_append(self->tx, want[i], HSHM_SVC_ECHO,
+				    want[i] * SLOT, 10);
+	}
+	EXPECT_EQ(2, rd16(&q->wait_h));
+	for (i = 0; i + 1 < 5; i++) {
+		EXPECT_EQ(want[i + 1], rd16(&q->entries[want[i]].nxt_idx));
+	}
+	EXPECT_EQ(END, rd16(&q->entries[3].nxt_idx));
+	/* nothing handed over yet */
+	EXPECT_EQ(END, rd16(&q->proc_ing_h));
+
+	ASSERT_EQ(5u, hshm_wire_tx_handover(self->tx));
+	EXPECT_EQ(2, rd16(&q->proc_ing_h));
+	EXPECT_EQ(END, rd16(&q->wait_h));
+	EXPECT_EQ(HSHM_WIRE_MARK_BUSY, rd32(&q->working_mark));
+	EXPECT_FALSE(hshm_wire_tx_peer_idle(self->tx));
+	EXPECT_EQ(0u, hshm_wire_tx_handover(self->tx));
+
+	ASSERT_EQ(0, hshm_wire_rx_attach(&self->rx, q, HSHM_WIRE_QUEUE_SIZE,
+					 DATA_SIZE));
+	ASSERT_TRUE(hshm_wire_rx_pending(&self->rx));
+	ASSERT_EQ(5u, serve_batch(&self->rx, self->data, order, 8));
+	for (i = 0; i < 5; i++) {
+		EXPECT_EQ(want[i], order[i]);
+	}
+	EXPECT_TRUE(hshm_wire_tx_peer_idle(self->tx));
+	EXPECT_FALSE(hshm_wire_rx_pending(&self->rx));
+	EXPECT_EQ(END, rd16(&q->proc_ing_h));
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(HSHM_WIRE_DONE,
+			  tx_poll(self->tx, want[i], SLOT, &rep));
+		EXPECT_EQ(10u, rep.length);
+		EXPECT_EQ(HSHM_WIRE_RESULT_SUCCESS, rep.result);
+	}
+	EXPECT_EQ(5u, self->rx.served);
+	EXPECT_EQ(0u, self->rx.invalid);
+}
+
+/* Many batches of random requests; responses match the reference. */
+TEST_F(wire, round_trip)
+{
+	static const u16 svcs[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+				    14, 15, 66, 0, 16, 500 };
+	struct req {
+		u16 svc;
+		u32 len;
+		u8 in[SLOT];
+	} *req = calloc(END, sizeof(*req));
+	uint64_t s = 1;
+	unsigned int batch, i, k;
+	u16 idx[64], order[64];
+
+	ASSERT_NE(NULL, req);
+	ASSERT_EQ(0, hshm_wire_rx_attach(&self->rx, self->q,
+					 HSHM_WIRE_QUEUE_SIZE, DATA_SIZE));
+	for (batch = 0; batch < 200; batch++) {
+		unsigned int n = 1 + rng_next(&s) % 64;
+
+		for (i = 0; i < n; i++) {
+			int e = hshm_wire_tx_get(self->tx);
+			struct req *r;
+
+			ASSERT_GE(e, 0);
+			idx[i] = (u16)e;
+			r = &req[e];
+			r->svc = svcs[rng_next(&s) % ARRAY_SIZE(svcs)];
+			r->len = 1 + rng_next(&s) % SLOT;
+			for (k = 0; k < r->len; k++)
+				r->in[k] = (u8)rng_next(&s);
+			memcpy(self->data + e * SLOT, r->in, r->len);
+			hshm_wire_tx_append(self->tx, idx[i], r->svc, e * SLOT,
+					    r->len);
+		}
+		ASSERT_TRUE(hshm_wire_tx_peer_idle(self->tx));
+		ASSERT_EQ(n, hshm_wire_tx_handover(self->tx));
+		/* the receiver sees nothing handled before serving */
+		for (i = 0; i < n; i++) {
+			struct hshm_wire_reply rep;
+
+			ASSERT_EQ(HSHM_WIRE_PENDING,
+				  tx_poll(self->tx, idx[i], SLOT, &rep));
+		}
+		ASSERT_EQ(n, serve_batch(&self->rx, self->data, order, 64));
+		for (i = 0; i < n; i++) {
+			struct hshm_wire_reply rep;
+			struct req *r = &req[idx[i]];
+			u8 exp[SLOT];
+			u32 exp_len;
+			int res;
+
+			ASSERT_EQ(idx[i], order[i]);
+			ASSERT_EQ(HSHM_WIRE_DONE,
+				  tx_poll(self->tx, idx[i], SLOT, &rep));
+			res = ref_service(r->svc, r->in, r->len, exp, &exp_len);
+			ASSERT_EQ(res, rep.result);
+			ASSERT_EQ(exp_len, rep.length);
+			ASSERT_EQ(0, memcmp(exp, self->data + idx[i] * SLOT,
+					    exp_len))
+				TH_LOG("service %u len %u", r->svc, r->len);
+		}
+		/* give back in reverse order, so the free list shuffles */
+		for (i = 0; i < n; i++)
+			hshm_wire_tx_put(self->tx, idx[n - 1 - i]);
+		ASSERT_EQ(END, self->tx->nfree);
+	}
+	EXPECT_EQ(0u, self->rx.invalid);
+	EXPECT_EQ(0u, self->rx.heals);
+	free(req);
+}
+
+/* The next batch builds up while the peer holds the current one. */
+TEST_F(wire, next_batch_builds_while_busy)
+{
+	struct hshm_wire_queue *q = self->q;
+	u16 order[8];
+	int a, b, c;
+
+	ASSERT_EQ(0, hshm_wire_rx_attach(&self->rx, q, HSHM_WIRE_QUEUE_SIZE,
+					 DATA_SIZE));
+	a = hshm_wire_tx_get(self->tx);
+	self->data[0] = 'x';
+	hshm_wire_tx_append(self->tx, a, HSHM_SVC_ECHO, 0, 1);
+	ASSERT_EQ(1u, hshm_wire_tx_handover(self->tx));
+	b = hshm_wire_tx_get(self->tx);
+	c = hshm_wire_tx_get(self->tx);
+	hshm_wire_tx_append(self->tx, b, HSHM_SVC_ECHO, SLOT, 1);
+	hshm_wire_tx_append(self->tx, c, HSHM_SVC_ECHO, 2 * SLOT, 1);
+	EXPECT_EQ(b, rd16(&q->wait_h));
+	EXPECT_EQ(a, rd16(&q->proc_ing_h));
+	EXPECT_FALSE(hshm_wire_tx_peer_idle(self->tx));
+	ASSERT_EQ(1u, serve_batch(&self->rx, self->data, order, 8));
+	EXPECT_EQ(a, order[0]);
+	/* b and c were not served with the first batch */
+	EXPECT_EQ(0, flag_of(q, b));
+	EXPECT_EQ(0, flag_of(q, c));
+	ASSERT_TRUE(hshm_wire_tx_peer_idle(self->tx));
+	ASSERT_EQ(2u, hshm_wire_tx_handover(self->tx));
+	ASSERT_EQ(2u, serve_batch(&self->rx, self->data, order, 8));
+	EXPECT_EQ(b, order[0]);
+	EXPECT_EQ(c, order[1]);
+}
+
+TEST_F(wire, tx_poll_validation)
+{
+	struct hshm_wire_queue *q = self->q;
+	struct hshm_wire_reply rep;
+	unsigned int r, bit;
+	int e = hshm_wire_tx_get(self->tx);
+
+	ASSERT_GE(e, 0);
+	hshm_wire_tx_append(self->tx, e, HSHM_SVC_ECHO, 0, 100);
+	hshm_wire_tx_handover(self->tx);
+
+	EXPECT_EQ(HSHM_WIRE_PENDING, tx_poll(self->tx, e, 256, &rep));
+	/* reserved bits without deal_state: still pending */
+	q->entries[e].msg.flag = cpu_to_le16(0x8000);
+	EXPECT_EQ(HSHM_WIRE_PENDING, tx_poll(self->tx, e, 256, &rep));
+	/* every reserved bit is refused once handled */
+	for (bit = 3; bit < 16; bit++) {
+		q->entries[e].msg.flag = cpu_to_le16(FLAG_ANSWER(1) |
+						     (1u << bit));
+		EXPECT_EQ(HSHM_WIRE_BAD_FLAG,
+			  tx_poll(self->tx, e, 256, &rep));
+	}
+	/* a response longer than the request's buffer is refused */
+	q->entries[e].msg.flag = cpu_to_le16(FLAG_ANSWER(1));
+	q->entries[e].msg.length = cpu_to_le32(257);
+	EXPECT_EQ(HSHM_WIRE_BAD_LENGTH,
+		  tx_poll(self->tx, e, 256, &rep));
+	q->entries[e].msg.length = cpu_to_le32(0xffffffff);
+	EXPECT_EQ(HSHM_WIRE_BAD_LENGTH,
+		  tx_poll(self->tx, e, 256, &rep));
+	q->entries[e].msg.length = cpu_to_le32(256);
+	ASSERT_EQ(HSHM_WIRE_DONE, tx_poll(self->tx, e, 256, &rep));
+	EXPECT_EQ(256u, rep.length);
+	/* the two result bits decode */
+	for (r = 0; r < 4; r++) {
+		q->entries[e].msg.flag = cpu_to_le16(FLAG_ANSWER(r));
+		q->entries[e].msg.length = cpu_to_le32(0);
+		ASSERT_EQ(HSHM_WIRE_DONE,
+			  tx_poll(self->tx, e, 256, &rep));
+		EXPECT_EQ(r, rep.result);
+		EXPECT_EQ(0u, rep.length);
+	}
+}
+
+/* Invalid entries are answered FAIL and skipped; valid ones still served. */
+TEST_F(wire, rx_validation)
+{
+	struct hshm_wire_queue *q = self->q;
+	struct hshm_wire_rx_msg m;
+	u16 order[16];
+
+	raw_entry(q, 0, 0, 1, 0, 0, 1);			/* length 0 */
+	raw_entry(q, 1, 0, 1, 0, 16, 2);			/* valid */
+	raw_entry(q, 2, 0, 1, DATA_SIZE, 1, 3);		/* offset at end */
+	raw_entry(q, 3, 0, 1, DATA_SIZE - 8, 9, 4);		/* runs past end */
+	raw_entry(q, 4, 0, 1, 0xfffffff0u, 0x20, 5);		/* wraps */
+	raw_entry(q, 5, FLAG_ANSWER(1), 1, SLOT, 4, 6);	/* already dealt */
+	raw_entry(q, 6, 0, 1, DATA_SIZE - 8, 8, 7);		/* valid, at end */
+	raw_entry(q, 7, 0, 1, 0, DATA_SIZE, END);		/* valid, all */
+	raw_handover(q, 0);
+	ASSERT_EQ(0, hshm_wire_rx_attach(&self->rx, q, HSHM_WIRE_QUEUE_SIZE,
+					 DATA_SIZE));
+	ASSERT_EQ(1, hshm_wire_rx_next(&self->rx, &m));
+	EXPECT_EQ(1, m.idx);
+	EXPECT_EQ(16u, m.length);
+	EXPECT_EQ(0u, m.offset);
+	EXPECT_EQ(1, m.service_id);
+	/* the skipped entry was answered FAIL with length 0 */
+	EXPECT_EQ(FLAG_ANSWER(HSHM_WIRE_RESULT_FAIL), flag_of(q, 0));
+	EXPECT_EQ(0u, rd32(&q->entries[0].msg.length));
+	hshm_wire_rx_reply(&self->rx, &m, HSHM_WIRE_RESULT_SUCCESS, 16);
+	EXPECT_EQ(FLAG_ANSWER(HSHM_WIRE_RESULT_SUCCESS), flag_of(q, 1));
+
+	ASSERT_EQ(2u, serve_batch(&self->rx, self->data, order, 16));
+	EXPECT_EQ(6, order[0]);
+	EXPECT_EQ(7, order[1]);
+	EXPECT_EQ(FLAG_ANSWER(HSHM_WIRE_RESULT_FAIL), flag_of(q, 2));
+	EXPECT_EQ(FLAG_ANSWER(HSHM_WIRE_RESULT_FAIL), flag_of(q, 3));
+	EXPECT_EQ(FLAG_ANSWER(HSHM_WIRE_RESULT_FAIL), flag_of(q, 4));
+	EXPECT_EQ(FLAG_ANSWER(HSHM_WIRE_RESULT_FAIL), flag_of(q, 5));
+	EXPECT_EQ(5u, self->rx.invalid);
+	EXPECT_EQ(3u, self->rx.served);
+	EXPECT_EQ(0u, self->rx.heals);
+	EXPECT_EQ(HSHM_WIRE_MARK_IDLE, rd32(&q->working_mark));
+	EXPECT_EQ(END, rd16(&q->proc_ing_h));
+}
+
+/* A head index past the queue resets it. */
+TEST_F(wire, heal_head_out_of_range)
+{
+	struct hshm_wire_queue *q = self->q;
+	struct hshm_wire_rx_msg m;
+
+	ASSERT_EQ(0, hshm_wire_rx_attach(&self->rx, q, HSHM_WIRE_QUEUE_SIZE,
+					 DATA_SIZE));
+	raw_handover(q, 300);
+	EXPECT_EQ(0, hshm_wire_rx_next(&self->rx, &m));
+	EXPECT_EQ(END, rd16(&q->proc_ing_h));
+	EXPECT_EQ(1u, self->rx.heals);
+	hshm_wire_rx_finish(&self->rx);
+	EXPECT_EQ(HSHM_WIRE_MARK_IDLE, rd32(&q->working_mark));
+
+	/* a next index past the queue, reached through a valid entry */
+	raw_entry(q, 10, 0, 1, 0, 4, 0xffff);
+	raw_handover(q, 10);
+	ASSERT_EQ(1u, serve_batch(&self->rx, self->data, NULL, 0));
+	EXPECT_EQ(2u, self->rx.heals);
+	EXPECT_EQ(END, rd16(&q->proc_ing_h));
+
+	/* the receiver still works afterwards */
+	raw_entry(q, 11, 0, 1, 0, 4, END);
+	raw_handover(q, 11);
+	EXPECT_EQ(1u, serve_batch(&self->rx, self->data, NULL, 0));
+	EXPECT_EQ(2u, self->rx.heals);
+}
+
+/* A loop in the nxt_idx chain ends the batch and resets the queue. */
+TEST_F(wire, heal_loop)
+{
+	struct hshm_wire_queue *q = self->q;
+	struct hshm_wire_rx_msg m;
+	unsigned int served = 0;
+
+	ASSERT_EQ(0, hshm_wire_rx_attach(&self->rx, q, HSHM_WIRE_QUEUE_SIZE,
+					 DATA_SIZE));
+	/* self loop: served once, then seen dealt over and over */
+	raw_entry(q, 3, 0, 1, 0, 4, 3);
+	raw_handover(q, 3);
+	EXPECT_EQ(1u, serve_batch(&self->rx, self->data, NULL, 0));
+	EXPECT_EQ(1u, self->rx.heals);
+	EXPECT_EQ(END, rd16(&q->proc_ing_h));
+
+	/*
+	 * A hostile owner that re-arms the entries as they are served keeps
+	 * every entry valid: only the walk length ends the batch.
+	 */
+	raw_entry(q, 20, 0, 1, 0, 4, 21);
+	raw_entry(q, 21, 0, 1, SLOT, 4, 20);
+	raw_handover(q, 20);
+	while (hshm_wire_rx_next(&self->rx, &m) == 1) {
+		hshm_wire_rx_reply(&self->rx, &m, HSHM_WIRE_RESULT_SUCCESS, 4);
+		q->entries[m.idx].msg.flag = cpu_to_le16(0);
+		q->entries[m.idx].msg.length = cpu_to_le32(4);
+		ASSERT_LT(++served, 1000u);
+	}
+	hshm_wire_rx_finish(&self->rx);
+	EXPECT_LE(served, 255u);
+	EXPECT_EQ(2u, self->rx.heals);
+	EXPECT_EQ(END, rd16(&q->proc_ing_h));
+
+	/* the walk counter starts afresh with the next batch */
+	raw_entry(q, 30, 0, 1, 0, 4, END);
+	raw_handover(q, 30);
+	EXPECT_EQ(1u, serve_batch(&self->rx, self->data, NULL, 0));
+	EXPECT_EQ(2u, self->rx.heals);
+}
+
+/* 32 invalid entries in a row reset the queue; 31 do not. */
+TEST_F(wire, heal_invalid_run)
+{
+	struct hshm_wire_queue *q = self->q;
+	u16 order[4];
+	unsigned int i;
+
+	ASSERT_EQ(0, hshm_wire_rx_attach(&self->rx, q, HSHM_WIRE_QUEUE_SIZE,
+					 DATA_SIZE));
+	/* 31 invalid, then a valid one */
+	for (i = 0; i < 31; i++)
+		raw_entry(q, i, 0, 1, 0, 0, i + 1);
+	raw_entry(q, 31, 0, 1, 0, 8, END);
+	raw_handover(q, 0);
+	ASSERT_EQ(1u, serve_batch(&self->rx, self->data, order, 4));
+	EXPECT_EQ(31, order[0]);
+	EXPECT_EQ(0u, self->rx.heals);
+	EXPECT_EQ(31u, self->rx.invalid);
+
+	/* 40 invalid: 32 answered, then reset; the rest untouched */
+	for (i = 0; i < 40; i++)
+		raw_entry(q, 100 + i, 0, 1, DATA_SIZE + 1, 1,
+			  i == 39 ? END : 101 + i);
+	raw_handover(q, 100);
+	EXPECT_EQ(0u, serve_batch(&self->rx, self->data, NULL, 0));
+	EXPECT_EQ(1u, self->rx.heals);
+	EXPECT_EQ(31u + 32u, self->rx.invalid);
+	for (i = 0; i < 32; i++) {
+		EXPECT_EQ(FLAG_ANSWER(HSHM_WIRE_RESULT_FAIL),
+			  flag_of(q, 100 + i));
+	}
+	for (i = 32; i < 40; i++) {
+		EXPECT_EQ(0, flag_of(q, 100 + i));
+	}
+	EXPECT_EQ(END, rd16(&q->proc_ing_h));
+	EXPECT_EQ(HSHM_WIRE_MARK_IDLE, rd32(&q->working_mark));
+}
+
+TEST(rx_attach_refuses)
+{
+	static const u32 bad_marks[] = { HSHM_WIRE_MARK_RAW,
+					 HSHM_WIRE_MARK_INITING,
+					 HSHM_WIRE_MARK_DESTROYED,
+					 0x12345678 };
+	static const u32 good_marks[] = { HSHM_WIRE_MARK_INITED,
+					  HSHM_WIRE_MARK_IDLE,
+					  HSHM_WIRE_MARK_BUSY };
+	struct hshm_wire_queue *q = calloc(1, HSHM_WIRE_QUEUE_SIZE);
+	struct hshm_wire_tx *tx = calloc(1, sizeof(*tx));
+	struct hshm_wire_rx rx;
+	unsigned int i;
+
+	ASSERT_NE(NULL, q);
+	ASSERT_NE(NULL, tx);
+	/* raw memory */
+	EXPECT_EQ(-EAGAIN, hshm_wire_rx_attach(&rx, q, HSHM_WIRE_QUEUE_SIZE,
+					       DATA_SIZE));
+	q->buf_size = cpu_to_le16(END);
+	for (i = 0; i < ARRAY_SIZE(bad_marks); i++) {
+		q->working_mark = cpu_to_le32(bad_marks[i]);
+		EXPECT_EQ(-EAGAIN, hshm_wire_rx_attach(&rx, q,
+						       HSHM_WIRE_QUEUE_SIZE,
+						       DATA_SIZE));
+	}
+	for (i = 0; i < ARRAY_SIZE(good_marks); i++) {
+		q->working_mark = cpu_to_le32(good_marks[i]);
+		EXPECT_EQ(0, hshm_wire_rx_attach(&rx, q, HSHM_WIRE_QUEUE_SIZE,
+						 DATA_SIZE));
+	}
+	/* buf_size must agree with the size the receiver was given */
+	q->buf_size = cpu_to_le16(254);
+	EXPECT_EQ(-EAGAIN, hshm_wire_rx_attach(&rx, q, HSHM_WIRE_QUEUE_SIZE,
+					       DATA_SIZE));
+	q->buf_size = cpu_to_le16(END);
+	EXPECT_EQ(-EINVAL, hshm_wire_rx_attach(&rx, q, 20, DATA_SIZE));
+	EXPECT_EQ(-EINVAL, hshm_wire_rx_attach(&rx, q, HSHM_WIRE_QUEUE_SIZE,
+					       0));
+	/* a destroyed queue is refused */
+	ASSERT_EQ(0, hshm_wire_tx_init(tx, q, HSHM_WIRE_QUEUE_SIZE));
+	EXPECT_EQ(0, hshm_wire_rx_attach(&rx, q, HSHM_WIRE_QUEUE_SIZE,
+					 DATA_SIZE));
+	hshm_wire_tx_destroy(tx);
+	EXPECT_EQ(HSHM_WIRE_MARK_DESTROYED, rd32(&q->working_mark));
+	EXPECT_EQ(-EAGAIN, hshm_wire_rx_attach(&rx, q, HSHM_WIRE_QUEUE_SIZE,
+					       DATA_SIZE));
+	free(q);
+	free(tx);
+}
+
+TEST_HARNESS_MAIN
