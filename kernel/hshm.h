@@ -245,6 +245,8 @@ struct hshm_class_snap {
  * @queued: requests queued whose completion is not decided yet
  * @at_peer: requests at the peer whose completion is not decided yet
  * @shed_us: queueing time after which a request is shed, 0 = never
+ * @nbatch: messages of the class in the batch being built or at the peer
+ *	and not reaped yet (dispatcher only)
  * @kobj: classes/<name>/ in sysfs
  */
 struct hshm_cls {
@@ -253,6 +255,7 @@ struct hshm_cls {
 	atomic_t queued;
 	atomic_t at_peer;
 	u32 shed_us;
+	u32 nbatch;
 	struct kobject *kobj;
 };
 
@@ -273,6 +276,7 @@ struct hshm_cls {
  * @weights: the four weights packed 16 bits each, read by the dispatcher
  * @sched_mode: enum hshm_sched_mode
  * @batch_max: most messages per batch
+ * @rt_batch_max: most messages per batch while REALTIME is active (wrr)
  * @timeout_ms: default request timeout
  * @svc_map: class per service id; bytes read locklessly, written under
  *	@cfg_lock
@@ -291,6 +295,7 @@ struct hshm_cls {
  * @nbatch: size of @batch in use (dispatcher only)
  * @npending: requests of @batch not yet reaped (dispatcher only)
  * @poll_ns: current adaptive polling interval (dispatcher only)
+ * @rt_seen: last time a REALTIME request was submitted
  * @polling: an interrupt transport whose interrupts stopped arriving is
  *	polled until one arrives again (dispatcher only)
  * @lost_irqs: batches found done with no interrupt
@@ -315,6 +320,7 @@ struct hshm_chan {
 	atomic64_t weights;
 	int sched_mode;
 	u32 batch_max;
+	u32 rt_batch_max;
 	u32 timeout_ms;
 	u8 *svc_map;
 
@@ -334,6 +340,7 @@ struct hshm_chan {
 	u32 nbatch;
 	u32 npending;
 	u32 poll_ns;
+	ktime_t rt_seen;
 	bool polling;
 	atomic64_t lost_irqs;
 	atomic64_t bad_replies;

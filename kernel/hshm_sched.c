@@ -25,6 +25,14 @@
 #define HSHM_POLL_MAX_NS	(2 * NSEC_PER_MSEC)
 /* With an interrupt, look anyway this often (a lost interrupt, timeouts). */
 #define HSHM_IRQ_FALLBACK	(HZ / 10)
+/*
+ * A batch carrying REALTIME messages is polled this often, interrupt or
+ * not: peers signal the end of a batch only, and a REALTIME answer should
+ * not wait for the bulk behind it in the same batch.
+ */
+#define HSHM_RT_POLL_NS		(50 * NSEC_PER_USEC)
+/* REALTIME counts as active this long after its last submit. */
+#define HSHM_RT_ACTIVE_NS	(20 * NSEC_PER_MSEC)
 
 static u64 hshm_pack_weights(const u16 *w)
 {
@@ -100,6 +108,8 @@ int hshm_sched_init(struct hshm_chan *ch)
 	hshm_wrr_init(&ch->wrr, defaults);
 	ch->sched_mode = HSHM_SCHED_WRR;
 	ch->batch_max = min_t(u32, 32, ch->tx->n);
+	/* While REALTIME is active, the batch it waits for stays short. */
+	ch->rt_batch_max = min_t(u32, 8, ch->batch_max);
 	ch->poll_ns = HSHM_POLL_MIN_NS;
 	return 0;
 
@@ -200,6 +210,7 @@ static bool hshm_should_shed(struct hshm_chan *ch, struct hshm_req *req,
 /* Dispatcher only: the peer is done with @req's entry. */
 static void hshm_sched_let_go(struct hshm_chan *ch, struct hshm_req *req)
 {
+	ch->cls[req->cls].nbatch--;
 	hshm_wire_tx_put(ch->tx, req->entry);
 	hshm_req_put(req);
 }
@@ -284,16 +295,35 @@ static void hshm_sched_refresh_weights(struct hshm_chan *ch)
 	}
 }
 
-/* Build the next batch in scheduler order and hand it to the peer. */
+static bool hshm_rt_active(struct hshm_chan *ch, ktime_t now)
+{
+	struct hshm_cls *rt = &ch->cls[HSHM_CLASS_REALTIME];
+
+	return atomic_read(&rt->queued) || atomic_read(&rt->at_peer) ||
+	       ktime_to_ns(ktime_sub(now, READ_ONCE(ch->rt_seen))) <
+	       HSHM_RT_ACTIVE_NS;
+}
+
+/*
+ * Build the next batch in scheduler order and hand it to the peer.  A
+ * REALTIME request that arrives while a batch is at the peer waits for
+ * that batch to end, so while REALTIME is active (queued, at the peer, or
+ * submitted in the last HSHM_RT_ACTIVE_NS) batches are cut to
+ * rt_batch_max.  The WRR order is the same, only cut shorter, so the
+ * shares still follow the weights.
+ */
 static void hshm_sched_dispatch(struct hshm_chan *ch)
 {
-	u32 max = min_t(u32, READ_ONCE(ch->batch_max), ch->tx->nfree);
 	bool fifo = READ_ONCE(ch->sched_mode) == HSHM_SCHED_FIFO;
+	u32 max = READ_ONCE(ch->batch_max);
 	ktime_t now = ktime_get();
 	unsigned int mask;
 
 	if (ch->batch_out || !hshm_wire_tx_peer_idle(ch->tx))
 		return;
+	if (!fifo && hshm_rt_active(ch, now))
+		max = min(max, READ_ONCE(ch->rt_batch_max));
+	max = min_t(u32, max, ch->tx->nfree);
 	hshm_sched_refresh_weights(ch);
 	while (ch->nbatch < max && (mask = hshm_backlog_mask(ch))) {
 		struct hshm_req *req;
@@ -323,6 +353,7 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 		req->entry = entry;
 		hshm_wire_tx_append(ch->tx, entry, req->service_id, req->offset,
 				    req->length);
+		ch->cls[c].nbatch++;
 		ch->batch[ch->nbatch++] = req;
 	}
 	if (!ch->nbatch)
@@ -349,6 +380,10 @@ static bool hshm_sched_wait(struct hshm_chan *ch)
 	} else if (!ch->batch_out) {
 		/* Backlog but the peer is not idle: look again later. */
 		timed_out = !schedule_timeout(HSHM_IRQ_FALLBACK);
+	} else if (ch->cls[HSHM_CLASS_REALTIME].nbatch) {
+		ktime_t t = ns_to_ktime(min_t(u32, ch->poll_ns, HSHM_RT_POLL_NS));
+
+		schedule_hrtimeout_range(&t, HSHM_RT_POLL_NS / 4, HRTIMER_MODE_REL);
 	} else if ((ch->features & HSHM_FEAT_POLL) || ch->polling) {
 		ktime_t t = ns_to_ktime(ch->poll_ns);
 

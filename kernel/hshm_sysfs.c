@@ -279,6 +279,27 @@ static ssize_t batch_max_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(batch_max);
 
+static ssize_t rt_batch_max_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(hshm_dev_chan(dev)->rt_batch_max));
+}
+
+static ssize_t rt_batch_max_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t len)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+	u32 v;
+
+	if (kstrtou32(buf, 10, &v) || !v || v > ch->tx->n)
+		return -EINVAL;
+	WRITE_ONCE(ch->rt_batch_max, v);
+	return len;
+}
+static DEVICE_ATTR_RW(rt_batch_max);
+
 static ssize_t transport_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
@@ -311,6 +332,7 @@ static struct attribute *hshm_chan_attrs[] = {
 	&dev_attr_stats_reset.attr,
 	&dev_attr_timeout_ms.attr,
 	&dev_attr_batch_max.attr,
+	&dev_attr_rt_batch_max.attr,
 	&dev_attr_transport.attr,
 	&dev_attr_bad_replies.attr,
 	&dev_attr_lost_irqs.attr,

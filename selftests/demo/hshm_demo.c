@@ -6,9 +6,10 @@
  * bulk threads that keep the queue full of 16 KiB THROUGHPUT and
  * BEST_EFFORT requests with the fifo scheduler, and the same with wrr.
  * Under fifo a realtime request waits behind everything queued before it;
- * under wrr it goes into the next batch.  Completions arrive per batch, so
- * the batch length bounds what wrr can do: the demo runs with batch_max 8
- * unless told otherwise (-B).
+ * under wrr it goes first into the next batch, bulk classes are held to
+ * their max_in_flight while realtime is active, and a batch carrying
+ * realtime is polled so its answer does not wait for the end of the batch.
+ * The demo runs with the device's batch_max unless told otherwise (-B).
  *
  * The loopback peer costs 20 us per message and 0.5 us per KiB, as long as
  * that keeps it the bottleneck; where the CPU is slow (emulation) the cost
@@ -326,14 +327,15 @@ static void usage(const char *prog)
 		"  -m  loopback peer cost per message in ns (default: from 20000\n"
 		"      doubled until bulk alone keeps the peer 90%% busy)\n"
 		"  -K  loopback peer cost per KiB in ns (500)\n"
-		"  -B  batch_max during the demo (8; the device default is 32)\n",
+		"  -B  batch_max during the demo (default: the device's)\n",
 		prog);
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	unsigned int calls = 200, nbulk = 3, kib = 16, depth = 32, batch = 8, i;
+	unsigned int calls = 200, nbulk = 3, kib = 16, depth = 32, i;
+	unsigned int batch = 0;		/* 0: the device's batch_max */
 	unsigned long msg_ns = 20000, kib_ns = 500;
 	bool msg_ns_given = false;
 	struct row rows[3] = {
@@ -374,7 +376,7 @@ int main(int argc, char **argv)
 			usage(argv[0]);
 		}
 	}
-	if (!calls || !nbulk || !kib || kib > 256 || !depth || !batch)
+	if (!calls || !nbulk || !kib || kib > 256 || !depth)
 		usage(argv[0]);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -388,6 +390,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	hs_restore_defaults();
+	if (!batch)
+		batch = info.batch_max;
 	if (lb && hs_sysfs_write_u64("batch_max", batch)) {
 		fprintf(stderr, "cannot set batch_max to %u\n", batch);
 		return 1;
