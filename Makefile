@@ -61,7 +61,7 @@ DEB_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
 	xz-utils libnl-genl-3-dev pkg-config bc flex bison libelf-dev \
 	libssl-dev python3 gnuplot-nox
 
-.PHONY: all module tests user ksft check lint demo deps clean help
+.PHONY: all module tests user ksft check lint demo bench deps clean help
 
 all: module tests user ## build the module, the selftests and user space (default)
 
@@ -88,12 +88,58 @@ else
 	@echo "user: no userspace/Makefile yet, nothing to build"
 endif
 
-check: all ## run the unit tests on the host and the selftests in QEMU; last line: N passed, N failed
+# The ivshmem scenarios: hshm-peer on the host, the guest's device from
+# QEMU's ivshmem-doorbell (MSI-X, with the peer restarted after a test kills
+# it) or ivshmem-plain (no interrupts: both sides poll).
+PEER_BIN := $(BUILD)/userspace/hshm-peer
+WITH_PEER := selftests/qemu/with-peer.sh --peer $(PEER_BIN)
+IVS_SOCK := $(CHECK_DIR)/ivshmem.sock
+IVS_DOORBELL = -chardev socket,path=$(IVS_SOCK),id=ivsh \
+	-device ivshmem-doorbell,chardev=ivsh,vectors=1
+IVS_PLAIN = -object memory-backend-file,id=hmem,share=on,size=8M,mem-path=$(CHECK_DIR)/plain.shm \
+	-device ivshmem-plain,memdev=hmem
+SCENARIOS ?= loopback ivshmem plain
+
+check: all ## run the unit tests on the host and the selftests in QEMU (SCENARIOS); last line: N passed, N failed
 	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@rc=0; \
 	$(RUN_SH) --host --tests $(BUILD)/selftests/unit --name unit --log $(CHECK_DIR) || rc=1; \
-	$(call qemu_run,loopback,$(LOOPBACK_PARAMS),$(CHECK_DIR)) || rc=1; \
+	case " $(SCENARIOS) " in *" loopback "*) \
+	$(call qemu_run,loopback,$(LOOPBACK_PARAMS),$(CHECK_DIR)) || rc=1;; esac; \
+	case " $(SCENARIOS) " in *" ivshmem "*) \
+	$(WITH_PEER) --shm $(CHECK_DIR)/ivshmem.shm --socket $(IVS_SOCK) --restart 2 \
+		--peer-args --test-hooks --log $(CHECK_DIR)/ivshmem.peer -- \
+		$(call qemu_run,ivshmem,nr_devices=0,$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
+			--env HSHM_PEER_RESTART=1 --qemu-args "$(IVS_DOORBELL)") || rc=1;; esac; \
+	case " $(SCENARIOS) " in *" plain "*) \
+	$(WITH_PEER) --shm $(CHECK_DIR)/plain.shm --peer-args --test-hooks \
+		--log $(CHECK_DIR)/plain.peer -- \
+		$(call qemu_run,plain,nr_devices=0,$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
+			--qemu-args "$(IVS_PLAIN)") || rc=1;; esac; \
 	selftests/ktap-totals.sh $(CHECK_DIR) || rc=1; \
+	exit $$rc
+
+BENCH_DIR := $(BUILD)/bench
+BENCH_SCENARIOS ?= loopback ivshmem plain
+
+# bench: hshm_rtt over each transport, one after the other in one run, and
+# the table of the results side by side (ratios against loopback).
+bench: all ## round trip P50/P99 and req/s over loopback, ivshmem (MSI-X) and ivshmem-plain (polling), side by side
+	@rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
+	@rc=0; \
+	for s in $(BENCH_SCENARIOS); do \
+		case $$s in \
+		loopback) $(call qemu_run,bench-loopback,loopback_msg_ns=0 loopback_kib_ns=0,$(BENCH_DIR),--run /tests/bench/hshm_rtt) ;; \
+		ivshmem) $(WITH_PEER) --shm $(BENCH_DIR)/ivshmem.shm --socket $(BENCH_DIR)/ivshmem.sock \
+			--log $(BENCH_DIR)/ivshmem.peer -- \
+			$(call qemu_run,bench-ivshmem,nr_devices=0,$(BENCH_DIR),--run /tests/bench/hshm_rtt \
+			--qemu-args "-chardev socket,path=$(BENCH_DIR)/ivshmem.sock,id=ivsh -device ivshmem-doorbell,chardev=ivsh,vectors=1") ;; \
+		plain) $(WITH_PEER) --shm $(BENCH_DIR)/plain.shm --log $(BENCH_DIR)/plain.peer -- \
+			$(call qemu_run,bench-plain,nr_devices=0,$(BENCH_DIR),--run /tests/bench/hshm_rtt \
+			--qemu-args "-object memory-backend-file,id=hmem,share=on,size=8M,mem-path=$(BENCH_DIR)/plain.shm -device ivshmem-plain,memdev=hmem") ;; \
+		esac >$(BENCH_DIR)/$$s.out 2>&1 || { rc=1; tail -20 $(BENCH_DIR)/$$s.out; }; \
+	done; \
+	selftests/bench/table.sh $(BENCH_DIR) $(BENCH_SCENARIOS); \
 	exit $$rc
 
 # the demo program, relative to build/selftests (/tests in the guest)

@@ -39,6 +39,7 @@
 #define HS_DEF_SCHEDULER	"wrr"
 #define HS_DEF_TIMEOUT_MS	5000
 #define HS_DEF_BATCH_MAX	32
+#define HS_DEF_RT_BATCH_MAX	8
 #define HS_DEF_MSG_NS		2000
 #define HS_DEF_KIB_NS		500
 #define HS_DEF_SERVICE_MAP \
@@ -80,10 +81,26 @@ static inline int hs_sysfs_read(const char *attr, char *buf, size_t len);
 static inline int hs_param_read_u64(const char *name, uint64_t *v);
 
 /*
- * Is the device under test served by the in-kernel loopback peer, whose
- * cost knobs the tests may turn?  Not without the knobs; and the knobs
- * exist whenever the module is loaded, so also not when the device says
- * it has another transport, or when no loopback channel was created.
+ * Is the device served by hshm-peer with its test hooks (the ivshmem
+ * scenarios set HSHM_PEER_HOOKS=1)?  Then the peer's cost is set through
+ * its set-cost service instead of the loopback module parameters.
+ */
+static inline bool hs_peer_hooks(void)
+{
+	char buf[32];
+
+	return !strcmp(hs_env("HSHM_PEER_HOOKS", "0"), "1") &&
+	       hs_sysfs_read("transport", buf, sizeof(buf)) > 0 &&
+	       strcmp(buf, "loopback\n");
+}
+
+/*
+ * May the tests turn the peer's cost knobs at any moment?  Only with the
+ * in-kernel loopback peer (its module parameters exist whenever the module
+ * is loaded, so the device's transport must also say loopback, or a
+ * loopback channel must exist).  hshm-peer's set-cost hook is a request
+ * in the queue like any other, served in turn: the tests that need an
+ * immediate change skip without the loopback peer.
  */
 static inline bool hs_have_loopback(void)
 {
@@ -252,6 +269,34 @@ static inline int hs_param_write_u64(const char *name, uint64_t v)
 	return hs_write_path(p, s);
 }
 
+/* hshm-peer --test-hooks: service 0xfff1 sets its cost (two LE u32). */
+#define HS_PEER_SVC_SET_COST	0xfff1
+
+static inline int hs_peer_set_cost(uint64_t msg_ns, uint64_t kib_ns)
+{
+	uint8_t p[8];
+	struct hshm_call c;
+	int fd, i, ret;
+
+	for (i = 0; i < 4; i++) {
+		p[i] = (uint8_t)(msg_ns >> (8 * i));
+		p[4 + i] = (uint8_t)(kib_ns >> (8 * i));
+	}
+	fd = open(hs_env("HSHM_DEV", "/dev/hshm0"), O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	memset(&c, 0, sizeof(c));
+	c.submit.payload = (uintptr_t)p;
+	c.submit.length = sizeof(p);
+	c.submit.service_id = HS_PEER_SVC_SET_COST;
+	c.submit.qos_class = HSHM_CLASS_REALTIME;
+	c.submit.timeout_ms = 120000;
+	ret = ioctl(fd, HSHM_CALL, &c) ? -errno :
+	      c.completion.status ? c.completion.status : 0;
+	close(fd);
+	return ret;
+}
+
 /* The loopback peer's cost knobs; -ENOENT without a loopback peer. */
 static inline int hs_set_cost(uint64_t msg_ns, uint64_t kib_ns)
 {
@@ -272,6 +317,7 @@ static inline void hs_restore_defaults(void)
 	hs_sysfs_write("scheduler", HS_DEF_SCHEDULER);
 	hs_sysfs_write_u64("timeout_ms", HS_DEF_TIMEOUT_MS);
 	hs_sysfs_write_u64("batch_max", HS_DEF_BATCH_MAX);
+	hs_sysfs_write_u64("rt_batch_max", HS_DEF_RT_BATCH_MAX);
 	hs_sysfs_write("service_map", "0-65535 best_effort");
 	hs_sysfs_write("service_map", "1-2 realtime");
 	hs_sysfs_write("service_map", "3-8 reliable");

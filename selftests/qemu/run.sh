@@ -18,6 +18,7 @@
 #   --timeout SECONDS    whole QEMU run (1500)
 #   --test-timeout SECONDS  each test program (600)
 #   --qemu-args "ARGS"   extra QEMU arguments (split on spaces)
+#   --env "N=V ..."      extra environment of the guest programs (repeatable)
 #   --log DIR            where the logs go (build/qemu)
 #   --host               run the programs of DIR on this machine, no QEMU
 #
@@ -45,7 +46,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/../ktap-lib.sh"
 
 KERNEL='' MODULE='' PARAMS='' TESTS='' RUN='' NAME=loopback TIMEOUT=1500
-TEST_TIMEOUT=600 QEMU_ARGS='' LOG=build/qemu HOST=0 TOTALS=
+TEST_TIMEOUT=600 QEMU_ARGS='' LOG=build/qemu HOST=0 TOTALS= ENVS=''
 QEMU=${QEMU:-qemu-system-x86_64}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
@@ -73,6 +74,7 @@ while [ $# -gt 0 ]; do
 	esac
 	case $opt in
 	--kernel) KERNEL=$2 ;;
+	--env) ENVS="$ENVS $2" ;;
 	--module) MODULE=$2 ;;
 	--params) PARAMS=$2 ;;
 	--tests) TESTS=$2 ;;
@@ -189,6 +191,12 @@ modname=$(basename "$MODULE" .ko)
 	echo "HSHM_MODNAME=$(sq "${modname//-/_}")"
 	echo "HSHM_RUN=$(sq "$RUN")"
 	echo "HSHM_TEST_TIMEOUT=$(sq "$TEST_TIMEOUT")"
+	for kv in $ENVS; do
+		case $kv in
+		[A-Za-z_]*=*) echo "export ${kv%%=*}=$(sq "${kv#*=}")" ;;
+		*) die "--env takes NAME=VALUE, not '$kv'" ;;
+		esac
+	done
 } >"$root/etc/hshm-run.conf"
 
 initrd=$WORK/initrd.gz

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm_rtt: round-trip latency and request rate of one channel, for
+ * `make bench`, which runs it over every transport in one go and puts the
+ * results side by side.
+ *
+ *  1. N sequential HSHM_CALLs of a 64-byte echo: P50 and P99 round trip.
+ *  2. M echo requests kept W outstanding with SUBMIT/COMPLETE: requests
+ *     per second.
+ *
+ * The last line is machine-readable:
+ *   RESULT <p50_us> <p99_us> <req_per_s>
+ *
+ * usage: hshm_rtt [-n CALLS] [-m REQUESTS] [-w WINDOW]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include <linux/hshm.h>
+#include <linux/hshm_wire.h>
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int calls = 2000, reqs = 20000, window = 64, i, opt;
+	const char *dev = getenv("HSHM_DEV") ? getenv("HSHM_DEV") : "/dev/hshm0";
+	struct hshm_completion comp[256];
+	char in[64], out[64];
+	uint64_t *lat, t0, sent = 0, done = 0;
+	double secs;
+	int fd;
+
+	while ((opt = getopt(argc, argv, "n:m:w:")) != (unsigned int)-1) {
+		switch (opt) {
+		case 'n': calls = strtoul(optarg, NULL, 0); break;
+		case 'm': reqs = strtoul(optarg, NULL, 0); break;
+		case 'w': window = strtoul(optarg, NULL, 0); break;
+		default:
+			fprintf(stderr, "usage: %s [-n CALLS] [-m REQUESTS] [-w WINDOW]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (!calls || !reqs || !window || window > 256) {
+		fprintf(stderr, "hshm_rtt: CALLS, REQUESTS > 0, WINDOW 1-256\n");
+		return 2;
+	}
+	fd = open(dev, O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "hshm_rtt: %s: %s\n", dev, strerror(errno));
+		return 1;
+	}
+	memset(in, 'x', sizeof(in));
+	lat = calloc(calls, sizeof(*lat));
+	if (!lat)
+		return 1;
+
+	for (i = 0; i < calls; i++) {
+		struct hshm_call c;
+
+		memset(&c, 0, sizeof(c));
+		c.submit.payload = (uintptr_t)in;
+		c.submit.length = sizeof(in);
+		c.submit.response = (uintptr_t)out;
+		c.submit.response_cap = sizeof(out);
+		c.submit.service_id = HSHM_SVC_ECHO;
+		c.submit.qos_class = HSHM_CLASS_REALTIME;
+		t0 = now_ns();
+		if (ioctl(fd, HSHM_CALL, &c) || c.completion.status) {
+			fprintf(stderr, "hshm_rtt: call %u failed: %s / %d\n", i,
+				strerror(errno), c.completion.status);
+			return 1;
+		}
+		lat[i] = now_ns() - t0;
+	}
+	qsort(lat, calls, sizeof(*lat), cmp_u64);
+
+	t0 = now_ns();
+	while (done < reqs) {
+		struct hshm_complete cc = {
+			.completions = (uintptr_t)comp,
+			.max_events = 256,
+			.timeout_ms = 10000,
+		};
+
+		while (sent < reqs && sent - done < window) {
+			struct hshm_submit s;
+
+			memset(&s, 0, sizeof(s));
+			s.payload = (uintptr_t)in;
+			s.length = sizeof(in);
+			s.service_id = HSHM_SVC_ECHO;
+			s.qos_class = HSHM_CLASS_THROUGHPUT;
+			s.user_data = sent;
+			if (ioctl(fd, HSHM_SUBMIT, &s)) {
+				fprintf(stderr, "hshm_rtt: submit: %s\n",
+					strerror(errno));
+				return 1;
+			}
+			sent++;
+		}
+		cc.min_events = 1;
+		if (ioctl(fd, HSHM_COMPLETE, &cc) || !cc.count) {
+			fprintf(stderr, "hshm_rtt: no completion: %s\n",
+				strerror(errno));
+			return 1;
+		}
+		for (i = 0; i < cc.count; i++) {
+			if (comp[i].status) {
+				fprintf(stderr, "hshm_rtt: request failed: %d\n",
+					comp[i].status);
+				return 1;
+			}
+		}
+		done += cc.count;
+	}
+	secs = (now_ns() - t0) / 1e9;
+
+	printf("%u calls: P50 %.1f us, P99 %.1f us; %u requests, %u outstanding: %.0f req/s\n",
+	       calls, lat[calls / 2] / 1e3, lat[calls * 99 / 100] / 1e3, reqs,
+	       window, reqs / secs);
+	printf("RESULT %.1f %.1f %.0f\n", lat[calls / 2] / 1e3,
+	       lat[calls * 99 / 100] / 1e3, reqs / secs);
+	free(lat);
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm over ivshmem: the peer partition dies in the middle of a stream
+ * and comes back.  The host side (selftests/qemu/with-peer.sh --restart)
+ * starts hshm-peer again a few seconds after it died; hshm-peer's test
+ * hook (service 0xfff0) makes it SIGKILL itself at a chosen point of a
+ * batch.  Runs only where the scenario says the peer is restarted
+ * (HSHM_PEER_RESTART=1, with HSHM_PEER_HOOKS=1); skips elsewhere.
+ *
+ * Asserted: every request of the stream completes exactly once, those the
+ * dead peer never answered with -ETIMEDOUT within their timeout (nothing
+ * hangs), the counters balance, and traffic resumes once the peer is back.
+ */
+#include <poll.h>
+
+#include "kselftest_harness.h"
+#include "hshm_test.h"
+
+#define PEER_SVC_DIE	0xfff0
+#define BEFORE		8	/* answered before the peer dies */
+#define AFTER		8	/* queued behind the fatal message */
+#define SHORT_MS	500	/* their timeout: shorter than the restart */
+#define COST_NS		(20 * 1000 * 1000ull)
+
+FIXTURE(restart)
+{
+	int fd;
+};
+
+static bool restart_scenario(void)
+{
+	return !strcmp(hs_env("HSHM_PEER_RESTART", "0"), "1") &&
+	       hs_peer_hooks();
+}
+
+/* The 6.1 harness runs the body after a SKIP in setup: skip there. */
+FIXTURE_SETUP(restart)
+{
+	self->fd = -1;
+	if (!restart_scenario())
+		return;
+	hs_restore_defaults();
+	ASSERT_EQ(0, hs_wait_idle(30000));
+	self->fd = hs_open(0);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(restart)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static int echo_call(int fd, uint32_t timeout_ms)
+{
+	char in[16] = "peer, are you?", out[16];
+	struct hshm_call c;
+
+	memset(&c, 0, sizeof(c));
+	c.submit.payload = (uintptr_t)in;
+	c.submit.length = sizeof(in);
+	c.submit.response = (uintptr_t)out;
+	c.submit.response_cap = sizeof(out);
+	c.submit.service_id = HSHM_SVC_ECHO;
+	c.submit.qos_class = HSHM_CLASS_AUTO;
+	c.submit.timeout_ms = timeout_ms;
+	if (ioctl(fd, HSHM_CALL, &c))
+		return -errno;
+	if (c.completion.status)
+		return c.completion.status;
+	return memcmp(in, out, sizeof(in)) ? -EBADMSG : 0;
+}
+
+static void submit_one(struct __test_metadata *_metadata, int fd,
+		       uint16_t svc, uint64_t user_data, uint32_t timeout_ms)
+{
+	static char payload[64] = "a request in the stream", out[64];
+	struct hshm_submit s;
+
+	memset(&s, 0, sizeof(s));
+	s.payload = (uintptr_t)payload;
+	s.length = sizeof(payload);
+	s.response = (uintptr_t)out;
+	s.response_cap = sizeof(out);
+	s.service_id = svc;
+	s.qos_class = HSHM_CLASS_RELIABLE;
+	s.user_data = user_data;
+	s.timeout_ms = timeout_ms;
+	ASSERT_EQ(0, ioctl(fd, HSHM_SUBMIT, &s)) TH_LOG("submit: %s",
+							 strerror(errno));
+}
+
+TEST_F_TIMEOUT(restart, killed_mid_stream, 180)
+{
+	struct hshm_completion comp[BEFORE + AFTER + 1];
+	unsigned int seen[BEFORE + AFTER + 1] = { 0 };
+	unsigned int got = 0, timed_out = 0, ok = 0, i;
+	struct hs_stats before, after;
+	uint64_t t0, waited_ms;
+	int ret;
+
+	if (!restart_scenario())
+		SKIP(return, "the peer is not restarted in this scenario");
+	ASSERT_EQ(0, echo_call(self->fd, 5000));
+	ASSERT_EQ(0, hs_stats_read(&before));
+	/* Slow the peer down so the stream is still at it when it dies. */
+	ASSERT_EQ(0, hs_peer_set_cost(COST_NS, 0));
+
+	for (i = 0; i < BEFORE; i++)
+		submit_one(_metadata, self->fd, HSHM_SVC_ECHO, i, 20000);
+	submit_one(_metadata, self->fd, PEER_SVC_DIE, BEFORE, SHORT_MS);
+	for (i = 0; i < AFTER; i++)
+		submit_one(_metadata, self->fd, HSHM_SVC_ECHO,
+			   BEFORE + 1 + i, SHORT_MS);
+
+	t0 = hs_now_ns();
+	while (got < BEFORE + AFTER + 1) {
+		uint32_t n;
+
+		ASSERT_EQ(0, hs_complete(self->fd, comp, BEFORE + AFTER + 1, 1,
+					 30000, &n));
+		ASSERT_LT(0U, n) TH_LOG("no completion in 30 s: a hang");
+		for (i = 0; i < n; i++) {
+			uint64_t u = comp[i].user_data;
+
+			ASSERT_GT((uint64_t)(BEFORE + AFTER + 1), u);
+			ASSERT_EQ(0, seen[u]) TH_LOG("request %llu completed twice",
+						     (unsigned long long)u);
+			seen[u]++;
+			if (u < BEFORE) {
+				EXPECT_EQ(0, comp[i].status);
+				ok++;
+			} else if (u > BEFORE) {
+				/* The dead peer never answered them. */
+				EXPECT_EQ(-ETIMEDOUT, comp[i].status);
+				timed_out += comp[i].status == -ETIMEDOUT;
+			} else {
+				/* The fatal message itself is answered "fail"
+				 * before the peer dies, or never.
+				 */
+				EXPECT_TRUE(comp[i].status == -EREMOTEIO ||
+					    comp[i].status == -ETIMEDOUT);
+			}
+		}
+		got += n;
+	}
+	waited_ms = (hs_now_ns() - t0) / 1000000;
+	EXPECT_EQ((unsigned int)BEFORE, ok);
+	EXPECT_EQ((unsigned int)AFTER, timed_out);
+	/* The stream took the service time plus at most about the timeout. */
+	EXPECT_GT(BEFORE * COST_NS / 1000000 + SHORT_MS + 10000, waited_ms);
+
+	/* The restarted peer finishes the abandoned batch; traffic resumes. */
+	t0 = hs_now_ns();
+	do {
+		ret = echo_call(self->fd, 1000);
+	} while (ret && hs_now_ns() - t0 < 60ull * 1000000000ull);
+	ASSERT_EQ(0, ret) TH_LOG("traffic did not resume in 60 s: %d", ret);
+	TH_LOG("traffic resumed %llu ms after the stream ended",
+	       (unsigned long long)((hs_now_ns() - t0) / 1000000));
+	for (i = 0; i < 50; i++)
+		ASSERT_EQ(0, echo_call(self->fd, 5000));
+
+	ASSERT_EQ(0, hs_wait_idle(30000));
+	ASSERT_EQ(0, hs_stats_read(&after));
+	for (i = 0; i < HS_NR_CLASSES; i++) {
+		unsigned long long d[HS_NR_ST];
+		unsigned int f;
+
+		for (f = 0; f < HS_NR_ST; f++)
+			d[f] = after.v[i][f] - before.v[i][f];
+		EXPECT_EQ(d[HS_ST_SUBMITTED], d[HS_ST_COMPLETED] + d[HS_ST_FAILED] +
+			  d[HS_ST_CANCELLED] + d[HS_ST_DROPPED])
+			TH_LOG("%s: counters do not balance", hs_class_names[i]);
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm over ivshmem: unbinding the PCI device with requests in flight.
+ * The requests complete (with -ENODEV where the peer had not answered),
+ * every ioctl but HSHM_COMPLETE then fails with ENODEV, closing frees
+ * everything, and binding the device again gives a working /dev/hshm0.
+ * Runs where the device is an ivshmem one served by hshm-peer with its
+ * test hooks (HSHM_PEER_HOOKS=1), to make the peer slow; skips elsewhere.
+ */
+#include <libgen.h>
+#include <limits.h>
+
+#include "kselftest_harness.h"
+#include "hshm_test.h"
+
+#define NREQ		10
+#define COST_NS		(100 * 1000 * 1000ull)
+#define DRIVER_DIR	"/sys/bus/pci/drivers/hshm-ivshmem"
+
+static bool unbind_scenario(void)
+{
+	char buf[32];
+
+	return hs_peer_hooks() &&
+	       hs_sysfs_read("transport", buf, sizeof(buf)) > 0 &&
+	       !strcmp(buf, "ivshmem\n");
+}
+
+/* The PCI address of the device behind hshm0, e.g. 0000:00:04.0. */
+static int pci_address(char *out, size_t len)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "%s/device", hs_sysfs());
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	snprintf(out, len, "%s", basename(target));
+	return 0;
+}
+
+static int wait_dev(bool present, unsigned int ms)
+{
+	while (ms) {
+		if (!access(hs_dev(), F_OK) == present)
+			return 0;
+		hs_sleep_ms(10);
+		ms = ms > 10 ? ms - 10 : 0;
+	}
+	return -ETIMEDOUT;
+}
+
+FIXTURE(unbind)
+{
+	char bdf[64];
+};
+
+FIXTURE_SETUP(unbind)
+{
+	self->bdf[0] = '\0';
+	if (!unbind_scenario())
+		return;		/* the 6.1 harness runs the body anyway */
+	hs_restore_defaults();
+	ASSERT_EQ(0, hs_wait_idle(30000));
+	ASSERT_EQ(0, pci_address(self->bdf, sizeof(self->bdf)));
+}
+
+FIXTURE_TEARDOWN(unbind)
+{
+	/* Leave the device bound for whatever runs next. */
+	if (self->bdf[0] && access(hs_dev(), F_OK)) {
+		hs_write_path(DRIVER_DIR "/bind", self->bdf);
+		wait_dev(true, 5000);
+	}
+}
+
+TEST_F_TIMEOUT(unbind, requests_in_flight, 120)
+{
+	static char payload[32] = "in flight when unbound", out[NREQ][32];
+	struct hshm_completion comp[NREQ];
+	unsigned int seen[NREQ] = { 0 }, got = 0, gone = 0, i;
+	struct hshm_submit s;
+	struct hshm_info info;
+	int fd;
+
+	if (!unbind_scenario())
+		SKIP(return, "not an ivshmem device with hshm-peer's hooks");
+
+	ASSERT_EQ(0, hs_peer_set_cost(COST_NS, 0));
+	fd = hs_open(0);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < NREQ; i++) {
+		memset(&s, 0, sizeof(s));
+		s.payload = (uintptr_t)payload;
+		s.length = sizeof(payload);
+		s.response = (uintptr_t)out[i];
+		s.response_cap = sizeof(out[i]);
+		s.service_id = HSHM_SVC_ECHO;
+		s.qos_class = HSHM_CLASS_RELIABLE;
+		s.user_data = i;
+		s.timeout_ms = 60000;
+		ASSERT_EQ(0, ioctl(fd, HSHM_SUBMIT, &s));
+	}
+	hs_sleep_ms(150);	/* one answered, the rest queued or at the peer */
+
+	ASSERT_EQ(0, hs_write_path(DRIVER_DIR "/unbind", self->bdf));
+	ASSERT_EQ(0, wait_dev(false, 5000));
+
+	/* Every request completes once, now, without the peer. */
+	while (got < NREQ) {
+		uint32_t n;
+
+		ASSERT_EQ(0, hs_complete(fd, comp, NREQ, 1, 5000, &n));
+		ASSERT_LT(0U, n) TH_LOG("requests lost at unbind");
+		for (i = 0; i < n; i++) {
+			ASSERT_GT((uint64_t)NREQ, comp[i].user_data);
+			ASSERT_EQ(0U, seen[comp[i].user_data]);
+			seen[comp[i].user_data]++;
+			EXPECT_TRUE(comp[i].status == 0 ||
+				    comp[i].status == -ENODEV)
+				TH_LOG("status %d", comp[i].status);
+			gone += comp[i].status == -ENODEV;
+		}
+		got += n;
+	}
+	EXPECT_LT(0U, gone) TH_LOG("nothing was in flight at unbind");
+	EXPECT_EQ(-1, ioctl(fd, HSHM_INFO, &info));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, ioctl(fd, HSHM_SUBMIT, &s));
+	EXPECT_EQ(ENODEV, errno);
+	close(fd);
+
+	/* Let the peer finish the abandoned batch before the queue is new. */
+	hs_sleep_ms(NREQ * COST_NS / 1000000 + 500);
+	ASSERT_EQ(0, hs_write_path(DRIVER_DIR "/bind", self->bdf));
+	ASSERT_EQ(0, wait_dev(true, 5000));
+	ASSERT_EQ(0, hs_peer_set_cost(0, 0));
+	fd = hs_open(0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, hs_info(fd, &info));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
