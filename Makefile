@@ -121,6 +121,11 @@ check: all ## run the unit tests on the host and the selftests in QEMU (SCENARIO
 
 BENCH_DIR := $(BUILD)/bench
 BENCH_SCENARIOS ?= loopback ivshmem plain
+# (in variables: a comma in $(call ...) arguments would split them)
+BENCH_DOORBELL = -chardev socket,path=$(BENCH_DIR)/ivshmem.sock,id=ivsh \
+	-device ivshmem-doorbell,chardev=ivsh,vectors=1
+BENCH_PLAIN = -object memory-backend-file,id=hmem,share=on,size=8M,mem-path=$(BENCH_DIR)/plain.shm \
+	-device ivshmem-plain,memdev=hmem
 
 # bench: hshm_rtt over each transport, one after the other in one run, and
 # the table of the results side by side (ratios against loopback).
@@ -133,10 +138,10 @@ bench: all ## round trip P50/P99 and req/s over loopback, ivshmem (MSI-X) and iv
 		ivshmem) $(WITH_PEER) --shm $(BENCH_DIR)/ivshmem.shm --socket $(BENCH_DIR)/ivshmem.sock \
 			--log $(BENCH_DIR)/ivshmem.peer -- \
 			$(call qemu_run,bench-ivshmem,nr_devices=0,$(BENCH_DIR),--run /tests/bench/hshm_rtt \
-			--qemu-args "-chardev socket,path=$(BENCH_DIR)/ivshmem.sock,id=ivsh -device ivshmem-doorbell,chardev=ivsh,vectors=1") ;; \
+			--qemu-args "$(BENCH_DOORBELL)") ;; \
 		plain) $(WITH_PEER) --shm $(BENCH_DIR)/plain.shm --log $(BENCH_DIR)/plain.peer -- \
 			$(call qemu_run,bench-plain,nr_devices=0,$(BENCH_DIR),--run /tests/bench/hshm_rtt \
-			--qemu-args "-object memory-backend-file,id=hmem,share=on,size=8M,mem-path=$(BENCH_DIR)/plain.shm -device ivshmem-plain,memdev=hmem") ;; \
+			--qemu-args "$(BENCH_PLAIN)") ;; \
 		esac >$(BENCH_DIR)/$$s.out 2>&1 || { rc=1; tail -20 $(BENCH_DIR)/$$s.out; }; \
 	done; \
 	selftests/bench/table.sh $(BENCH_DIR) $(BENCH_SCENARIOS); \

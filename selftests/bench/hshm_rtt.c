@@ -110,6 +110,8 @@ int main(int argc, char **argv)
 			memset(&s, 0, sizeof(s));
 			s.payload = (uintptr_t)in;
 			s.length = sizeof(in);
+			s.response = (uintptr_t)out;
+			s.response_cap = sizeof(out);
 			s.service_id = HSHM_SVC_ECHO;
 			s.qos_class = HSHM_CLASS_THROUGHPUT;
 			s.user_data = sent;
