@@ -436,8 +436,15 @@ int hshm_sysfs_add_classes(struct hshm_chan *ch);
 void hshm_sysfs_remove_classes(struct hshm_chan *ch);
 
 /* tr_loopback.c */
+struct hshm_lb_peer;
 int hshm_loopback_init(void);
 void hshm_loopback_exit(void);
+struct hshm_lb_peer *hshm_lb_peer_create(void *region,
+					 const struct hshm_layout *layout,
+					 bool irq_on, u32 poll_us);
+void hshm_lb_peer_start(struct hshm_lb_peer *p, struct hshm_chan *ch);
+void hshm_lb_peer_ring(struct hshm_lb_peer *p);
+void hshm_lb_peer_destroy(struct hshm_lb_peer *p);
 
 /* tr_ivshmem.c */
 int hshm_ivshmem_init(void);

@@ -240,65 +240,80 @@ static ssize_t stats_reset_store(struct device *dev,
 }
 static DEVICE_ATTR_WO(stats_reset);
 
-static ssize_t timeout_ms_show(struct device *dev,
-			       struct device_attribute *attr, char *buf)
+/**
+ * struct hshm_field_attr - a device attribute backed by one channel field
+ * @attr: the attribute
+ * @off: offset of the field in struct hshm_chan (a u32 knob or an
+ *	atomic64_t counter)
+ * @max: largest value a u32 knob takes (the smallest is 1); 0: the number
+ *	of queue entries
+ */
+struct hshm_field_attr {
+	struct device_attribute attr;
+	size_t off;
+	u32 max;
+};
+
+static void *hshm_field(struct device *dev, struct device_attribute *attr)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(hshm_dev_chan(dev)->timeout_ms));
+	struct hshm_field_attr *fa = container_of(attr, struct hshm_field_attr,
+						  attr);
+
+	return (u8 *)hshm_dev_chan(dev) + fa->off;
 }
 
-static ssize_t timeout_ms_store(struct device *dev,
-				struct device_attribute *attr,
-				const char *buf, size_t len)
+static ssize_t hshm_u32_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
 {
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*(u32 *)hshm_field(dev, attr)));
+}
+
+static ssize_t hshm_u32_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t len)
+{
+	struct hshm_field_attr *fa = container_of(attr, struct hshm_field_attr,
+						  attr);
+	u32 max = fa->max ?: hshm_dev_chan(dev)->tx->n;
 	u32 v;
 
-	if (kstrtou32(buf, 10, &v) || !v || v > HSHM_TIMEOUT_MAX_MS)
+	if (kstrtou32(buf, 10, &v) || !v || v > max)
 		return -EINVAL;
-	WRITE_ONCE(hshm_dev_chan(dev)->timeout_ms, v);
+	WRITE_ONCE(*(u32 *)hshm_field(dev, attr), v);
 	return len;
 }
-static DEVICE_ATTR_RW(timeout_ms);
 
-static ssize_t batch_max_show(struct device *dev,
-			      struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%u\n", READ_ONCE(hshm_dev_chan(dev)->batch_max));
-}
-
-static ssize_t batch_max_store(struct device *dev,
-			       struct device_attribute *attr,
-			       const char *buf, size_t len)
-{
-	struct hshm_chan *ch = hshm_dev_chan(dev);
-	u32 v;
-
-	if (kstrtou32(buf, 10, &v) || !v || v > ch->tx->n)
-		return -EINVAL;
-	WRITE_ONCE(ch->batch_max, v);
-	return len;
-}
-static DEVICE_ATTR_RW(batch_max);
-
-static ssize_t rt_batch_max_show(struct device *dev,
+static ssize_t hshm_counter_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n",
-			  READ_ONCE(hshm_dev_chan(dev)->rt_batch_max));
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read((atomic64_t *)hshm_field(dev, attr)));
 }
 
-static ssize_t rt_batch_max_store(struct device *dev,
-				  struct device_attribute *attr,
-				  const char *buf, size_t len)
-{
-	struct hshm_chan *ch = hshm_dev_chan(dev);
-	u32 v;
+static struct hshm_field_attr hshm_attr_timeout_ms = {
+	.attr = __ATTR(timeout_ms, 0644, hshm_u32_show, hshm_u32_store),
+	.off = offsetof(struct hshm_chan, timeout_ms),
+	.max = HSHM_TIMEOUT_MAX_MS,
+};
 
-	if (kstrtou32(buf, 10, &v) || !v || v > ch->tx->n)
-		return -EINVAL;
-	WRITE_ONCE(ch->rt_batch_max, v);
-	return len;
-}
-static DEVICE_ATTR_RW(rt_batch_max);
+static struct hshm_field_attr hshm_attr_batch_max = {
+	.attr = __ATTR(batch_max, 0644, hshm_u32_show, hshm_u32_store),
+	.off = offsetof(struct hshm_chan, batch_max),
+};
+
+static struct hshm_field_attr hshm_attr_rt_batch_max = {
+	.attr = __ATTR(rt_batch_max, 0644, hshm_u32_show, hshm_u32_store),
+	.off = offsetof(struct hshm_chan, rt_batch_max),
+};
+
+static struct hshm_field_attr hshm_attr_bad_replies = {
+	.attr = __ATTR(bad_replies, 0444, hshm_counter_show, NULL),
+	.off = offsetof(struct hshm_chan, bad_replies),
+};
+
+static struct hshm_field_attr hshm_attr_lost_irqs = {
+	.attr = __ATTR(lost_irqs, 0444, hshm_counter_show, NULL),
+	.off = offsetof(struct hshm_chan, lost_irqs),
+};
 
 static ssize_t transport_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
@@ -307,22 +322,6 @@ static ssize_t transport_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(transport);
 
-static ssize_t bad_replies_show(struct device *dev,
-				struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%lld\n",
-			  atomic64_read(&hshm_dev_chan(dev)->bad_replies));
-}
-static DEVICE_ATTR_RO(bad_replies);
-
-static ssize_t lost_irqs_show(struct device *dev,
-			      struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%lld\n",
-			  atomic64_read(&hshm_dev_chan(dev)->lost_irqs));
-}
-static DEVICE_ATTR_RO(lost_irqs);
-
 static struct attribute *hshm_chan_attrs[] = {
 	&dev_attr_weights.attr,
 	&dev_attr_reservations.attr,
@@ -330,12 +329,12 @@ static struct attribute *hshm_chan_attrs[] = {
 	&dev_attr_service_map.attr,
 	&dev_attr_stats.attr,
 	&dev_attr_stats_reset.attr,
-	&dev_attr_timeout_ms.attr,
-	&dev_attr_batch_max.attr,
-	&dev_attr_rt_batch_max.attr,
+	&hshm_attr_timeout_ms.attr.attr,
+	&hshm_attr_batch_max.attr.attr,
+	&hshm_attr_rt_batch_max.attr.attr,
 	&dev_attr_transport.attr,
-	&dev_attr_bad_replies.attr,
-	&dev_attr_lost_irqs.attr,
+	&hshm_attr_bad_replies.attr.attr,
+	&hshm_attr_lost_irqs.attr.attr,
 	NULL,
 };
 

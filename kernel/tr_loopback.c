@@ -8,6 +8,8 @@
  * waits for the doorbell, serves the batch in order at a configurable
  * cost per message and per KiB, marks the queue idle and raises a
  * completion "interrupt" through irq_work (or none: the channel polls).
+ * The same peer can serve another transport's region (hshm_lb_peer_*()),
+ * which tests a device-tree region where no hypervisor runs the peer.
  */
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
@@ -40,34 +42,56 @@ MODULE_PARM_DESC(loopback_irq, "Loopback peer raises a completion interrupt (def
 #define HSHM_LB_SLEEP_MIN_NS	(50 * NSEC_PER_USEC)
 
 /**
- * struct hshm_lb - one loopback channel and its peer
- * @region: the shared region (public layout)
- * @ch: the channel
- * @peer: the peer thread
- * @rx: receiver state of the Linux-owned queue (peer thread only)
+ * struct hshm_lb_peer - the in-kernel peer serving one region
+ * @data: the data area
+ * @data_size: its bytes
+ * @txq: the queue Linux owns, which the peer receives on
+ * @txq_size: its bytes
+ * @ch: channel notified at the end of a batch (with @irq_on)
+ * @task: the peer thread
+ * @rx: receiver state (peer thread only)
  * @attached: @rx is attached (peer thread only)
  * @doorbell: bit 0 set by a ring, cleared by the peer
- * @irq: the completion interrupt
+ * @irq: the completion "interrupt"
+ * @irq_on: raise @irq at the end of each batch
+ * @poll_us: look at the queue this often without a ring, 0: never
  * @due: when the messages served so far are paid for (peer thread only)
  */
-struct hshm_lb {
-	void *region;
+struct hshm_lb_peer {
+	u8 *data;
+	u32 data_size;
+	void *txq;
+	u32 txq_size;
 	struct hshm_chan *ch;
-	struct task_struct *peer;
+	struct task_struct *task;
 	struct hshm_wire_rx rx;
 	bool attached;
 	unsigned long doorbell;
 	struct irq_work irq;
+	bool irq_on;
+	u32 poll_us;
 	ktime_t due;
+};
+
+/**
+ * struct hshm_lb - one loopback channel: a region and its peer
+ * @region: the shared region (public layout), vmalloc'ed
+ * @ch: the channel
+ * @peer: the peer
+ */
+struct hshm_lb {
+	void *region;
+	struct hshm_chan *ch;
+	struct hshm_lb_peer *peer;
 };
 
 static struct hshm_lb *hshm_lbs[HSHM_LB_MAX_DEVICES];
 
 static void hshm_lb_irq(struct irq_work *work)
 {
-	struct hshm_lb *lb = container_of(work, struct hshm_lb, irq);
+	struct hshm_lb_peer *p = container_of(work, struct hshm_lb_peer, irq);
 
-	hshm_chan_notify(lb->ch);
+	hshm_chan_notify(p->ch);
 }
 
 /*
@@ -79,71 +103,152 @@ static void hshm_lb_irq(struct irq_work *work)
  */
 static bool hshm_lb_before(void *ctx, const struct hshm_wire_rx_msg *msg)
 {
-	struct hshm_lb *lb = ctx;
+	struct hshm_lb_peer *p = ctx;
 	ktime_t now;
 
-	lb->due = ktime_add_ns(lb->due, READ_ONCE(loopback_msg_ns) +
-			       (u64)READ_ONCE(loopback_kib_ns) * msg->length / 1024);
+	p->due = ktime_add_ns(p->due, READ_ONCE(loopback_msg_ns) +
+			      (u64)READ_ONCE(loopback_kib_ns) * msg->length / 1024);
 	now = ktime_get();
-	if (ktime_to_ns(ktime_sub(lb->due, now)) >= HSHM_LB_SLEEP_MIN_NS) {
+	if (ktime_to_ns(ktime_sub(p->due, now)) >= HSHM_LB_SLEEP_MIN_NS) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (!kthread_should_stop())
-			schedule_hrtimeout(&lb->due, HRTIMER_MODE_ABS);
+			schedule_hrtimeout(&p->due, HRTIMER_MODE_ABS);
 		__set_current_state(TASK_RUNNING);
 	}
 	return !kthread_should_stop();
 }
 
-static void hshm_lb_serve(struct hshm_lb *lb)
+static void hshm_lb_serve(struct hshm_lb_peer *p)
 {
 	const struct hshm_peer_hooks hooks = {
 		.before = hshm_lb_before,
-		.ctx = lb,
+		.ctx = p,
 	};
 
-	lb->due = ktime_get();
-	if (hshm_peer_serve_batch(&lb->rx, (u8 *)lb->region +
-				  HSHM_WIRE_DATA_OFFSET, &hooks) >= 0 &&
-	    loopback_irq)
-		irq_work_queue(&lb->irq);
+	p->due = ktime_get();
+	if (hshm_peer_serve_batch(&p->rx, p->data, &hooks) >= 0 && p->irq_on)
+		irq_work_queue(&p->irq);
+}
+
+/* Sleep until rung (or, when polling, until it is time to look). */
+static void hshm_lb_wait(struct hshm_lb_peer *p)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (!test_and_clear_bit(0, &p->doorbell) && !kthread_should_stop()) {
+		if (p->poll_us) {
+			ktime_t t = ns_to_ktime((u64)p->poll_us * NSEC_PER_USEC);
+
+			schedule_hrtimeout_range(&t, p->poll_us * 250,
+						 HRTIMER_MODE_REL);
+		} else {
+			schedule();
+		}
+	}
+	__set_current_state(TASK_RUNNING);
 }
 
 static int hshm_lb_thread(void *data)
 {
-	struct hshm_lb *lb = data;
-	void *txq = (u8 *)lb->region + HSHM_WIRE_TXQ_OFFSET;
+	struct hshm_lb_peer *p = data;
 
 	while (!kthread_should_stop()) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (!test_and_clear_bit(0, &lb->doorbell) &&
-		    !kthread_should_stop())
-			schedule();
-		__set_current_state(TASK_RUNNING);
-		if (!lb->attached &&
-		    hshm_wire_rx_attach(&lb->rx, txq, HSHM_WIRE_QUEUE_SIZE,
-					HSHM_WIRE_DATA_SIZE))
+		hshm_lb_wait(p);
+		if (!p->attached &&
+		    hshm_wire_rx_attach(&p->rx, p->txq, p->txq_size,
+					p->data_size))
 			continue;
-		lb->attached = true;
-		if (hshm_wire_rx_pending(&lb->rx))
-			hshm_lb_serve(lb);
+		p->attached = true;
+		if (hshm_wire_rx_pending(&p->rx))
+			hshm_lb_serve(p);
 	}
 	return 0;
+}
+
+/**
+ * hshm_lb_peer_create() - an in-kernel peer for a region
+ * @region: the mapped region
+ * @layout: where its data area and Linux-owned queue are
+ * @irq_on: signal the end of each batch through hshm_chan_notify()
+ * @poll_us: look at the queue every @poll_us without a ring (0: only
+ *	when rung), for transports that cannot ring
+ *
+ * The peer thread is created stopped; hshm_lb_peer_start() runs it.
+ *
+ * Return: the peer or an ERR_PTR().
+ */
+struct hshm_lb_peer *hshm_lb_peer_create(void *region,
+					 const struct hshm_layout *layout,
+					 bool irq_on, u32 poll_us)
+{
+	struct hshm_lb_peer *p;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	p->data = (u8 *)region + layout->data_off;
+	p->data_size = layout->data_size;
+	p->txq = (u8 *)region + layout->txq_off;
+	p->txq_size = layout->txq_size;
+	p->irq_on = irq_on;
+	p->poll_us = poll_us;
+	init_irq_work(&p->irq, hshm_lb_irq);
+	p->task = kthread_create(hshm_lb_thread, p, "hshm-lb-peer");
+	if (IS_ERR(p->task)) {
+		long err = PTR_ERR(p->task);
+
+		kfree(p);
+		return ERR_PTR(err);
+	}
+	return p;
+}
+
+/**
+ * hshm_lb_peer_start() - run the peer for a channel
+ * @p: peer from hshm_lb_peer_create()
+ * @ch: the channel it notifies
+ */
+void hshm_lb_peer_start(struct hshm_lb_peer *p, struct hshm_chan *ch)
+{
+	p->ch = ch;
+	wake_up_process(p->task);
+}
+
+/**
+ * hshm_lb_peer_ring() - the doorbell of the in-kernel peer
+ * @p: peer
+ */
+void hshm_lb_peer_ring(struct hshm_lb_peer *p)
+{
+	set_bit(0, &p->doorbell);
+	wake_up_process(p->task);
+}
+
+/**
+ * hshm_lb_peer_destroy() - stop the peer (mid-batch if need be) and free it
+ * @p: peer
+ *
+ * Waits for a completion interrupt still in flight.
+ */
+void hshm_lb_peer_destroy(struct hshm_lb_peer *p)
+{
+	kthread_stop(p->task);
+	irq_work_sync(&p->irq);
+	kfree(p);
 }
 
 static void hshm_lb_ring(struct hshm_chan *ch)
 {
 	struct hshm_lb *lb = ch->priv;
 
-	set_bit(0, &lb->doorbell);
-	wake_up_process(lb->peer);
+	hshm_lb_peer_ring(lb->peer);
 }
 
 static void hshm_lb_stop(struct hshm_chan *ch)
 {
 	struct hshm_lb *lb = ch->priv;
 
-	kthread_stop(lb->peer);
-	irq_work_sync(&lb->irq);
+	hshm_lb_peer_destroy(lb->peer);
+	lb->peer = NULL;
 }
 
 /*
@@ -185,8 +290,8 @@ static struct hshm_lb *hshm_lb_create(void)
 		ret = -ENOMEM;
 		goto free_lb;
 	}
-	init_irq_work(&lb->irq, hshm_lb_irq);
-	lb->peer = kthread_create(hshm_lb_thread, lb, "hshm-lb-peer");
+	lb->peer = hshm_lb_peer_create(lb->region, &hshm_lb_layout,
+				       loopback_irq, 0);
 	if (IS_ERR(lb->peer)) {
 		ret = PTR_ERR(lb->peer);
 		goto free_region;
@@ -197,13 +302,13 @@ static struct hshm_lb *hshm_lb_create(void)
 				  hshm_max_requests);
 	if (IS_ERR(lb->ch)) {
 		ret = PTR_ERR(lb->ch);
-		goto stop_peer;
+		goto destroy_peer;
 	}
-	wake_up_process(lb->peer);
+	hshm_lb_peer_start(lb->peer, lb->ch);
 	return lb;
 
-stop_peer:
-	kthread_stop(lb->peer);
+destroy_peer:
+	hshm_lb_peer_destroy(lb->peer);
 free_region:
 	vfree(lb->region);
 free_lb:
