@@ -450,4 +450,8 @@ void hshm_lb_peer_destroy(struct hshm_lb_peer *p);
 int hshm_ivshmem_init(void);
 void hshm_ivshmem_exit(void);
 
+/* tr_hvisor.c */
+int hshm_hvisor_init(void);
+void hshm_hvisor_exit(void);
+
 #endif /* _HSHM_H */

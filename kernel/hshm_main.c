@@ -42,8 +42,13 @@ static int __init hshm_init(void)
 	ret = hshm_ivshmem_init();
 	if (ret)
 		goto exit_loopback;
+	ret = hshm_hvisor_init();
+	if (ret)
+		goto exit_ivshmem;
 	return 0;
 
+exit_ivshmem:
+	hshm_ivshmem_exit();
 exit_loopback:
 	hshm_loopback_exit();
 destroy_class:
@@ -55,6 +60,7 @@ free_region:
 
 static void __exit hshm_exit(void)
 {
+	hshm_hvisor_exit();
 	hshm_ivshmem_exit();
 	hshm_loopback_exit();
 	class_destroy(hshm_dev_class);

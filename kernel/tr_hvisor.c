@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm hvisor transport: the region of an hvisor zone, from the device tree.
+ *
+ * The node (compatible "hvisor,hyperamp-shm", Documentation/devicetree/
+ * bindings/misc/hvisor,hyperamp-shm.yaml) points at no-map reserved memory
+ * holding the HyperAMP region; the public layout applies unless properties
+ * move its parts.  The peer is rung through the HyperAMP control page (an
+ * MMIO write the hypervisor traps), the hvisor hypercall, or not at all;
+ * its reply interrupt, where one is wired, completes batches, otherwise the
+ * channel polls.
+ *
+ * Memory attributes: the region is shared with another OS that maps it
+ * with its own attributes.  Public peers map it non-cacheable, so by
+ * default it is mapped write-combining (Normal non-cacheable on arm64):
+ * no cache maintenance is needed and the dma_wmb()/dma_rmb() barriers of
+ * the wire code (outer shareable) order every hand-over.  With
+ * "hvisor,cacheable" both sides map it write-back and coherent.
+ */
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/of_address.h>
+#include <linux/platform_device.h>
+#include <linux/version.h>
+
+#include "hshm.h"
+
+static bool hvisor_loopback;
+module_param(hvisor_loopback, bool, 0444);
+MODULE_PARM_DESC(hvisor_loopback, "Serve device-tree regions with the in-kernel peer, polling (testing without a hypervisor; default N)");
+
+#define HSHM_HV_LOOPBACK_POLL_US	100
+
+/* hvisor's shared-memory signal hypercall (wire-abi.md). */
+#define HSHM_HV_HVC_SHM_SIGNAL		10
+
+enum hshm_hv_doorbell {
+	HSHM_HV_DOORBELL_NONE,
+	HSHM_HV_DOORBELL_MMIO,
+	HSHM_HV_DOORBELL_HVC,
+};
+
+/**
+ * struct hshm_hv - one device-tree region
+ * @dev: the platform device
+ * @region: the region, mapped with the attributes the peer uses
+ * @ctrl: the HyperAMP control page (MMIO doorbell), or NULL
+ * @doorbell: how the peer is rung
+ * @peer_zone: the peer's zone id
+ * @service: service id put in the doorbell
+ * @irq: reply interrupt, or 0 when polling
+ * @ch: the channel; NULL until created
+ * @lb: the in-kernel peer (hvisor_loopback), or NULL
+ */
+struct hshm_hv {
+	struct device *dev;
+	void *region;
+	void __iomem *ctrl;
+	enum hshm_hv_doorbell doorbell;
+	u32 peer_zone;
+	u32 service;
+	int irq;
+	struct hshm_chan *ch;
+	struct hshm_lb_peer *lb;
+};
+
+static void hshm_hv_hypercall(u32 zone, u32 service)
+{
+#ifdef CONFIG_ARM64
+	register unsigned long x0 asm("x0") = HSHM_HV_HVC_SHM_SIGNAL;
+	register unsigned long x1 asm("x1") = zone;
+	register unsigned long x2 asm("x2") = service;
+
+	asm volatile("hvc #0x4856" : "+r" (x0) : "r" (x1), "r" (x2) : "memory");
+#endif
+}
+
+static void hshm_hv_ring(struct hshm_chan *ch)
+{
+	struct hshm_hv *hv = ch->priv;
+
+	switch (hv->doorbell) {
+	case HSHM_HV_DOORBELL_MMIO:
+		/* The hypervisor traps the write and interrupts the zone. */
+		writel(hv->peer_zone << 16 | hv->service, hv->ctrl);
+		break;
+	case HSHM_HV_DOORBELL_HVC:
+		hshm_hv_hypercall(hv->peer_zone, hv->service);
+		break;
+	case HSHM_HV_DOORBELL_NONE:
+		if (hv->lb)
+			hshm_lb_peer_ring(hv->lb);
+		break;
+	}
+}
+
+static void hshm_hv_stop(struct hshm_chan *ch)
+{
+	struct hshm_hv *hv = ch->priv;
+
+	if (hv->irq)
+		disable_irq(hv->irq);
+	if (hv->lb)
+		hshm_lb_peer_destroy(hv->lb);
+	hv->lb = NULL;
+}
+
+static irqreturn_t hshm_hv_irq(int irq, void *data)
+{
+	struct hshm_hv *hv = data;
+	struct hshm_chan *ch = READ_ONCE(hv->ch);
+
+	if (ch)
+		hshm_chan_notify(ch);
+	return IRQ_HANDLED;
+}
+
+static ssize_t peer_zone_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	struct hshm_chan *ch = dev_get_drvdata(dev);
+	struct hshm_hv *hv = ch->priv;
+
+	return sysfs_emit(buf, "%u\n", hv->peer_zone);
+}
+static DEVICE_ATTR_RO(peer_zone);
+
+static const char *const hshm_hv_doorbell_names[] = {
+	[HSHM_HV_DOORBELL_NONE] = "none",
+	[HSHM_HV_DOORBELL_MMIO] = "mmio",
+	[HSHM_HV_DOORBELL_HVC] = "hypercall",
+};
+
+static ssize_t doorbell_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct hshm_chan *ch = dev_get_drvdata(dev);
+	struct hshm_hv *hv = ch->priv;
+
+	return sysfs_emit(buf, "%s\n", hshm_hv_doorbell_names[hv->doorbell]);
+}
+static DEVICE_ATTR_RO(doorbell);
+
+static struct attribute *hshm_hv_attrs[] = {
+	&dev_attr_peer_zone.attr,
+	&dev_attr_doorbell.attr,
+	NULL,
+};
+
+static const struct attribute_group hshm_hv_group = {
+	.attrs = hshm_hv_attrs,
+};
+
+/*
+ * hshm_hv_ops - hvisor transport operations
+ *
+ * ring uses the doorbell the device tree names (or the in-kernel peer's);
+ * stop silences the reply interrupt and stops an in-kernel peer.  A real
+ * peer zone cannot be stopped: its late writes land in the reserved
+ * region, which Linux never uses for anything else.
+ */
+static const struct hshm_transport_ops hshm_hv_ops = {
+	.name	= "hvisor",
+	.ring	= hshm_hv_ring,
+	.stop	= hshm_hv_stop,
+	.groups	= &hshm_hv_group,
+};
+
+static int hshm_hv_parse(struct hshm_hv *hv, struct hshm_layout *l,
+			 struct resource *res, bool *cacheable)
+{
+	struct device_node *np = hv->dev->of_node, *mem;
+	const char *db = "none";
+	int ret;
+
+	mem = of_parse_phandle(np, "memory-region", 0);
+	if (!mem)
+		return dev_err_probe(hv->dev, -EINVAL, "no memory-region\n");
+	ret = of_address_to_resource(mem, 0, res);
+	of_node_put(mem);
+	if (ret)
+		return dev_err_probe(hv->dev, ret, "memory-region has no reg\n");
+	if (of_property_read_u32(np, "hvisor,peer-zone", &hv->peer_zone))
+		return dev_err_probe(hv->dev, -EINVAL, "no hvisor,peer-zone\n");
+	of_property_read_u32(np, "hvisor,doorbell-service", &hv->service);
+	of_property_read_string(np, "hvisor,doorbell", &db);
+	if (!strcmp(db, "mmio"))
+		hv->doorbell = HSHM_HV_DOORBELL_MMIO;
+	else if (!strcmp(db, "hypercall") && IS_ENABLED(CONFIG_ARM64))
+		hv->doorbell = HSHM_HV_DOORBELL_HVC;
+	else if (strcmp(db, "none"))
+		return dev_err_probe(hv->dev, -EINVAL,
+				     "hvisor,doorbell \"%s\" not supported here\n", db);
+	*cacheable = of_property_read_bool(np, "hvisor,cacheable");
+
+	l->region_size = resource_size(res);
+	l->data_off = HSHM_WIRE_DATA_OFFSET;
+	l->data_size = HSHM_WIRE_DATA_SIZE;
+	l->txq_off = HSHM_WIRE_TXQ_OFFSET;
+	l->txq_size = HSHM_WIRE_QUEUE_SIZE;
+	/* hvisor,rxq-offset (the peer-owned queue) is for the server role. */
+	of_property_read_u32(np, "hvisor,data-offset", &l->data_off);
+	of_property_read_u32(np, "hvisor,data-size", &l->data_size);
+	of_property_read_u32(np, "hvisor,txq-offset", &l->txq_off);
+	of_property_read_u32(np, "hvisor,txq-size", &l->txq_size);
+	/* Linux allocates from the lower half; the peer owns the upper. */
+	l->alloc_off = 0;
+	l->alloc_size = round_down(l->data_size / 2, HSHM_BLOCK_SIZE);
+	return 0;
+}
+
+static int hshm_hv_probe(struct platform_device *pdev)
+{
+	struct hshm_layout layout;
+	struct resource res;
+	struct hshm_hv *hv;
+	struct hshm_chan *ch;
+	bool cacheable;
+	u32 features;
+	int ret;
+
+	hv = devm_kzalloc(&pdev->dev, sizeof(*hv), GFP_KERNEL);
+	if (!hv)
+		return -ENOMEM;
+	hv->dev = &pdev->dev;
+	platform_set_drvdata(pdev, hv);
+	ret = hshm_hv_parse(hv, &layout, &res, &cacheable);
+	if (ret)
+		return ret;
+	hv->region = devm_memremap(&pdev->dev, res.start, resource_size(&res),
+				   cacheable ? MEMREMAP_WB : MEMREMAP_WC);
+	if (IS_ERR(hv->region))
+		return dev_err_probe(&pdev->dev, PTR_ERR(hv->region),
+				     "cannot map %pR\n", &res);
+	if (hv->doorbell == HSHM_HV_DOORBELL_MMIO) {
+		hv->ctrl = devm_platform_ioremap_resource(pdev, 0);
+		if (IS_ERR(hv->ctrl))
+			return dev_err_probe(&pdev->dev, PTR_ERR(hv->ctrl),
+					     "mmio doorbell needs reg\n");
+	}
+
+	ret = platform_get_irq_optional(pdev, 0);
+	if (ret > 0) {
+		hv->irq = ret;
+		ret = devm_request_irq(&pdev->dev, hv->irq, hshm_hv_irq, 0,
+				       "hshm-hvisor", hv);
+		if (ret)
+			return ret;
+	} else if (ret != -ENXIO) {
+		return ret;
+	}
+
+	if (hvisor_loopback) {
+		/* No hypervisor: the in-kernel peer serves the region, polling. */
+		hv->lb = hshm_lb_peer_create(hv->region, &layout, false,
+					     HSHM_HV_LOOPBACK_POLL_US);
+		if (IS_ERR(hv->lb))
+			return PTR_ERR(hv->lb);
+	}
+	features = hv->irq ? HSHM_FEAT_IRQ : HSHM_FEAT_POLL;
+	ch = hshm_chan_create(&pdev->dev, &hshm_hv_ops, hv, hv->region, &layout,
+			      features, hshm_max_requests);
+	if (IS_ERR(ch)) {
+		if (hv->lb)
+			hshm_lb_peer_destroy(hv->lb);
+		return dev_err_probe(&pdev->dev, PTR_ERR(ch),
+				     "cannot create a channel on %pR\n", &res);
+	}
+	WRITE_ONCE(hv->ch, ch);
+	if (hv->lb)
+		hshm_lb_peer_start(hv->lb, ch);
+	dev_info(&pdev->dev, "hshm%d: %pR %s, peer zone %u, doorbell %s, %s%s\n",
+		 ch->id, &res, cacheable ? "cacheable" : "write-combining",
+		 hv->peer_zone, hshm_hv_doorbell_names[hv->doorbell],
+		 hv->irq ? "interrupt" : "polling",
+		 hv->lb ? ", in-kernel peer" : "");
+	return 0;
+}
+
+static void hshm_hv_remove_channel(struct platform_device *pdev)
+{
+	struct hshm_hv *hv = platform_get_drvdata(pdev);
+
+	/* Fails what is in flight with -ENODEV; devm undoes the rest. */
+	hshm_chan_remove(hv->ch);
+}
+
+/* platform_driver.remove returns void since 6.11. */
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+static void hshm_hv_remove(struct platform_device *pdev)
+{
+	hshm_hv_remove_channel(pdev);
+}
+#else
+static int hshm_hv_remove(struct platform_device *pdev)
+{
+	hshm_hv_remove_channel(pdev);
+	return 0;
+}
+#endif
+
+static const struct of_device_id hshm_hv_of_match[] = {
+	{ .compatible = "hvisor,hyperamp-shm" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, hshm_hv_of_match);
+
+static struct platform_driver hshm_hv_driver = {
+	.driver = {
+		.name = "hshm-hvisor",
+		.of_match_table = hshm_hv_of_match,
+	},
+	.probe = hshm_hv_probe,
+	.remove = hshm_hv_remove,
+};
+
+/**
+ * hshm_hvisor_init() - register the device-tree platform driver
+ *
+ * Return: 0 or the error of platform_driver_register().
+ */
+int hshm_hvisor_init(void)
+{
+	return platform_driver_register(&hshm_hv_driver);
+}
+
+/**
+ * hshm_hvisor_exit() - unregister it, removing every bound channel
+ */
+void hshm_hvisor_exit(void)
+{
+	platform_driver_unregister(&hshm_hv_driver);
+}
