@@ -182,9 +182,14 @@ static int hshm_hv_parse(struct hshm_hv *hv, struct hshm_layout *l,
 	of_node_put(mem);
 	if (ret)
 		return dev_err_probe(hv->dev, ret, "memory-region has no reg\n");
-	if (of_property_read_u32(np, "hvisor,peer-zone", &hv->peer_zone))
-		return dev_err_probe(hv->dev, -EINVAL, "no hvisor,peer-zone\n");
+	if (of_property_read_u32(np, "hvisor,peer-zone", &hv->peer_zone) ||
+	    hv->peer_zone > 0xffff)
+		return dev_err_probe(hv->dev, -EINVAL,
+				     "hvisor,peer-zone missing or above 0xffff\n");
 	of_property_read_u32(np, "hvisor,doorbell-service", &hv->service);
+	if (hv->service > 0xffff)
+		return dev_err_probe(hv->dev, -EINVAL,
+				     "hvisor,doorbell-service above 0xffff\n");
 	of_property_read_string(np, "hvisor,doorbell", &db);
 	if (!strcmp(db, "mmio"))
 		hv->doorbell = HSHM_HV_DOORBELL_MMIO;
