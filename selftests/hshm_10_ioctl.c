@@ -6,9 +6,7 @@
  * services, short response buffers and O_NONBLOCK.
  */
 #include <poll.h>
-#include <signal.h>
 #include <sys/epoll.h>
-#include <sys/time.h>
 
 #include "kselftest_harness.h"
 #include "hshm_test.h"
@@ -32,20 +30,12 @@ FIXTURE(ioctl)
 
 FIXTURE_SETUP(ioctl)
 {
-	self->fd = -1;
-	hs_restore_defaults();
-	hs_wait_idle(10000);
-	self->fd = hs_open(0);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", hs_dev(), strerror(errno));
-	ASSERT_EQ(0, hs_info(self->fd, &self->info));
+	hs_fixture_setup(_metadata, &self->fd, &self->info);
 }
 
 FIXTURE_TEARDOWN(ioctl)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	hs_restore_defaults();
-	hs_wait_idle(10000);
+	hs_fixture_teardown(self->fd, 10000);
 }
 
 /* One request and the buffers it owns. */
@@ -304,10 +294,10 @@ TEST_F_TIMEOUT(ioctl, services_call, 300)
 			}
 }
 
-/* Text-shaped payloads exercise the letter shifts at the alphabet's ends. */
-TEST_F(ioctl, services_text)
+/* @payload through HSHM_CALL to every service, class AUTO, checked. */
+static void call_every_service(struct __test_metadata *_metadata, int fd,
+			       const void *payload, uint32_t len)
 {
-	static const char text[] = "Hello, World! azAZ {}[]@` xyz XYZ 0189";
 	unsigned int k;
 
 	for (k = 0; k < HS_NR_SERVICES; k++) {
@@ -315,40 +305,32 @@ TEST_F(ioctl, services_text)
 		struct req r;
 		uint64_t seed = 3;
 
-		req_init(&r, hs_services[k], HSHM_CLASS_AUTO, sizeof(text) - 1,
-			 &seed);
-		memcpy(r.in, text, r.len);
+		req_init(&r, hs_services[k], HSHM_CLASS_AUTO, len, &seed);
+		memcpy(r.in, payload, len);
 		memset(&call, 0, sizeof(call));
 		prep_req(&call.submit, &r, k);
-		ASSERT_EQ(0, hs_call(self->fd, &call));
+		ASSERT_EQ(0, hs_call(fd, &call));
 		r.id = call.submit.id;
 		check_ok(_metadata, &r, &call.completion);
 		req_free(&r);
 	}
 }
 
+/* Text-shaped payloads exercise the letter shifts at the alphabet's ends. */
+TEST_F(ioctl, services_text)
+{
+	static const char text[] = "Hello, World! azAZ {}[]@` xyz XYZ 0189";
+
+	call_every_service(_metadata, self->fd, text, sizeof(text) - 1);
+}
+
 /* A payload whose FNV-1a is 0: the generators seed with 1 instead. */
 TEST_F(ioctl, services_zero_seed)
 {
 	static const uint8_t zero[5] = { 0x3d, 0x48, 0xf2, 0x00, 0xe2 };
-	unsigned int k;
 
 	ASSERT_EQ(0u, ref_fnv1a(zero, sizeof(zero)));
-	for (k = 0; k < HS_NR_SERVICES; k++) {
-		struct hshm_call call;
-		struct req r;
-		uint64_t seed = 4;
-
-		req_init(&r, hs_services[k], HSHM_CLASS_AUTO, sizeof(zero),
-			 &seed);
-		memcpy(r.in, zero, sizeof(zero));
-		memset(&call, 0, sizeof(call));
-		prep_req(&call.submit, &r, k);
-		ASSERT_EQ(0, hs_call(self->fd, &call));
-		r.id = call.submit.id;
-		check_ok(_metadata, &r, &call.completion);
-		req_free(&r);
-	}
+	call_every_service(_metadata, self->fd, zero, sizeof(zero));
 }
 
 TEST_F(ioctl, unknown_service)
@@ -703,24 +685,6 @@ TEST_F(ioctl, complete_max_events)
 	EXPECT_EQ(0u, n);
 }
 
-static volatile sig_atomic_t alarms;
-
-static void on_alarm(int sig)
-{
-	alarms++;
-}
-
-static void arm_alarm_ms(unsigned int ms)
-{
-	struct itimerval it = { .it_value = { 0, (long)ms * 1000 } };
-	struct sigaction sa = { .sa_handler = on_alarm };
-
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;	/* no SA_RESTART: the ioctl sees EINTR */
-	sigaction(SIGALRM, &sa, NULL);
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
 /*
  * O_NONBLOCK: EAGAIN when the class has no room; a blocking fd waits for
  * room instead, interruptibly, and gets it once room comes back.
@@ -750,12 +714,11 @@ TEST_F_TIMEOUT(ioctl, nonblock, 120)
 	EXPECT_GE(self->info.max_requests, ok);
 
 	/* the blocking fd waits, and a signal ends the wait */
-	alarms = 0;
-	arm_alarm_ms(200);
+	hs_arm_alarm_ms(200);
 	hs_prep(&s, in, 16, out, 16, HSHM_SVC_ECHO, HSHM_CLASS_BEST_EFFORT, 0);
 	ret = hs_submit(self->fd, &s);
 	EXPECT_EQ(-EINTR, ret);
-	EXPECT_EQ(1, alarms);
+	EXPECT_EQ(1, hs_alarms);
 
 	/* room comes back when the flood goes away */
 	ASSERT_EQ(0, hs_set_cost(0, 0));

@@ -5,9 +5,7 @@
  * lost), unknown commands, signals, and isolation between file
  * descriptors.
  */
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/time.h>
 #include <termios.h>
 
 #include "kselftest_harness.h"
@@ -27,22 +25,14 @@ FIXTURE(errors)
 
 FIXTURE_SETUP(errors)
 {
-	self->fd = -1;
 	self->page = (size_t)sysconf(_SC_PAGESIZE);
-	hs_restore_defaults();
-	hs_wait_idle(10000);
-	self->fd = hs_open(0);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", hs_dev(), strerror(errno));
-	ASSERT_EQ(0, hs_info(self->fd, &self->info));
+	hs_fixture_setup(_metadata, &self->fd, &self->info);
 	ASSERT_EQ(0, hs_stats_read(&self->before));
 }
 
 FIXTURE_TEARDOWN(errors)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	hs_restore_defaults();
-	hs_wait_idle(10000);
+	hs_fixture_teardown(self->fd, 10000);
 }
 
 static void *map_pages(size_t bytes, int prot)
@@ -509,25 +499,6 @@ TEST_F(errors, other_fd_isolation)
 	close(fd2);
 }
 
-static volatile sig_atomic_t alarms;
-
-static void on_alarm(int sig)
-{
-	alarms++;
-}
-
-static void arm_alarm_ms(unsigned int ms)
-{
-	struct itimerval it = { .it_value = { 0, (long)ms * 1000 } };
-	struct sigaction sa = { .sa_handler = on_alarm };
-
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;	/* no SA_RESTART */
-	sigaction(SIGALRM, &sa, NULL);
-	alarms = 0;
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
 /* A signal ends a COMPLETE wait with EINTR; the completion stays. */
 TEST_F(errors, complete_eintr)
 {
@@ -540,10 +511,10 @@ TEST_F(errors, complete_eintr)
 	ASSERT_EQ(0, hs_set_cost(500 * MS, 0));
 	hs_prep(&s, in, 8, out, 8, HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, 3);
 	ASSERT_EQ(0, hs_submit(self->fd, &s));
-	arm_alarm_ms(100);
+	hs_arm_alarm_ms(100);
 	EXPECT_EQ(-EINTR, hs_complete(self->fd, &c, 1, 1, HSHM_WAIT_FOREVER,
 				      &n));
-	EXPECT_EQ(1, alarms);
+	EXPECT_EQ(1, hs_alarms);
 	ASSERT_EQ(0, hs_complete(self->fd, &c, 1, 1, 10000, &n));
 	ASSERT_EQ(1u, n);
 	EXPECT_EQ(s.id, c.id);
@@ -562,9 +533,9 @@ TEST_F(errors, call_eintr)
 	memset(&call, 0, sizeof(call));
 	hs_prep(&call.submit, in, 8, out, 8, HSHM_SVC_ECHO, HSHM_CLASS_REALTIME,
 		4);
-	arm_alarm_ms(100);
+	hs_arm_alarm_ms(100);
 	EXPECT_EQ(-EINTR, hs_call(self->fd, &call));
-	EXPECT_EQ(1, alarms);
+	EXPECT_EQ(1, hs_alarms);
 	ASSERT_EQ(0, hs_set_cost(0, 0));
 	ASSERT_EQ(0, hs_wait_idle(10000));
 	memset(&call.completion, 0, sizeof(call.completion));

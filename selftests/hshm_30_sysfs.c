@@ -20,20 +20,12 @@ FIXTURE(sysfs)
 
 FIXTURE_SETUP(sysfs)
 {
-	self->fd = -1;
-	hs_restore_defaults();
-	hs_wait_idle(10000);
-	self->fd = hs_open(0);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", hs_dev(), strerror(errno));
-	ASSERT_EQ(0, hs_info(self->fd, &self->info));
+	hs_fixture_setup(_metadata, &self->fd, &self->info);
 }
 
 FIXTURE_TEARDOWN(sysfs)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	hs_restore_defaults();
-	hs_wait_idle(10000);
+	hs_fixture_teardown(self->fd, 10000);
 }
 
 static void read_attr(struct __test_metadata *_metadata, const char *attr,
@@ -106,6 +98,17 @@ static void classes_agree(struct __test_metadata *_metadata)
 	}
 }
 
+/* The device-wide attributes read their defaults. */
+static void expect_device_defaults(struct __test_metadata *_metadata)
+{
+	expect_attr(_metadata, "weights", "4 2 2 1\n");
+	expect_attr(_metadata, "reservations", "20 10 10 0\n");
+	expect_attr(_metadata, "scheduler", "[wrr] fifo\n");
+	expect_attr(_metadata, "service_map", HS_DEF_SERVICE_MAP);
+	expect_attr(_metadata, "timeout_ms", "5000\n");
+	expect_attr(_metadata, "batch_max", "32\n");
+}
+
 TEST_F(sysfs, defaults)
 {
 	char attr[128];
@@ -113,12 +116,7 @@ TEST_F(sysfs, defaults)
 	static const char *const weight[] = { "4\n", "2\n", "2\n", "1\n" };
 	static const char *const resv[] = { "20\n", "10\n", "10\n", "0\n" };
 
-	expect_attr(_metadata, "weights", "4 2 2 1\n");
-	expect_attr(_metadata, "reservations", "20 10 10 0\n");
-	expect_attr(_metadata, "scheduler", "[wrr] fifo\n");
-	expect_attr(_metadata, "service_map", HS_DEF_SERVICE_MAP);
-	expect_attr(_metadata, "timeout_ms", "5000\n");
-	expect_attr(_metadata, "batch_max", "32\n");
+	expect_device_defaults(_metadata);
 	for (c = 0; c < HS_NR_CLASSES; c++) {
 		class_attr(attr, sizeof(attr), c, "weight");
 		expect_attr(_metadata, attr, weight[c]);
@@ -137,51 +135,70 @@ TEST_F(sysfs, defaults)
 	}
 }
 
+/* A write to a per-class array attribute and what it then reads. */
+struct write_case {
+	const char *val;
+	const char *readback;
+};
+
+/*
+ * Each of @goods is accepted and classes/ agrees after it; each of
+ * @rejects then fails and changes nothing; then @def goes back.
+ */
+static void array_attr(struct __test_metadata *_metadata, const char *attr,
+		       const struct write_case *goods, unsigned int ngoods,
+		       const char *const *rejects, unsigned int nrejects,
+		       const char *def)
+{
+	char readback[64];
+	unsigned int i;
+
+	for (i = 0; i < ngoods; i++) {
+		good(_metadata, attr, goods[i].val, goods[i].readback);
+		classes_agree(_metadata);
+	}
+	for (i = 0; i < nrejects; i++)
+		bad(_metadata, attr, rejects[i]);
+	expect_attr(_metadata, attr, goods[ngoods - 1].readback);
+	classes_agree(_metadata);
+	snprintf(readback, sizeof(readback), "%s\n", def);
+	good(_metadata, attr, def, readback);
+}
+
 TEST_F(sysfs, weights)
 {
+	static const struct write_case goods[] = {
+		{ "1 1 1 1", "1 1 1 1\n" },
+		{ "1000 1000 1000 1000", "1000 1000 1000 1000\n" },
+		{ "8 2 1 1\n", "8 2 1 1\n" },
+	};
 	static const char *const rejects[] = {
 		"\n", " ", "1 2 3", "1 2 3 4 5", "0 1 1 1", "1 1 1 0",
 		"1001 1 1 1", "1 1 1 1001", "a b c d", "1 2 3 x", "-1 2 3 4",
 		"1.5 2 3 4", "1,2,3,4", "99999999999 1 1 1",
 		"4294967297 1 1 1", "65537 1 1 1", "0x4 2 2 1",
 	};
-	unsigned int i;
 
-	good(_metadata, "weights", "1 1 1 1", "1 1 1 1\n");
-	classes_agree(_metadata);
-	good(_metadata, "weights", "1000 1000 1000 1000",
-	     "1000 1000 1000 1000\n");
-	classes_agree(_metadata);
-	good(_metadata, "weights", "8 2 1 1\n", "8 2 1 1\n");
-	classes_agree(_metadata);
-	for (i = 0; i < ARRAY_SIZE(rejects); i++)
-		bad(_metadata, "weights", rejects[i]);
-	expect_attr(_metadata, "weights", "8 2 1 1\n");
-	classes_agree(_metadata);
-	good(_metadata, "weights", "4 2 2 1", "4 2 2 1\n");
+	array_attr(_metadata, "weights", goods, ARRAY_SIZE(goods), rejects,
+		   ARRAY_SIZE(rejects), HS_DEF_WEIGHTS);
 }
 
 TEST_F(sysfs, reservations)
 {
+	static const struct write_case goods[] = {
+		{ "0 0 0 0", "0 0 0 0\n" },
+		{ "25 25 25 25", "25 25 25 25\n" },
+		{ "0 0 0 100", "0 0 0 100\n" },
+		{ "100 0 0 0\n", "100 0 0 0\n" },
+	};
 	static const char *const rejects[] = {
 		"\n", "101 0 0 0", "50 50 1 0", "34 33 33 1", "-1 0 0 0",
 		"1 2 3", "1 2 3 4 5", "a 0 0 0", "256 0 0 0",
 		"4294967296 0 0 0", "100 100 100 100", "10,10,10,10",
 	};
-	unsigned int i;
 
-	good(_metadata, "reservations", "0 0 0 0", "0 0 0 0\n");
-	classes_agree(_metadata);
-	good(_metadata, "reservations", "25 25 25 25", "25 25 25 25\n");
-	classes_agree(_metadata);
-	good(_metadata, "reservations", "0 0 0 100", "0 0 0 100\n");
-	good(_metadata, "reservations", "100 0 0 0\n", "100 0 0 0\n");
-	classes_agree(_metadata);
-	for (i = 0; i < ARRAY_SIZE(rejects); i++)
-		bad(_metadata, "reservations", rejects[i]);
-	expect_attr(_metadata, "reservations", "100 0 0 0\n");
-	classes_agree(_metadata);
-	good(_metadata, "reservations", "20 10 10 0", "20 10 10 0\n");
+	array_attr(_metadata, "reservations", goods, ARRAY_SIZE(goods),
+		   rejects, ARRAY_SIZE(rejects), HS_DEF_RESERVATIONS);
 }
 
 TEST_F(sysfs, scheduler)
@@ -656,12 +673,7 @@ TEST_F(sysfs, writes_root_only)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
-	expect_attr(_metadata, "weights", "4 2 2 1\n");
-	expect_attr(_metadata, "reservations", "20 10 10 0\n");
-	expect_attr(_metadata, "scheduler", "[wrr] fifo\n");
-	expect_attr(_metadata, "service_map", HS_DEF_SERVICE_MAP);
-	expect_attr(_metadata, "timeout_ms", "5000\n");
-	expect_attr(_metadata, "batch_max", "32\n");
+	expect_device_defaults(_metadata);
 	expect_attr(_metadata, "classes/realtime/weight", "4\n");
 	expect_attr(_metadata, "classes/throughput/shed_us", "0\n");
 }

@@ -23,22 +23,12 @@ FIXTURE(qos)
 
 FIXTURE_SETUP(qos)
 {
-	self->fd = -1;
-	hs_restore_defaults();
-	hs_wait_idle(10000);
-	self->fd = hs_open(0);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", hs_dev(), strerror(errno));
-	ASSERT_EQ(0, hs_info(self->fd, &self->info));
+	hs_fixture_setup(_metadata, &self->fd, &self->info);
 }
 
 FIXTURE_TEARDOWN(qos)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	if (hs_have_loopback())
-		hs_set_cost(0, 0);
-	hs_wait_idle(30000);
-	hs_restore_defaults();
+	hs_fixture_teardown(self->fd, 30000);
 }
 
 /* Completion order of one blocker (user_data 0) and the flood behind it. */

@@ -28,21 +28,12 @@ FIXTURE(stress)
 
 FIXTURE_SETUP(stress)
 {
-	self->fd = -1;
-	hs_restore_defaults();
-	hs_wait_idle(10000);
-	self->fd = hs_open(0);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", hs_dev(), strerror(errno));
+	hs_fixture_setup(_metadata, &self->fd, NULL);
 }
 
 FIXTURE_TEARDOWN(stress)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	if (hs_have_loopback())
-		hs_set_cost(0, 0);
-	hs_wait_idle(60000);
-	hs_restore_defaults();
+	hs_fixture_teardown(self->fd, 60000);
 }
 
 struct slot {

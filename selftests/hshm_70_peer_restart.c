@@ -55,17 +55,15 @@ static int echo_call(int fd, uint32_t timeout_ms)
 {
 	char in[16] = "peer, are you?", out[16];
 	struct hshm_call c;
+	int ret;
 
 	memset(&c, 0, sizeof(c));
-	c.submit.payload = (uintptr_t)in;
-	c.submit.length = sizeof(in);
-	c.submit.response = (uintptr_t)out;
-	c.submit.response_cap = sizeof(out);
-	c.submit.service_id = HSHM_SVC_ECHO;
-	c.submit.qos_class = HSHM_CLASS_AUTO;
+	hs_prep(&c.submit, in, sizeof(in), out, sizeof(out), HSHM_SVC_ECHO,
+		HSHM_CLASS_AUTO, 0);
 	c.submit.timeout_ms = timeout_ms;
-	if (ioctl(fd, HSHM_CALL, &c))
-		return -errno;
+	ret = hs_call(fd, &c);
+	if (ret)
+		return ret;
 	if (c.completion.status)
 		return c.completion.status;
 	return memcmp(in, out, sizeof(in)) ? -EBADMSG : 0;
@@ -77,17 +75,10 @@ static void submit_one(struct __test_metadata *_metadata, int fd,
 	static char payload[64] = "a request in the stream", out[64];
 	struct hshm_submit s;
 
-	memset(&s, 0, sizeof(s));
-	s.payload = (uintptr_t)payload;
-	s.length = sizeof(payload);
-	s.response = (uintptr_t)out;
-	s.response_cap = sizeof(out);
-	s.service_id = svc;
-	s.qos_class = HSHM_CLASS_RELIABLE;
-	s.user_data = user_data;
+	hs_prep(&s, payload, sizeof(payload), out, sizeof(out), svc,
+		HSHM_CLASS_RELIABLE, user_data);
 	s.timeout_ms = timeout_ms;
-	ASSERT_EQ(0, ioctl(fd, HSHM_SUBMIT, &s)) TH_LOG("submit: %s",
-							 strerror(errno));
+	ASSERT_EQ(0, hs_submit(fd, &s)) TH_LOG("submit: %s", strerror(errno));
 }
 
 TEST_F_TIMEOUT(restart, killed_mid_stream, 180)
@@ -124,8 +115,8 @@ TEST_F_TIMEOUT(restart, killed_mid_stream, 180)
 			uint64_t u = comp[i].user_data;
 
 			ASSERT_GT((uint64_t)(BEFORE + AFTER + 1), u);
-			ASSERT_EQ(0, seen[u]) TH_LOG("request %llu completed twice",
-						     (unsigned long long)u);
+			ASSERT_EQ(0u, seen[u]) TH_LOG("request %llu completed twice",
+						      (unsigned long long)u);
 			seen[u]++;
 			if (u < BEFORE) {
 				EXPECT_EQ(0, comp[i].status);

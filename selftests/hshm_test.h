@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Helpers shared by the hshm guest tests and the demo: environment,
- * sysfs and module parameters, ioctl wrappers, stats parsing.
+ * sysfs and module parameters, ioctl wrappers, stats parsing; with
+ * kselftest_harness.h included first, the fixtures' set-up and tear-down.
  *
  * Environment (defaults in brackets):
  *   HSHM_DEV [/dev/hshm0], HSHM_SYSFS [/sys/class/hshm/hshm0],
@@ -15,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <linux/hshm.h>
 #include <linux/hshm_wire.h>
@@ -79,6 +82,9 @@ static inline const char *hs_sysfs(void)
 static inline int hs_read_path(const char *path, char *buf, size_t len);
 static inline int hs_sysfs_read(const char *attr, char *buf, size_t len);
 static inline int hs_param_read_u64(const char *name, uint64_t *v);
+static inline void hs_prep(struct hshm_submit *s, const void *payload,
+			   uint32_t len, void *resp, uint32_t cap,
+			   uint16_t svc, uint8_t cls, uint64_t user_data);
 
 /*
  * Is the device served by hshm-peer with its test hooks (the ivshmem
@@ -286,10 +292,8 @@ static inline int hs_peer_set_cost(uint64_t msg_ns, uint64_t kib_ns)
 	if (fd < 0)
 		return -errno;
 	memset(&c, 0, sizeof(c));
-	c.submit.payload = (uintptr_t)p;
-	c.submit.length = sizeof(p);
-	c.submit.service_id = HS_PEER_SVC_SET_COST;
-	c.submit.qos_class = HSHM_CLASS_REALTIME;
+	hs_prep(&c.submit, p, sizeof(p), NULL, 0, HS_PEER_SVC_SET_COST,
+		HSHM_CLASS_REALTIME, 0);
 	c.submit.timeout_ms = 120000;
 	ret = ioctl(fd, HSHM_CALL, &c) ? -errno :
 	      c.completion.status ? c.completion.status : 0;
@@ -519,6 +523,64 @@ static inline int hs_cancel(int fd, uint64_t id)
 	return ioctl(fd, HSHM_CANCEL, &c) ? -errno : 0;
 }
 
+/* -------------------------------------------------------------- alarm */
+
+/* SIGALRMs caught since hs_arm_alarm_ms(). */
+static volatile sig_atomic_t hs_alarms;
+
+static inline void hs_on_alarm(int sig)
+{
+	hs_alarms++;
+}
+
+/* One SIGALRM in @ms, without SA_RESTART: a waiting ioctl sees EINTR. */
+static inline void hs_arm_alarm_ms(unsigned int ms)
+{
+	struct itimerval it = { .it_value = { 0, (long)ms * 1000 } };
+	struct sigaction sa = { .sa_handler = hs_on_alarm };
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;
+	sigaction(SIGALRM, &sa, NULL);
+	hs_alarms = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+#ifdef __KSELFTEST_HARNESS_H
+
+/* ---------------------------------------------------- harness fixtures */
+
+/*
+ * FIXTURE_SETUP of the tests that start from the defaults on an idle
+ * device: *@fd is opened (-1 until then, for the teardown), and INFO goes
+ * to @info unless it is NULL.
+ */
+static inline void hs_fixture_setup(struct __test_metadata *_metadata,
+				    int *fd, struct hshm_info *info)
+{
+	*fd = -1;
+	hs_restore_defaults();
+	hs_wait_idle(10000);
+	*fd = hs_open(0);
+	ASSERT_LE(0, *fd) TH_LOG("open %s: %s", hs_dev(), strerror(errno));
+	if (info)
+		ASSERT_EQ(0, hs_info(*fd, info));
+}
+
+/*
+ * FIXTURE_TEARDOWN to match: close @fd, let the loopback peer drain what
+ * is left at full speed (up to @idle_ms), then put the defaults back.
+ */
+static inline void hs_fixture_teardown(int fd, unsigned int idle_ms)
+{
+	if (fd >= 0)
+		close(fd);
+	if (hs_have_loopback())
+		hs_set_cost(0, 0);
+	hs_wait_idle(idle_ms);
+	hs_restore_defaults();
+}
+
 /*
  * main() of a guest test: the whole program is skipped (KTAP "1..0 # SKIP",
  * exit 4) when the device does not exist.  Needs kselftest_harness.h.
@@ -539,5 +601,7 @@ int main(int argc, char **argv)						\
 		if (!hs_have_loopback())				\
 			SKIP(return, "needs the loopback peer's knobs");\
 	} while (0)
+
+#endif /* __KSELFTEST_HARNESS_H */
 
 #endif /* _HSHM_TEST_H */

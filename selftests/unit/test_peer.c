@@ -3,11 +3,7 @@
  * Host unit tests of common/hshm_peer.c: serving a whole batch as a peer,
  * with and without the pacing and service hooks.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "kselftest_harness.h"
+#include "unit.h"
 
 #include "hshm_peer.h"
 #include "hshm_services.h"
@@ -26,23 +22,15 @@ FIXTURE(peer)
 
 FIXTURE_SETUP(peer)
 {
-	self->data = calloc(1, DATA_SIZE);
-	self->q = aligned_alloc(64, HSHM_WIRE_QUEUE_SIZE);
-	self->tx = calloc(1, sizeof(*self->tx));
-	ASSERT_NE(NULL, self->data);
-	ASSERT_NE(NULL, self->q);
-	ASSERT_NE(NULL, self->tx);
-	ASSERT_EQ(0, hshm_wire_tx_init(self->tx, self->q,
-				       HSHM_WIRE_QUEUE_SIZE));
+	unit_queue_setup(_metadata, DATA_SIZE, &self->data, &self->q,
+			 &self->tx);
 	ASSERT_EQ(0, hshm_wire_rx_attach(&self->rx, self->q,
 					 HSHM_WIRE_QUEUE_SIZE, DATA_SIZE));
 }
 
 FIXTURE_TEARDOWN(peer)
 {
-	free(self->data);
-	free(self->q);
-	free(self->tx);
+	unit_queue_teardown(self->data, self->q, self->tx);
 }
 
 static u16 flag_of(const struct hshm_wire_queue *q, u16 idx)

@@ -3,26 +3,11 @@
  * Host unit tests of common/hshm_qos.c: the WRR picker, the reserved +
  * shared quota accounting and the log-linear histogram arithmetic.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "kselftest_harness.h"
+#include "unit.h"
 
 #include "hshm_qos.h"
 
 #define ALL_CLASSES	0xfu
-
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dull;
-}
 
 static unsigned int weight_sum(const u16 *w)
 {

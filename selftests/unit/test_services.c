@@ -4,11 +4,7 @@
  * and a cross-check of every service against the independent reference in
  * selftests/hshm_ref.h.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "kselftest_harness.h"
+#include "unit.h"
 
 #include "hshm_services.h"
 #include "../hshm_ref.h"
@@ -16,17 +12,6 @@
 static const unsigned int all_services[] = {
 	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 66,
 };
-
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dull;
-}
 
 static uint32_t le32_at(const uint8_t *p)
 {

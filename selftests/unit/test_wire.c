@@ -4,11 +4,7 @@
  * operations in a malloc'd region, and the receiver's defences against a
  * broken or hostile queue.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "kselftest_harness.h"
+#include "unit.h"
 
 #include "hshm_wire.h"
 #include "hshm_services.h"
@@ -17,17 +13,6 @@
 #define DATA_SIZE	(256 * 1024)
 #define SLOT		1024		/* data bytes per entry in these tests */
 #define END		255		/* buf_size of a 4 KiB queue */
-
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dull;
-}
 
 static u16 rd16(const __le16 *p)
 {
@@ -109,22 +94,13 @@ FIXTURE(wire)
 
 FIXTURE_SETUP(wire)
 {
-	self->data = calloc(1, DATA_SIZE);
-	self->q = aligned_alloc(64, HSHM_WIRE_QUEUE_SIZE);
-	self->tx = calloc(1, sizeof(*self->tx));
-	ASSERT_NE(NULL, self->data);
-	ASSERT_NE(NULL, self->q);
-	ASSERT_NE(NULL, self->tx);
-	memset(self->q, 0x5c, HSHM_WIRE_QUEUE_SIZE);
-	ASSERT_EQ(0, hshm_wire_tx_init(self->tx, self->q,
-				       HSHM_WIRE_QUEUE_SIZE));
+	unit_queue_setup(_metadata, DATA_SIZE, &self->data, &self->q,
+			 &self->tx);
 }
 
 FIXTURE_TEARDOWN(wire)
 {
-	free(self->data);
-	free(self->q);
-	free(self->tx);
+	unit_queue_teardown(self->data, self->q, self->tx);
 }
 
 TEST(entry_count)
