@@ -11,6 +11,7 @@
 #   KW       kernel W= level for `make module` (KW=1 for extra warnings)
 #   LOOPBACK_PARAMS, DEMO_PARAMS  module parameters of those QEMU runs
 #   QEMU_TIMEOUT  seconds for one whole QEMU run
+#   ARCH=arm64    `make ARCH=arm64`: the arm64 cross build (see "arm64" below)
 
 BUILD := $(CURDIR)/build
 
@@ -59,11 +60,24 @@ qemu_run = $(RUN_SH) --kernel $(VMLINUZ) --module $(CURDIR)/hshm.ko \
 DEB_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
 	linux-source-6.1 qemu-system-x86 busybox-static sparse cpio kmod \
 	xz-utils libnl-genl-3-dev pkg-config bc flex bison libelf-dev \
-	libssl-dev python3 gnuplot-nox
+	libssl-dev python3 gnuplot-nox dt-schema device-tree-compiler
+# arm64 (make ARCH=arm64, make check-arm64): the cross compiler and its libc
+# (static guest programs), qemu-system-aarch64 (in qemu-system-arm), dtc and
+# fdtget (device-tree-compiler), rsync; busybox-static:arm64 is downloaded,
+# not installed (see deps).
+DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm rsync
 
 .PHONY: all module tests user ksft check lint demo bench deps clean help
 
-all: module tests user ## build the module, the selftests and user space (default)
+ifeq ($(ARCH),arm64)
+ARM64_AMD64_ONLY := $(filter module tests user check lint demo bench,$(MAKECMDGOALS))
+ifneq ($(ARM64_AMD64_ONLY),)
+$(error ARCH=arm64 does not apply to `$(ARM64_AMD64_ONLY)` (amd64); use `make ARCH=arm64` or `make check-arm64`)
+endif
+all: arm64
+else
+all: module tests user ## build the module, the selftests and user space (default; ARCH=arm64: make arm64)
+endif
 
 module: ## build ./hshm.ko against KDIR (KW=1: with W=1)
 	@test -f "$(KDIR)/Makefile" || { echo "no kernel build tree (KDIR=$(KDIR)); run make deps" >&2; exit 1; }
@@ -159,8 +173,42 @@ $(CHECKPATCH):
 		$(addprefix $(KSRC_TOP)/scripts/,checkpatch.pl spelling.txt const_structs.checkpatch)
 	@rm -rf $(CHECKPATCH_DIR) && mv $(CHECKPATCH_DIR).tmp $(CHECKPATCH_DIR)
 
+# Device-tree checks of `make lint` (Debian's dt-schema and dtc):
+# - every binding under DT_BINDINGS_DIR through dt-doc-validate;
+# - its examples as the kernel's dt_binding_check does them: dt-extract-example,
+#   cpp with the kernel's include/dt-bindings, dtc with the kernel's
+#   DT_BINDING flags, dt-validate against the schema processed by
+#   dt-mk-schema (the core schemas, ours, and the kernel's memory-region.yaml,
+#   which gives memory-region its type: without it dt-validate 2022.08 fails);
+# - every dts/*.dtso compiled by dtc -@. An overlay cannot know its target's
+#   #address-cells, #size-cells or interrupt parent, so the four checks that
+#   need them (DT_OVERLAY_WNO) are off there; each overlay is then applied
+#   with fdtoverlay to dts/lint-base.dts, the base tree the overlays assume,
+#   and the merged tree goes through dtc with every check on and through
+#   dt-validate.
+# Any message from these tools fails lint: dt-doc-validate and dt-validate
+# report problems without a failing exit code, and dtc has no -Werror.
+# The kernel's headers and memory-region.yaml come from KSRC_TAR at lint time.
+DT_BINDINGS_DIR := Documentation/devicetree/bindings
+DT_BINDINGS = $(wildcard $(DT_BINDINGS_DIR)/*/*.yaml)
+DT_OVERLAYS = $(wildcard dts/*.dtso)
+DT_KSRC := $(BUILD)/dt-ksrc
+DT_KSRC_STAMP := $(DT_KSRC)/include/dt-bindings/interrupt-controller/arm-gic.h
+DT_MEMORY_REGION := $(DT_KSRC)/$(DT_BINDINGS_DIR)/reserved-memory/memory-region.yaml
+DT_EXAMPLE_FLAGS := -Wno-avoid_unnecessary_addr_size -Wno-graph_child_address \
+	-Wno-interrupt_provider -Wno-unique_unit_address -Wunique_unit_address_if_enabled
+DT_OVERLAY_WNO := -Wno-reg_format -Wno-ranges_format -Wno-avoid_default_addr_size \
+	-Wno-interrupts_property
+
+$(DT_KSRC_STAMP):
+	@rm -rf $(DT_KSRC).tmp && mkdir -p $(DT_KSRC).tmp
+	tar -xmJf $(KSRC_TAR) -C $(DT_KSRC).tmp --strip-components=1 \
+		$(KSRC_TOP)/include/dt-bindings \
+		$(KSRC_TOP)/$(DT_BINDINGS_DIR)/reserved-memory/memory-region.yaml
+	@rm -rf $(DT_KSRC) && mv $(DT_KSRC).tmp $(DT_KSRC)
+
 # The sparse pass rebuilds without W=1, so the W=1 pass always recompiles.
-lint: $(CHECKPATCH) ## sparse (C=2), W=1 and checkpatch --strict; fails on any finding
+lint: $(CHECKPATCH) $(DT_KSRC_STAMP) ## sparse (C=2), W=1, checkpatch --strict, dt-schema and dtc; fails on any finding
 	@mkdir -p $(BUILD)/lint
 	@rc=0; \
 	echo "== sparse: $(BUILD)/lint/sparse.log"; \
@@ -178,23 +226,155 @@ lint: $(CHECKPATCH) ## sparse (C=2), W=1 and checkpatch --strict; fails on any f
 		>$(BUILD)/lint/checkpatch.log 2>&1; \
 	rm -f .checkpatch-camelcase.*; \
 	grep -E '(ERROR|WARNING|CHECK):' $(BUILD)/lint/checkpatch.log && rc=1; \
+	echo "== dt-schema $$(dt-doc-validate --version 2>/dev/null || echo missing), dtc: $(BUILD)/lint/dt.log"; \
+	dt=$(BUILD)/lint/dt; log=$(BUILD)/lint/dt.log; rm -rf $$dt && mkdir -p $$dt && : >$$log; \
+	quiet() { echo "\$$ $$*" >>$$log; out=$$("$$@" 2>&1); r=$$?; \
+		[ -z "$$out" ] || echo "$$out" >>$$log; \
+		[ $$r = 0 ] && [ -z "$$out" ] || { echo "$$*"; echo "$$out"; return 1; }; }; \
+	dtrc=0; \
+	for y in $(DT_BINDINGS); do \
+		quiet dt-doc-validate -u $(CURDIR)/$(DT_BINDINGS_DIR) $$y || dtrc=1; \
+	done; \
+	quiet dt-mk-schema -j -o $$dt/processed-schema.json $(CURDIR)/$(DT_BINDINGS_DIR) \
+		$(DT_MEMORY_REGION) || dtrc=1; \
+	for y in $(DT_BINDINGS); do \
+		ex=$$dt/$$(basename $$y .yaml).example; \
+		quiet sh -c 'dt-extract-example "$$1" >"$$2"' - $$y $$ex.dts && \
+		quiet cpp -nostdinc -I $(DT_KSRC)/include -undef -D__DTS__ \
+			-x assembler-with-cpp -o $$ex.pre.dts $$ex.dts && \
+		quiet dtc -I dts -O dtb -b 0 $(DT_EXAMPLE_FLAGS) -o $$ex.dtb $$ex.pre.dts && \
+		quiet dt-validate -u $(CURDIR)/$(DT_BINDINGS_DIR) -s $$dt/processed-schema.json \
+			$$ex.dtb || dtrc=1; \
+	done; \
+	quiet dtc -I dts -O dtb -o $$dt/lint-base.dtb dts/lint-base.dts || dtrc=1; \
+	for o in $(DT_OVERLAYS); do \
+		b=$$dt/$$(basename $$o .dtso); \
+		quiet dtc -@ -I dts -O dtb $(DT_OVERLAY_WNO) -o $$b.dtbo $$o && \
+		quiet fdtoverlay -i $$dt/lint-base.dtb -o $$b.merged.dtb $$b.dtbo && \
+		quiet dtc -I dtb -O dts -o $$b.merged.dts $$b.merged.dtb && \
+		quiet dt-validate -s $$dt/processed-schema.json $$b.merged.dtb || dtrc=1; \
+	done; \
+	[ $$dtrc = 0 ] || rc=1; \
 	if [ $$rc = 0 ]; then echo "lint: clean"; else echo "lint: FAILED"; fi; \
 	exit $$rc
 
-deps: ## install the Debian packages the build and the tests need (as root)
+# ---- arm64 -----------------------------------------------------------------
+# `make ARCH=arm64` (= `make arm64`): everything cross-built into build/arm64:
+#   linux/      a small arm64 kernel from KSRC_TAR with ARM64_CONFIG applied
+#               to allnoconfig (selftests/qemu/arm64-kernel.sh; cached: built
+#               again only when the fragment or the tarball changes)
+#   mod/        a copy of Kbuild, kernel/, common/ and uapi/ (sources only),
+#               where hshm.ko is built against linux/: kbuild of 6.1 puts
+#               the objects next to the sources, so the amd64 objects of the
+#               top directory must not be used
+#   selftests/  the guest programs, static (GUEST_CC)
+#   userspace/  user space (CC)
+#   busybox/    busybox-static:arm64, downloaded by `make deps`
+# `make check-arm64`: that, then the selftests in qemu-system-aarch64 -M
+# virt,gic-version=3 (TCG), on QEMU's own device tree with ARM64_DTSI
+# appended (the reserved region and the hyperamp node), per scenario of
+# ARM64_SCENARIOS: loopback (ARM64_LOOPBACK_PARAMS), hvisor
+# (ARM64_HVISOR_PARAMS: the loopback peer on the reserved region; skipped
+# while hshm.ko has no hvisor_loopback parameter). Logs in build/check-arm64.
+ARM64 := $(BUILD)/arm64
+ARM64_CROSS ?= aarch64-linux-gnu-
+ARM64_CONFIG ?= configs/arm64-virt.config
+ARM64_KDIR := $(ARM64)/linux
+ARM64_IMAGE := $(ARM64_KDIR)/arch/arm64/boot/Image
+ARM64_MOD := $(ARM64)/mod
+ARM64_BUSYBOX := $(ARM64)/busybox/bin/busybox
+ARM64_DTSI ?= dts/qemu-arm64-virt-hshm.dtsi
+ARM64_CHECK_DIR := $(BUILD)/check-arm64
+ARM64_SCENARIOS ?= loopback hvisor
+ARM64_LOOPBACK_PARAMS ?=
+ARM64_HVISOR_PARAMS ?= nr_devices=0 hvisor_loopback=1
+ARM64_KMAKE = $(MAKE) -C $(ARM64_KDIR) M=$(ARM64_MOD) ARCH=arm64 \
+	CROSS_COMPILE=$(ARM64_CROSS)
+
+# $(call arm64_run,NAME,PARAMS,LOGDIR[,EXTRA run.sh ARGS])
+arm64_run = $(RUN_SH) --arch arm64 --kernel $(ARM64_IMAGE) \
+	--busybox $(ARM64_BUSYBOX) --module $(ARM64_MOD)/hshm.ko \
+	--tests $(ARM64)/selftests --dtb-append $(ARM64_DTSI) \
+	--timeout $(QEMU_TIMEOUT) --name $(1) --params "$(2)" --log $(3) $(4)
+
+.PHONY: arm64 arm64-kernel arm64-module arm64-tests arm64-user arm64-busybox check-arm64
+
+arm64: arm64-module arm64-tests arm64-user ## cross-build kernel, module, selftests and user space for arm64 into build/arm64 (= make ARCH=arm64)
+
+arm64-kernel: ## build the arm64 guest kernel (build/arm64/linux; cached)
+	selftests/qemu/arm64-kernel.sh --tar $(KSRC_TAR) --config $(ARM64_CONFIG) \
+		--dir $(ARM64) --cross $(ARM64_CROSS)
+
+arm64-module: arm64-kernel ## cross-build build/arm64/mod/hshm.ko (KW=1: with W=1)
+	@mkdir -p $(ARM64_MOD)
+	rsync -a --delete --include='*/' --include='*.[ch]' --include=Kbuild \
+		--exclude='*' Kbuild kernel common uapi $(ARM64_MOD)/
+	$(ARM64_KMAKE) $(if $(KW),W=$(KW)) modules
+
+arm64-tests: ksft
+	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR) OUT=$(ARM64)/selftests \
+		GUEST_CC=$(ARM64_CROSS)gcc guest demo bench
+
+arm64-user:
+ifneq ($(wildcard userspace/Makefile),)
+	$(MAKE) -C userspace OUT=$(ARM64)/userspace CC=$(ARM64_CROSS)gcc
+else
+	@echo "arm64-user: no userspace/Makefile yet, nothing to build"
+endif
+
+# busybox-static of Debian's arm64 port, unpacked (the amd64 package is what
+# `deps` installs): needs `dpkg --add-architecture arm64` and apt-get update.
+arm64-busybox: $(ARM64_BUSYBOX)
+	@:
+
+$(ARM64_BUSYBOX):
+	@rm -rf $(ARM64)/busybox.tmp && mkdir -p $(ARM64)/busybox.tmp
+	cd $(ARM64)/busybox.tmp && apt-get download busybox-static:arm64 || \
+		{ echo "no busybox-static:arm64: as root run make deps" >&2; exit 1; }
+	dpkg-deb -x $(ARM64)/busybox.tmp/busybox-static_*_arm64.deb $(ARM64)/busybox.tmp/root
+	@rm -rf $(ARM64)/busybox && mv $(ARM64)/busybox.tmp/root $(ARM64)/busybox && \
+		rm -rf $(ARM64)/busybox.tmp
+	@test -x $@
+
+check-arm64: arm64 arm64-busybox ## run the selftests in an arm64 QEMU guest (ARM64_SCENARIOS); last line: N passed, N failed
+	@rm -rf $(ARM64_CHECK_DIR) && mkdir -p $(ARM64_CHECK_DIR)
+	@rc=0; \
+	case " $(ARM64_SCENARIOS) " in *" loopback "*) \
+	$(call arm64_run,loopback,$(ARM64_LOOPBACK_PARAMS),$(ARM64_CHECK_DIR)) || rc=1;; esac; \
+	case " $(ARM64_SCENARIOS) " in *" hvisor "*) \
+	if grep -qa 'parmtype=hvisor_loopback:' $(ARM64_MOD)/hshm.ko; then \
+		$(call arm64_run,hvisor,$(ARM64_HVISOR_PARAMS),$(ARM64_CHECK_DIR)) || rc=1; \
+	else \
+		echo "# hvisor: SKIP: hshm.ko has no hvisor_loopback parameter yet"; \
+		echo "0 0 1" >$(ARM64_CHECK_DIR)/hvisor.totals; \
+	fi;; esac; \
+	selftests/ktap-totals.sh $(ARM64_CHECK_DIR) || rc=1; \
+	exit $$rc
+
+# The arm64 architecture is added to dpkg only so that apt can download
+# busybox-static:arm64 (into build/arm64/busybox); nothing arm64 is installed.
+deps: ## install the Debian packages the build and the tests need (as root), download the arm64 busybox
 	@missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | grep -qx installed || echo $$p; \
 	done); \
-	if [ -z "$$missing" ]; then \
+	noarm64=$$(dpkg --print-foreign-architectures | grep -qx arm64 || echo y); \
+	if [ -z "$$missing$$noarm64" ]; then \
 		echo "deps: all installed"; \
 	elif [ "$$(id -u)" != 0 ]; then \
 		echo "deps: not root; as root run:"; \
+		if [ -n "$$noarm64" ]; then echo "  dpkg --add-architecture arm64"; fi; \
+		echo "  apt-get update"; \
 		echo "  apt-get install --no-install-recommends $(DEB_PKGS)"; \
+		echo "  make arm64-busybox"; \
+		exit 0; \
 	else \
-		echo "deps: installing" $$missing; \
+		echo "deps: installing" $$missing $${noarm64:+"(and the arm64 architecture)"}; \
+		if [ -n "$$noarm64" ]; then dpkg --add-architecture arm64 || exit 1; fi; \
 		apt-get update && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PKGS); \
-	fi
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PKGS) || \
+			exit 1; \
+	fi; \
+	$(MAKE) --no-print-directory arm64-busybox
 
 clean: ## remove the module's objects and build/
 	-@test ! -f "$(KDIR)/Makefile" || $(MAKE) $(KMAKE_ARGS) clean
@@ -202,6 +382,6 @@ clean: ## remove the module's objects and build/
 
 help: ## list the targets
 	@echo "targets:"
-	@sed -n 's/^\([a-z][a-z-]*\):.*## \(.*\)/\1|\2/p' $(firstword $(MAKEFILE_LIST)) | \
-		awk -F'|' '{ printf "  %-8s %s\n", $$1, $$2 }'
+	@sed -n 's/^\([a-z][a-z0-9-]*\):.*## \(.*\)/\1|\2/p' $(firstword $(MAKEFILE_LIST)) | \
+		awk -F'|' '{ printf "  %-12s %s\n", $$1, $$2 }'
 	@echo "KDIR=$(KDIR) KVER=$(KVER) VMLINUZ=$(VMLINUZ)"

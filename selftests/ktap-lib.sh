@@ -161,6 +161,8 @@ ktap_count() {
 # Kernel log lines that fail a run.
 KTAP_DMESG_BAD='WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|kmemleak|hung_task|soft lockup|RCU stall|refcount_t:|list_add corruption|list_del corruption'
 KTAP_DMESG_BAD="$KTAP_DMESG_BAD|kernel BUG at|invalid opcode:|Kernel panic|Unable to handle kernel|double fault"
+# arm64's spelling of a stack dump and of an oops
+KTAP_DMESG_BAD="$KTAP_DMESG_BAD|Call trace:|Internal error:"
 
 
 # ktap_dmesg_problems FILE: print the kernel log lines of FILE that show a

@@ -6,7 +6,18 @@
 # usage: run.sh --kernel VMLINUZ --module PATH/hshm.ko --tests DIR [options]
 #        run.sh --host --tests DIR [--name NAME] [--log DIR]
 #
-#   --kernel FILE        guest kernel (bzImage), e.g. /boot/vmlinuz-$(KVER)
+#   --kernel FILE        guest kernel (bzImage), e.g. /boot/vmlinuz-$(KVER);
+#                        arm64: arch/arm64/boot/Image
+#   --arch ARCH          amd64 (default): qemu-system-x86_64 -cpu max;
+#                        arm64: qemu-system-aarch64 -M virt,gic-version=3
+#                        -cpu cortex-a57, console ttyAMA0 (see below)
+#   --busybox FILE       static busybox of the guest's architecture
+#                        (/bin/busybox; $BUSYBOX)
+#   --dtb-append FILE    arm64: boot with QEMU's own device tree for this
+#                        run (dumpdtb, same -m/-smp/-cpu) with FILE (.dtsi:
+#                        nodes only) appended, compiled by dtc; the DTS and
+#                        DTB are kept as NAME.dts, NAME.dtb in the log dir.
+#                        Every /reserved-memory child must lie in RAM
 #   --module FILE        the module; loaded in the guest from /lib/hshm.ko
 #   --params "P..."      module parameters for insmod
 #   --tests DIR          programs to run; copied to /tests in the guest (but
@@ -31,6 +42,8 @@
 # (its own output indented by "# "), "ok P+2 rmmod". The guest writes it, and
 # then the kernel log, to the console (ttyS0) and to a second serial port
 # (ttyS1, NAME.serial) that is parsed, so kernel messages cannot cut a line.
+# arm64: QEMU 7.2's virt machine has one UART (ttyAMA0, the console); the
+# second channel is a virtio console (hvc0 on virtio-mmio) in NAME.serial.
 #
 # Files in the log dir: NAME.console (serial console), NAME.ktap (the KTAP),
 # NAME.dmesg (guest kernel log), NAME.totals ("passed failed skipped").
@@ -46,8 +59,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/../ktap-lib.sh"
 
 KERNEL='' MODULE='' PARAMS='' TESTS='' RUN='' NAME=loopback TIMEOUT=1500
-TEST_TIMEOUT=600 QEMU_ARGS='' LOG=build/qemu HOST=0 TOTALS= ENVS=''
-QEMU=${QEMU:-qemu-system-x86_64}
+TEST_TIMEOUT=600 QEMU_ARGS='' LOG=build/qemu HOST=0 TOTALS='' ENVS=''
+ARCH=amd64 DTB_APPEND=''
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
 usage() {
@@ -74,6 +87,9 @@ while [ $# -gt 0 ]; do
 	esac
 	case $opt in
 	--kernel) KERNEL=$2 ;;
+	--arch) ARCH=$2 ;;
+	--busybox) BUSYBOX=$2 ;;
+	--dtb-append) DTB_APPEND=$2 ;;
 	--env) ENVS="$ENVS $2" ;;
 	--module) MODULE=$2 ;;
 	--params) PARAMS=$2 ;;
@@ -89,10 +105,28 @@ while [ $# -gt 0 ]; do
 	shift 2
 done
 
+# Per architecture: QEMU, its machine, the kernel's console, the guest's
+# device for the second channel, the Debian package that has QEMU.
+case $ARCH in
+amd64)
+	QEMU=${QEMU:-qemu-system-x86_64} QEMU_PKG=qemu-system-x86
+	MACHINE=(-cpu max) CONSOLE=ttyS0 OUT_TTY=/dev/ttyS1
+	;;
+arm64)
+	QEMU=${QEMU:-qemu-system-aarch64} QEMU_PKG=qemu-system-arm
+	MACHINE=(-M 'virt,gic-version=3' -cpu cortex-a57) CONSOLE=ttyAMA0
+	OUT_TTY=/dev/hvc0
+	;;
+*) usage ;;
+esac
+if [ -n "$DTB_APPEND" ] && [ "$ARCH" != arm64 ]; then
+	usage
+fi
+
 mkdir -p "$LOG"
 LOG=$(cd "$LOG" && pwd)
 TOTALS=$LOG/$NAME.totals
-rm -f "$TOTALS" "$LOG/$NAME".{console,serial,ktap,dmesg}
+rm -f "$TOTALS" "$LOG/$NAME".{console,serial,ktap,dmesg,dts,dtb}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hshm-run.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -155,7 +189,13 @@ fi
 if command -v readelf >/dev/null && readelf -l "$BUSYBOX" | grep -q INTERP; then
 	die "$BUSYBOX is dynamically linked (install busybox-static)"
 fi
-command -v "$QEMU" >/dev/null || die "no $QEMU (install qemu-system-x86)"
+command -v "$QEMU" >/dev/null || die "no $QEMU (install $QEMU_PKG)"
+if [ -n "$DTB_APPEND" ]; then
+	[ -r "$DTB_APPEND" ] || die "cannot read $DTB_APPEND"
+	if ! command -v dtc >/dev/null || ! command -v fdtget >/dev/null; then
+		die "no dtc/fdtget (install device-tree-compiler)"
+	fi
+fi
 
 # sq STRING: STRING quoted for sh.
 sq() {
@@ -191,6 +231,7 @@ modname=$(basename "$MODULE" .ko)
 	echo "HSHM_MODNAME=$(sq "${modname//-/_}")"
 	echo "HSHM_RUN=$(sq "$RUN")"
 	echo "HSHM_TEST_TIMEOUT=$(sq "$TEST_TIMEOUT")"
+	echo "HSHM_OUT_TTY=$(sq "$OUT_TTY")"
 	for kv in $ENVS; do
 		case $kv in
 		[A-Za-z_]*=*) echo "export ${kv%%=*}=$(sq "${kv#*=}")" ;;
@@ -209,12 +250,74 @@ initrd=$WORK/initrd.gz
 
 # ---- QEMU mode: the run ----------------------------------------------------
 
-qemu=("$QEMU" -accel tcg -cpu max -m 1024 -smp 2 -nographic -no-reboot
+qemu=("$QEMU" -accel tcg "${MACHINE[@]}" -m 1024 -smp 2 -nographic -no-reboot
 	-kernel "$KERNEL" -initrd "$initrd"
-	-append "console=ttyS0 panic=-1 quiet loglevel=4"
-	-serial mon:stdio -serial "file:$LOG/$NAME.serial")
+	-append "console=$CONSOLE panic=-1 quiet loglevel=4"
+	-serial mon:stdio)
+if [ "$ARCH" = arm64 ]; then
+	qemu+=(-device virtio-serial-device
+		-chardev "file,id=hshmout,path=$LOG/$NAME.serial"
+		-device 'virtconsole,chardev=hshmout')
+else
+	qemu+=(-serial "file:$LOG/$NAME.serial")
+fi
 # shellcheck disable=SC2206 # split on purpose
 qemu+=($QEMU_ARGS)
+
+# reg_ranges DTB NODE: the (address size) pairs of NODE's reg, in hex,
+# assuming two address and two size cells (QEMU virt's root).
+reg_ranges() {
+	fdtget -t x "$1" "$2" reg | tr ' ' '\n' | paste -d' ' - - - - |
+		while read -r ah al sh sl; do
+			printf '%x %x\n' $(((0x$ah << 32) | 0x$al)) $(((0x$sh << 32) | 0x$sl))
+		done
+}
+
+# check_reserved DTB: every child of /reserved-memory that has a reg lies
+# inside one memory node (no-map of memory outside RAM means nothing).
+check_reserved() {
+	local dtb=$1 node mem ok a s ma ms
+	fdtget -l "$dtb" /reserved-memory >/dev/null 2>&1 || return 0
+	for node in $(fdtget -l "$dtb" /reserved-memory); do
+		fdtget "$dtb" "/reserved-memory/$node" reg >/dev/null 2>&1 || continue
+		while read -r a s; do
+			ok=0
+			for mem in $(fdtget -l "$dtb" / | grep '^memory'); do
+				while read -r ma ms; do
+					if [ $((0x$a)) -ge $((0x$ma)) ] &&
+						[ $((0x$a + 0x$s)) -le $((0x$ma + 0x$ms)) ]; then
+						ok=1
+					fi
+				done < <(reg_ranges "$dtb" "/$mem")
+			done
+			[ "$ok" = 1 ] || die "reserved-memory/$node (0x$a, size 0x$s) is not inside RAM"
+			echo "# $NAME: reserved-memory/$node: 0x$a, size 0x$s, in RAM"
+		done < <(reg_ranges "$dtb" "/reserved-memory/$node")
+	done
+}
+
+# QEMU's own device tree for exactly this machine, with DTB_APPEND appended.
+if [ -n "$DTB_APPEND" ]; then
+	dumpargs=() prev=''
+	for a in "${qemu[@]}"; do
+		if [ "$prev" = -M ]; then
+			a="$a,dumpdtb=$WORK/qemu.dtb"
+		fi
+		dumpargs+=("$a") prev=$a
+	done
+	"${dumpargs[@]}" </dev/null >"$WORK/dumpdtb.log" 2>&1 ||
+		die "dumpdtb failed: $(cat "$WORK/dumpdtb.log")"
+	{
+		dtc -q -I dtb -O dts "$WORK/qemu.dtb"
+		echo
+		echo "/* ---- $DTB_APPEND ---- */"
+		cat "$DTB_APPEND"
+	} >"$LOG/$NAME.dts" || die "cannot decompile QEMU's device tree"
+	dtc -q -I dts -O dtb -o "$LOG/$NAME.dtb" "$LOG/$NAME.dts" ||
+		die "dtc failed on $LOG/$NAME.dts"
+	check_reserved "$LOG/$NAME.dtb"
+	qemu+=(-dtb "$LOG/$NAME.dtb")
+fi
 
 echo "# $NAME: ${qemu[*]}"
 start=$SECONDS
