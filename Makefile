@@ -67,7 +67,7 @@ DEB_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
 # not installed (see deps).
 DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm rsync
 
-.PHONY: all module tests user ksft check lint demo bench deps clean help
+.PHONY: all module tests user ksft check check-amd64 lint demo bench deps clean help
 
 ifeq ($(ARCH),arm64)
 ARM64_AMD64_ONLY := $(filter module tests user check lint demo bench,$(MAKECMDGOALS))
@@ -114,7 +114,26 @@ IVS_PLAIN = -object memory-backend-file,id=hmem,share=on,size=8M,mem-path=$(CHEC
 	-device ivshmem-plain,memdev=hmem
 SCENARIOS ?= loopback ivshmem plain
 
-check: all ## run the unit tests on the host and the selftests in QEMU (SCENARIOS); last line: N passed, N failed
+# `make check` runs every suite of CHECKS, each with its own log directory,
+# and ends with one "N passed, N failed" line summed over all of them.
+#   amd64  host unit tests + the QEMU scenarios (SCENARIOS) on Debian's kernel
+#   arm64  check-arm64 (cross-built virt kernel, hvisor node)
+CHECKS ?= amd64 arm64
+CHECK_LOGDIRS = $(foreach c,$(CHECKS),$(CHECK_LOGDIR_$(c)))
+CHECK_LOGDIR_amd64 = $(CHECK_DIR)
+CHECK_LOGDIR_arm64 = $(ARM64_CHECK_DIR)
+
+check: ## run every test suite of CHECKS (amd64 arm64); last line: N passed, N failed
+	@rc=0; \
+	for c in $(CHECKS); do \
+		echo "### check-$$c"; \
+		$(MAKE) --no-print-directory check-$$c || rc=1; \
+	done; \
+	echo "### all suites: $(CHECKS)"; \
+	selftests/ktap-totals.sh $(CHECK_LOGDIRS) || rc=1; \
+	exit $$rc
+
+check-amd64: all ## host unit tests and the selftests in QEMU on amd64 (SCENARIOS); last line: N passed, N failed
 	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@rc=0; \
 	$(RUN_SH) --host --tests $(BUILD)/selftests/unit --name unit --log $(CHECK_DIR) || rc=1; \
