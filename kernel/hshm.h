@@ -22,6 +22,7 @@
 #include <linux/srcu.h>
 #include <linux/timer.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/hshm.h>
 
 #include "hshm_wire.h"
@@ -51,6 +52,58 @@ enum hshm_req_state {
 
 struct hshm_chan;
 struct hshm_file;
+
+#define HSHM_EV_RING		16
+
+/**
+ * struct hshm_event - one event waiting to be multicast
+ * @type: enum hshm_nl_event
+ * @cls: class, %HSHM_NR_CLASSES for none
+ * @suppressed: events of this type dropped by rate limiting before it
+ * @latency_ns: latency (SLA violations)
+ * @target_ns: the missed target (SLA violations)
+ * @count: requests concerned
+ * @time: when it happened
+ */
+struct hshm_event {
+	u8 type;
+	u8 cls;
+	u32 suppressed;
+	u64 latency_ns;
+	u64 target_ns;
+	u64 count;
+	ktime_t time;
+};
+
+/**
+ * struct hshm_event_rl - rate limit of one event type
+ * @start: jiffies at the start of the current one-second window
+ * @sent: events queued in that window
+ * @suppressed: events dropped since the last one queued
+ */
+struct hshm_event_rl {
+	unsigned long start;
+	u32 sent;
+	u32 suppressed;
+};
+
+/**
+ * struct hshm_events - events of a channel on their way to netlink
+ * @lock: protects everything below but @work
+ * @ring: events to send
+ * @head: oldest event in @ring
+ * @n: events in @ring
+ * @rl: rate limiting, per event type
+ * @work: sends them
+ */
+struct hshm_events {
+	spinlock_t lock;		/* see above */
+	struct hshm_event ring[HSHM_EV_RING];
+	u32 head;
+	u32 n;
+	struct hshm_event_rl rl[8];
+	struct work_struct work;
+};
 
 /**
  * struct hshm_transport_ops - how a channel reaches its peer
@@ -186,6 +239,7 @@ struct hshm_pool {
  * @failed: completions with an error other than cancel and shed
  * @cancelled: completions with -ECANCELED
  * @dropped: requests shed under overload (-ETIME)
+ * @late: completions slower than the class's latency target
  * @max_ns: largest latency seen on this cpu
  * @hist: log-linear latency histogram (hshm_qos.h)
  *
@@ -198,6 +252,7 @@ struct hshm_class_pcpu {
 	u64 failed;
 	u64 cancelled;
 	u64 dropped;
+	u64 late;
 	u64 max_ns;
 	u64 hist[HSHM_HIST_BUCKETS];
 };
@@ -219,6 +274,7 @@ struct hshm_stats_pcpu {
  * @dropped: see struct hshm_class_pcpu
  * @in_flight: messages at the peer now
  * @backlog: requests queued now
+ * @late: see struct hshm_class_pcpu
  * @p50: median latency (ns)
  * @p95: 95th percentile latency (ns)
  * @p99: 99th percentile latency (ns)
@@ -232,6 +288,7 @@ struct hshm_class_snap {
 	u64 dropped;
 	u64 in_flight;
 	u64 backlog;
+	u64 late;
 	u64 p50;
 	u64 p95;
 	u64 p99;
@@ -245,6 +302,8 @@ struct hshm_class_snap {
  * @queued: requests queued whose completion is not decided yet
  * @at_peer: requests at the peer whose completion is not decided yet
  * @shed_us: queueing time after which a request is shed, 0 = never
+ * @target_us: latency target, 0 = none; slower completions count as SLA
+ *	violations and raise an event
  * @nbatch: messages of the class in the batch being built or at the peer
  *	and not reaped yet (dispatcher only)
  * @kobj: classes/<name>/ in sysfs
@@ -255,6 +314,7 @@ struct hshm_cls {
 	atomic_t queued;
 	atomic_t at_peer;
 	u32 shed_us;
+	u32 target_us;
 	u32 nbatch;
 	struct kobject *kobj;
 };
@@ -300,6 +360,7 @@ struct hshm_cls {
  *	polled until one arrives again (dispatcher only)
  * @lost_irqs: batches found done with no interrupt
  * @bad_replies: peer answers rejected by validation
+ * @events: events waiting for netlink
  * @classes_kobj: classes/ in sysfs
  * @groups: sysfs attribute groups of the device
  */
@@ -344,6 +405,7 @@ struct hshm_chan {
 	bool polling;
 	atomic64_t lost_irqs;
 	atomic64_t bad_replies;
+	struct hshm_events events;
 
 	struct kobject *classes_kobj;
 	const struct attribute_group *groups[3];
@@ -425,6 +487,7 @@ void hshm_stats_submitted(struct hshm_chan *ch, unsigned int cls);
 void hshm_stats_latency(struct hshm_chan *ch, unsigned int cls, u64 ns);
 void hshm_stats_snapshot(struct hshm_chan *ch, unsigned int cls,
 			 struct hshm_class_snap *snap);
+void hshm_stats_hist(struct hshm_chan *ch, unsigned int cls, u64 *hist);
 void hshm_stats_reset(struct hshm_chan *ch);
 
 /* hshm_cdev.c */
@@ -434,6 +497,31 @@ extern const struct file_operations hshm_fops;
 extern const struct attribute_group hshm_chan_group;
 int hshm_sysfs_add_classes(struct hshm_chan *ch);
 void hshm_sysfs_remove_classes(struct hshm_chan *ch);
+
+/* hshm_netlink.c */
+int hshm_nl_init(void);
+void hshm_nl_exit(void);
+void hshm_nl_add(struct hshm_chan *ch);
+void hshm_nl_del(struct hshm_chan *ch);
+void hshm_events_init(struct hshm_chan *ch);
+void hshm_events_stop(struct hshm_chan *ch);
+void hshm_event_post(struct hshm_chan *ch, unsigned int type, unsigned int cls,
+		     u64 latency_ns, u64 target_ns, u64 count);
+
+/**
+ * hshm_shed_allowed() - may a class be shed after @shed_us?
+ * @cls: class
+ * @shed_us: proposed queueing limit, 0 = never shed
+ *
+ * REALTIME and RELIABLE requests are never shed.
+ *
+ * Return: true if the setting is allowed.
+ */
+static inline bool hshm_shed_allowed(unsigned int cls, u32 shed_us)
+{
+	return !shed_us || (cls != HSHM_CLASS_REALTIME &&
+			    cls != HSHM_CLASS_RELIABLE);
+}
 
 /* tr_loopback.c */
 struct hshm_lb_peer;

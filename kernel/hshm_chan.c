@@ -367,6 +367,7 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 	ch->max_requests = max_requests;
 	ch->timeout_ms = 5000;
 	mutex_init(&ch->cfg_lock);
+	hshm_events_init(ch);
 	atomic64_set(&ch->bad_replies, 0);
 	atomic64_set(&ch->lost_irqs, 0);
 	ret = init_srcu_struct(&ch->srcu);
@@ -426,6 +427,7 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 	ret = hshm_sysfs_add_classes(ch);
 	if (ret)
 		goto del_cdev;
+	hshm_nl_add(ch);
 	dev_info(&ch->dev, "%s transport, %u KiB data, %u queue entries, %s\n",
 		 ops->name, layout->alloc_size >> 10, ch->tx->n,
 		 features & HSHM_FEAT_IRQ ? "interrupt" : "polling");
@@ -435,6 +437,7 @@ del_cdev:
 	cdev_device_del(&ch->cdev, &ch->dev);
 stop_sched:
 	hshm_sched_stop(ch);
+	hshm_events_stop(ch);
 put_dev:
 	put_device(&ch->dev);
 	return ERR_PTR(ret);
@@ -471,6 +474,7 @@ void hshm_chan_remove(struct hshm_chan *ch)
 {
 	u32 i;
 
+	hshm_nl_del(ch);
 	WRITE_ONCE(ch->dead, true);
 	wake_up_all(&ch->pool.wq);
 	hshm_sysfs_remove_classes(ch);
@@ -481,6 +485,7 @@ void hshm_chan_remove(struct hshm_chan *ch)
 	if (ch->ops->stop)
 		ch->ops->stop(ch);
 	hshm_sched_drain(ch);
+	hshm_events_stop(ch);
 	hshm_wire_tx_destroy(ch->tx);
 	for (i = 0; i < ch->max_requests; i++) {
 		struct hshm_req *req = &ch->reqs[i];

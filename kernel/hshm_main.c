@@ -36,9 +36,12 @@ static int __init hshm_init(void)
 		ret = PTR_ERR(hshm_dev_class);
 		goto free_region;
 	}
-	ret = hshm_loopback_init();
+	ret = hshm_nl_init();
 	if (ret)
 		goto destroy_class;
+	ret = hshm_loopback_init();
+	if (ret)
+		goto exit_nl;
 	ret = hshm_ivshmem_init();
 	if (ret)
 		goto exit_loopback;
@@ -51,6 +54,8 @@ exit_ivshmem:
 	hshm_ivshmem_exit();
 exit_loopback:
 	hshm_loopback_exit();
+exit_nl:
+	hshm_nl_exit();
 destroy_class:
 	class_destroy(hshm_dev_class);
 free_region:
@@ -63,6 +68,7 @@ static void __exit hshm_exit(void)
 	hshm_hvisor_exit();
 	hshm_ivshmem_exit();
 	hshm_loopback_exit();
+	hshm_nl_exit();
 	class_destroy(hshm_dev_class);
 	unregister_chrdev_region(hshm_devt, HSHM_MAX_DEVICES);
 }

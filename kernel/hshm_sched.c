@@ -18,6 +18,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/hshm_netlink.h>
 
 #include "hshm.h"
 
@@ -237,7 +238,7 @@ static int hshm_reply_status(u8 result)
 static bool hshm_sched_reap(struct hshm_chan *ch)
 {
 	bool idle, progress = false;
-	u32 i;
+	u32 i, skipped = 0;
 
 	if (!ch->batch_out)
 		return false;
@@ -262,6 +263,7 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 		} else {
 			/* Bad answer, or skipped by a peer that went idle. */
 			atomic64_inc(&ch->bad_replies);
+			skipped += st == HSHM_WIRE_PENDING;
 			status = -EPROTO;
 		}
 		if (hshm_req_finish(req, status))
@@ -271,6 +273,9 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 		hshm_sched_let_go(ch, req);
 		progress = true;
 	}
+	if (skipped)
+		hshm_event_post(ch, HSHM_EVENT_PEER_RESET, HSHM_NR_CLASSES, 0, 0,
+				skipped);
 	if (!ch->npending && idle) {
 		ch->nbatch = 0;
 		WRITE_ONCE(ch->batch_out, false);
@@ -332,8 +337,9 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 		c = fifo ? hshm_fifo_pick(ch, mask) : hshm_wrr_pick(&ch->wrr, mask);
 		if (c < 0 || !kfifo_get(&ch->cls[c].fifo, &req))
 			break;
-		if (hshm_should_shed(ch, req, now))
-			hshm_req_finish(req, -ETIME);
+		if (hshm_should_shed(ch, req, now) &&
+		    hshm_req_finish(req, -ETIME))
+			hshm_event_post(ch, HSHM_EVENT_SHED, c, 0, 0, 1);
 		if (atomic_cmpxchg(&req->state, HSHM_REQ_QUEUED,
 				   HSHM_REQ_PEER) != HSHM_REQ_QUEUED) {
 			/* Cancelled, timed out or shed while queued. */

@@ -8,6 +8,7 @@
  */
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/hshm_netlink.h>
 
 #include "hshm.h"
 
@@ -79,13 +80,39 @@ void hshm_stats_count(struct hshm_chan *ch, unsigned int cls, int status)
  */
 void hshm_stats_latency(struct hshm_chan *ch, unsigned int cls, u64 ns)
 {
+	u64 target = (u64)READ_ONCE(ch->cls[cls].target_us) * NSEC_PER_USEC;
+	bool late = target && ns > target;
 	struct hshm_class_pcpu *c;
 
 	c = &get_cpu_ptr(ch->stats)->cls[cls];
 	c->hist[hshm_hist_bucket(ns)]++;
 	if (ns > c->max_ns)
 		c->max_ns = ns;
+	if (late)
+		c->late++;
 	put_cpu_ptr(ch->stats);
+	if (late)
+		hshm_event_post(ch, HSHM_EVENT_SLA_VIOLATION, cls, ns, target, 1);
+}
+
+/**
+ * hshm_stats_hist() - sum a class's latency histogram over all cpus
+ * @ch: channel
+ * @cls: class
+ * @hist: %HSHM_HIST_BUCKETS counts, filled in
+ */
+void hshm_stats_hist(struct hshm_chan *ch, unsigned int cls, u64 *hist)
+{
+	unsigned int b;
+	int cpu;
+
+	memset(hist, 0, HSHM_HIST_BUCKETS * sizeof(*hist));
+	for_each_possible_cpu(cpu) {
+		const struct hshm_class_pcpu *c = &per_cpu_ptr(ch->stats, cpu)->cls[cls];
+
+		for (b = 0; b < HSHM_HIST_BUCKETS; b++)
+			hist[b] += READ_ONCE(c->hist[b]);
+	}
 }
 
 /**
@@ -104,7 +131,6 @@ void hshm_stats_snapshot(struct hshm_chan *ch, unsigned int cls,
 	int cpu;
 
 	memset(snap, 0, sizeof(*snap));
-	hist = kcalloc(HSHM_HIST_BUCKETS, sizeof(*hist), GFP_KERNEL);
 	for_each_possible_cpu(cpu) {
 		const struct hshm_class_pcpu *c = &per_cpu_ptr(ch->stats, cpu)->cls[cls];
 
@@ -113,15 +139,14 @@ void hshm_stats_snapshot(struct hshm_chan *ch, unsigned int cls,
 		snap->failed += READ_ONCE(c->failed);
 		snap->cancelled += READ_ONCE(c->cancelled);
 		snap->dropped += READ_ONCE(c->dropped);
+		snap->late += READ_ONCE(c->late);
 		snap->max = max(snap->max, READ_ONCE(c->max_ns));
-		if (!hist)
-			continue;
-		for (b = 0; b < HSHM_HIST_BUCKETS; b++) {
-			u64 n = READ_ONCE(c->hist[b]);
-
-			hist[b] += n;
-			count += n;
-		}
+	}
+	hist = kmalloc_array(HSHM_HIST_BUCKETS, sizeof(*hist), GFP_KERNEL);
+	if (hist) {
+		hshm_stats_hist(ch, cls, hist);
+		for (b = 0; b < HSHM_HIST_BUCKETS; b++)
+			count += hist[b];
 	}
 	snap->in_flight = atomic_read(&ch->cls[cls].at_peer);
 	snap->backlog = atomic_read(&ch->cls[cls].queued);

@@ -388,6 +388,7 @@ HSHM_CLASS_STAT(cancelled, cancelled);
 HSHM_CLASS_STAT(dropped, dropped);
 HSHM_CLASS_STAT(in_flight, in_flight);
 HSHM_CLASS_STAT(backlog, backlog);
+HSHM_CLASS_STAT(sla_violations, late);
 HSHM_CLASS_STAT(p50_ns, p50);
 HSHM_CLASS_STAT(p95_ns, p95);
 HSHM_CLASS_STAT(p99_ns, p99);
@@ -468,16 +469,36 @@ static ssize_t shed_us_store(struct kobject *kobj, struct kobj_attribute *attr,
 	struct hshm_class_kobj *ck = to_ck(kobj);
 	u32 v;
 
-	if (kstrtou32(buf, 10, &v))
-		return -EINVAL;
-	if (v && (ck->cls == HSHM_CLASS_REALTIME ||
-		  ck->cls == HSHM_CLASS_RELIABLE))
+	if (kstrtou32(buf, 10, &v) || !hshm_shed_allowed(ck->cls, v))
 		return -EINVAL;
 	WRITE_ONCE(ck->ch->cls[ck->cls].shed_us, v);
 	return len;
 }
 
 static struct kobj_attribute hshm_ca_shed_us = __ATTR_RW(shed_us);
+
+static ssize_t target_us_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	struct hshm_class_kobj *ck = to_ck(kobj);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(ck->ch->cls[ck->cls].target_us));
+}
+
+static ssize_t target_us_store(struct kobject *kobj,
+			       struct kobj_attribute *attr, const char *buf,
+			       size_t len)
+{
+	struct hshm_class_kobj *ck = to_ck(kobj);
+	u32 v;
+
+	if (kstrtou32(buf, 10, &v))
+		return -EINVAL;
+	WRITE_ONCE(ck->ch->cls[ck->cls].target_us, v);
+	return len;
+}
+
+static struct kobj_attribute hshm_ca_target_us = __ATTR_RW(target_us);
 
 static struct attribute *hshm_class_attrs[] = {
 	&hshm_ca_submitted.attr,
@@ -487,6 +508,7 @@ static struct attribute *hshm_class_attrs[] = {
 	&hshm_ca_dropped.attr,
 	&hshm_ca_in_flight.attr,
 	&hshm_ca_backlog.attr,
+	&hshm_ca_sla_violations.attr,
 	&hshm_ca_p50_ns.attr,
 	&hshm_ca_p95_ns.attr,
 	&hshm_ca_p99_ns.attr,
@@ -494,6 +516,7 @@ static struct attribute *hshm_class_attrs[] = {
 	&hshm_ca_weight.attr,
 	&hshm_ca_reservation.attr,
 	&hshm_ca_shed_us.attr,
+	&hshm_ca_target_us.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(hshm_class);

@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hshm netlink: the generic netlink family "hshm" and its events.
+ *
+ * GET and SET read and write the same channel fields as sysfs, through
+ * the same setters under the same lock (struct hshm_chan.cfg_lock), so the
+ * two interfaces cannot disagree.  Events are posted from the dispatcher
+ * (or any context) into a small per-channel ring, rate-limited per type,
+ * and multicast from a work item.
+ */
+#include <linux/ktime.h>
+#include <linux/version.h>
+#include <net/genetlink.h>
+#include <linux/hshm_netlink.h>
+
+#include "hshm.h"
+
+/* Events of one type and device sent per second; the rest are counted. */
+#define HSHM_EV_BURST		10
+/* Buckets in one histogram message (1 KiB of counts). */
+#define HSHM_NL_HIST_CHUNK	128
+#define HSHM_NL_HIST_PARTS	DIV_ROUND_UP(HSHM_HIST_BUCKETS, HSHM_NL_HIST_CHUNK)
+/* Messages of one device in a dump: the device, then histogram chunks. */
+#define HSHM_NL_DEV_PARTS	(1 + HSHM_NR_CLASSES * HSHM_NL_HIST_PARTS)
+
+/*
+ * Channels netlink can reach, by id.  A channel leaves the table at the
+ * start of hshm_chan_remove(); netlink uses a channel only while holding
+ * hshm_nl_lock, so it never sees one being torn down.
+ */
+static DEFINE_MUTEX(hshm_nl_lock);
+static struct hshm_chan *hshm_nl_chans[HSHM_MAX_DEVICES];	/* hshm_nl_lock */
+
+static struct genl_family hshm_genl;
+
+static const struct nla_policy hshm_nl_class_policy[HSHM_CA_MAX + 1] = {
+	[HSHM_CA_ID]		= NLA_POLICY_MAX(NLA_U8, HSHM_NR_CLASSES - 1),
+	[HSHM_CA_WEIGHT]	= NLA_POLICY_RANGE(NLA_U32, HSHM_WEIGHT_MIN,
+						   HSHM_WEIGHT_MAX),
+	[HSHM_CA_RESERVATION]	= NLA_POLICY_MAX(NLA_U8, 100),
+	[HSHM_CA_SHED_US]	= { .type = NLA_U32 },
+	[HSHM_CA_TARGET_US]	= { .type = NLA_U32 },
+};
+
+static struct netlink_range_validation hshm_nl_timeout_range = {
+	.min = 1,
+	.max = HSHM_TIMEOUT_MAX_MS,
+};
+
+static const struct nla_policy hshm_nl_policy[HSHM_A_MAX + 1] = {
+	[HSHM_A_DEV_INDEX]	= NLA_POLICY_MAX(NLA_U32, HSHM_MAX_DEVICES - 1),
+	[HSHM_A_SCHEDULER]	= NLA_POLICY_MAX(NLA_U8, HSHM_NL_SCHED_FIFO),
+	[HSHM_A_BATCH_MAX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[HSHM_A_RT_BATCH_MAX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[HSHM_A_TIMEOUT_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&hshm_nl_timeout_range),
+	[HSHM_A_CLASS]		= NLA_POLICY_NESTED(hshm_nl_class_policy),
+};
+
+/**
+ * hshm_nl_add() - make a channel reachable through netlink
+ * @ch: a channel being created
+ */
+void hshm_nl_add(struct hshm_chan *ch)
+{
+	mutex_lock(&hshm_nl_lock);
+	hshm_nl_chans[ch->id] = ch;
+	mutex_unlock(&hshm_nl_lock);
+}
+
+/**
+ * hshm_nl_del() - the channel is going away: no more netlink use
+ * @ch: the channel
+ *
+ * Returns after any GET or SET on @ch has finished.
+ */
+void hshm_nl_del(struct hshm_chan *ch)
+{
+	mutex_lock(&hshm_nl_lock);
+	hshm_nl_chans[ch->id] = NULL;
+	mutex_unlock(&hshm_nl_lock);
+}
+
+static int hshm_nl_put_u64(struct sk_buff *skb, int type, u64 v, int pad)
+{
+	return nla_put_u64_64bit(skb, type, v, pad);
+}
+
+static int hshm_nl_fill_class(struct sk_buff *skb, struct hshm_chan *ch,
+			      unsigned int c, const u16 *w, const u8 *p)
+{
+	struct hshm_class_snap s;
+	struct nlattr *nest;
+
+	hshm_stats_snapshot(ch, c, &s);
+	nest = nla_nest_start(skb, HSHM_A_CLASS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, HSHM_CA_ID, c) ||
+	    nla_put_string(skb, HSHM_CA_NAME, hshm_class_names[c]) ||
+	    nla_put_u32(skb, HSHM_CA_WEIGHT, w[c]) ||
+	    nla_put_u8(skb, HSHM_CA_RESERVATION, p[c]) ||
+	    nla_put_u32(skb, HSHM_CA_SHED_US, READ_ONCE(ch->cls[c].shed_us)) ||
+	    nla_put_u32(skb, HSHM_CA_TARGET_US,
+			READ_ONCE(ch->cls[c].target_us)) ||
+	    hshm_nl_put_u64(skb, HSHM_CA_SUBMITTED, s.submitted, HSHM_CA_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_CA_COMPLETED, s.completed, HSHM_CA_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_CA_FAILED, s.failed, HSHM_CA_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_CA_CANCELLED, s.cancelled, HSHM_CA_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_CA_DROPPED, s.dropped, HSHM_CA_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_CA_IN_FLIGHT, s.in_flight, HSHM_CA_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_CA_BACKLOG, s.backlog, HSHM_CA_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_CA_SLA_VIOLATIONS, s.late, HSHM_CA_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_CA_P50_NS, s.p50, HSHM_CA_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_CA_P95_NS, s.p95, HSHM_CA_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_CA_P99_NS, s.p99, HSHM_CA_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_CA_MAX_NS, s.max, HSHM_CA_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The device message: identity, configuration, counters, class summaries. */
+static int hshm_nl_fill_dev(struct sk_buff *skb, struct hshm_chan *ch,
+			    u32 portid, u32 seq, int flags)
+{
+	u16 w[HSHM_NR_CLASSES];
+	u8 p[HSHM_NR_CLASSES];
+	unsigned int c;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &hshm_genl, flags, HSHM_CMD_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	hshm_sched_get_weights(ch, w);
+	hshm_pool_get_reservations(ch, p);
+	if (nla_put_u32(skb, HSHM_A_DEV_INDEX, ch->id) ||
+	    nla_put_string(skb, HSHM_A_DEV_NAME, dev_name(&ch->dev)) ||
+	    nla_put_string(skb, HSHM_A_TRANSPORT, ch->ops->name) ||
+	    nla_put_u32(skb, HSHM_A_FEATURES, ch->features) ||
+	    nla_put_u32(skb, HSHM_A_QUEUE_ENTRIES, ch->tx->n) ||
+	    nla_put_u32(skb, HSHM_A_DATA_BYTES, ch->layout.alloc_size) ||
+	    nla_put_u32(skb, HSHM_A_MAX_REQUESTS, ch->max_requests) ||
+	    nla_put_u8(skb, HSHM_A_SCHEDULER,
+		       READ_ONCE(ch->sched_mode) == HSHM_SCHED_FIFO ?
+		       HSHM_NL_SCHED_FIFO : HSHM_NL_SCHED_WRR) ||
+	    nla_put_u32(skb, HSHM_A_BATCH_MAX, READ_ONCE(ch->batch_max)) ||
+	    nla_put_u32(skb, HSHM_A_RT_BATCH_MAX, READ_ONCE(ch->rt_batch_max)) ||
+	    nla_put_u32(skb, HSHM_A_TIMEOUT_MS, READ_ONCE(ch->timeout_ms)) ||
+	    hshm_nl_put_u64(skb, HSHM_A_BAD_REPLIES,
+			    atomic64_read(&ch->bad_replies), HSHM_A_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_A_LOST_IRQS,
+			    atomic64_read(&ch->lost_irqs), HSHM_A_PAD))
+		goto cancel;
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		if (hshm_nl_fill_class(skb, ch, c, w, p))
+			goto cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/*
+ * Histogram message @part (0-based) of a device: class part / PARTS, the
+ * chunk part % PARTS of its buckets.  Returns 0 with nothing added when the
+ * chunk is all zero.
+ */
+static int hshm_nl_fill_hist(struct sk_buff *skb, struct hshm_chan *ch,
+			     unsigned int part, u64 *hist, u32 portid, u32 seq)
+{
+	unsigned int c = part / HSHM_NL_HIST_PARTS;
+	unsigned int first = (part % HSHM_NL_HIST_PARTS) * HSHM_NL_HIST_CHUNK;
+	unsigned int n = min_t(unsigned int, HSHM_NL_HIST_CHUNK,
+			       HSHM_HIST_BUCKETS - first);
+	struct nlattr *nest;
+	unsigned int b;
+	void *hdr;
+
+	hshm_stats_hist(ch, c, hist);
+	for (b = first; b < first + n && !hist[b]; b++)
+		;
+	if (b == first + n)
+		return 0;
+	hdr = genlmsg_put(skb, portid, seq, &hshm_genl, NLM_F_MULTI,
+			  HSHM_CMD_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, HSHM_A_DEV_INDEX, ch->id))
+		goto cancel;
+	nest = nla_nest_start(skb, HSHM_A_CLASS);
+	if (!nest ||
+	    nla_put_u8(skb, HSHM_CA_ID, c) ||
+	    nla_put_u8(skb, HSHM_CA_HIST_SUB_BITS, HSHM_HIST_SUB_BITS) ||
+	    nla_put_u32(skb, HSHM_CA_HIST_FIRST, first) ||
+	    nla_put(skb, HSHM_CA_HIST, n * sizeof(u64), &hist[first]))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int hshm_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[HSHM_A_DEV_INDEX];
+	struct sk_buff *msg;
+	struct hshm_chan *ch;
+	int ret;
+
+	if (!a) {
+		NL_SET_ERR_MSG(info->extack,
+			       "HSHM_A_DEV_INDEX is required (dump for every device)");
+		return -EINVAL;
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&hshm_nl_lock);
+	ch = hshm_nl_chans[nla_get_u32(a)];
+	if (!ch) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "no such hshm device");
+		ret = -ENODEV;
+	} else {
+		ret = hshm_nl_fill_dev(msg, ch, info->snd_portid, info->snd_seq,
+				       0);
+	}
+	mutex_unlock(&hshm_nl_lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * cb->args[0]: device to continue with, cb->args[1]: its next message
+ * (0 the device, then HSHM_NR_CLASSES * HSHM_NL_HIST_PARTS histogram parts).
+ */
+static int hshm_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	u32 portid = NETLINK_CB(cb->skb).portid;
+	u32 seq = cb->nlh->nlmsg_seq;
+	unsigned long id = cb->args[0];
+	unsigned long part = cb->args[1];
+	u64 *hist;
+	int ret = 0;
+
+	hist = kmalloc_array(HSHM_HIST_BUCKETS, sizeof(*hist), GFP_KERNEL);
+	if (!hist)
+		return -ENOMEM;
+	mutex_lock(&hshm_nl_lock);
+	for (; id < HSHM_MAX_DEVICES; id++, part = 0) {
+		struct hshm_chan *ch = hshm_nl_chans[id];
+
+		if (!ch)
+			continue;
+		for (; part < HSHM_NL_DEV_PARTS; part++) {
+			if (part == 0)
+				ret = hshm_nl_fill_dev(skb, ch, portid, seq,
+						       NLM_F_MULTI);
+			else
+				ret = hshm_nl_fill_hist(skb, ch, part - 1, hist,
+							portid, seq);
+			if (ret)
+				goto out;
+		}
+	}
+out:
+	mutex_unlock(&hshm_nl_lock);
+	kfree(hist);
+	cb->args[0] = id;
+	cb->args[1] = part;
+	/* A message that does not fit in an empty buffer never will. */
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
+/**
+ * struct hshm_nl_cfg - a configuration change, validated before it applies
+ * @w: weights
+ * @p: reservations
+ * @shed_us: per-class shedding time
+ * @target_us: per-class latency target
+ */
+struct hshm_nl_cfg {
+	u16 w[HSHM_NR_CLASSES];
+	u8 p[HSHM_NR_CLASSES];
+	u32 shed_us[HSHM_NR_CLASSES];
+	u32 target_us[HSHM_NR_CLASSES];
+};
+
+static int hshm_nl_parse_class(struct nlattr *a, struct hshm_nl_cfg *cfg,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[HSHM_CA_MAX + 1];
+	unsigned int c;
+	int ret;
+
+	ret = nla_parse_nested(tb, HSHM_CA_MAX, a, hshm_nl_class_policy,
+			       extack);
+	if (ret)
+		return ret;
+	if (!tb[HSHM_CA_ID]) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "class attribute without HSHM_CA_ID (which class)");
+		return -EINVAL;
+	}
+	c = nla_get_u8(tb[HSHM_CA_ID]);
+	if (tb[HSHM_CA_WEIGHT])
+		cfg->w[c] = nla_get_u32(tb[HSHM_CA_WEIGHT]);
+	if (tb[HSHM_CA_RESERVATION])
+		cfg->p[c] = nla_get_u8(tb[HSHM_CA_RESERVATION]);
+	if (tb[HSHM_CA_TARGET_US])
+		cfg->target_us[c] = nla_get_u32(tb[HSHM_CA_TARGET_US]);
+	if (tb[HSHM_CA_SHED_US]) {
+		u32 v = nla_get_u32(tb[HSHM_CA_SHED_US]);
+
+		if (!hshm_shed_allowed(c, v)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[HSHM_CA_SHED_US],
+					    "realtime and reliable requests are never shed: shed_us must be 0");
+			return -EINVAL;
+		}
+		cfg->shed_us[c] = v;
+	}
+	return 0;
+}
+
+static int hshm_nl_check_batch(struct hshm_chan *ch, struct nlattr *a,
+			       struct netlink_ext_ack *extack)
+{
+	if (a && nla_get_u32(a) > ch->tx->n) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "batch size larger than the queue (HSHM_A_QUEUE_ENTRIES)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Caller holds hshm_nl_lock and ch->cfg_lock. */
+static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **attrs = info->attrs;
+	struct hshm_nl_cfg cfg;
+	struct nlattr *a;
+	unsigned int c;
+	int rem, ret;
+
+	hshm_sched_get_weights(ch, cfg.w);
+	hshm_pool_get_reservations(ch, cfg.p);
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		cfg.shed_us[c] = READ_ONCE(ch->cls[c].shed_us);
+		cfg.target_us[c] = READ_ONCE(ch->cls[c].target_us);
+	}
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != HSHM_A_CLASS)
+			continue;
+		ret = hshm_nl_parse_class(a, &cfg, extack);
+		if (ret)
+			return ret;
+	}
+	ret = hshm_nl_check_batch(ch, attrs[HSHM_A_BATCH_MAX], extack);
+	if (!ret)
+		ret = hshm_nl_check_batch(ch, attrs[HSHM_A_RT_BATCH_MAX], extack);
+	if (ret)
+		return ret;
+
+	/* Everything is valid; only the reservations can still be refused. */
+	ret = hshm_pool_set_reservations(ch, cfg.p);
+	if (ret) {
+		NL_SET_ERR_MSG(extack,
+			       "reservations add up to more than 100 percent");
+		return ret;
+	}
+	hshm_sched_set_weights(ch, cfg.w);
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		WRITE_ONCE(ch->cls[c].shed_us, cfg.shed_us[c]);
+		WRITE_ONCE(ch->cls[c].target_us, cfg.target_us[c]);
+	}
+	if (attrs[HSHM_A_SCHEDULER])
+		WRITE_ONCE(ch->sched_mode,
+			   nla_get_u8(attrs[HSHM_A_SCHEDULER]) ==
+			   HSHM_NL_SCHED_FIFO ? HSHM_SCHED_FIFO : HSHM_SCHED_WRR);
+	if (attrs[HSHM_A_BATCH_MAX])
+		WRITE_ONCE(ch->batch_max, nla_get_u32(attrs[HSHM_A_BATCH_MAX]));
+	if (attrs[HSHM_A_RT_BATCH_MAX])
+		WRITE_ONCE(ch->rt_batch_max,
+			   nla_get_u32(attrs[HSHM_A_RT_BATCH_MAX]));
+	if (attrs[HSHM_A_TIMEOUT_MS])
+		WRITE_ONCE(ch->timeout_ms, nla_get_u32(attrs[HSHM_A_TIMEOUT_MS]));
+	hshm_sched_kick(ch);
+	return 0;
+}
+
+static int hshm_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[HSHM_A_DEV_INDEX];
+	struct hshm_chan *ch;
+	int ret;
+
+	if (!a) {
+		NL_SET_ERR_MSG(info->extack,
+			       "HSHM_A_DEV_INDEX is required (which device)");
+		return -EINVAL;
+	}
+	mutex_lock(&hshm_nl_lock);
+	ch = hshm_nl_chans[nla_get_u32(a)];
+	if (!ch) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "no such hshm device");
+		ret = -ENODEV;
+		goto unlock;
+	}
+	mutex_lock(&ch->cfg_lock);
+	ret = hshm_nl_apply(ch, info);
+	mutex_unlock(&ch->cfg_lock);
+unlock:
+	mutex_unlock(&hshm_nl_lock);
+	return ret;
+}
+
+/* Operations of the family: GET for anyone, SET needs CAP_NET_ADMIN. */
+static const struct genl_small_ops hshm_nl_ops[] = {
+	{
+		.cmd = HSHM_CMD_GET,
+		.doit = hshm_nl_get_doit,
+		.dumpit = hshm_nl_get_dumpit,
+	},
+	{
+		.cmd = HSHM_CMD_SET,
+		.flags = GENL_ADMIN_PERM,
+		.doit = hshm_nl_set_doit,
+	},
+};
+
+static const struct genl_multicast_group hshm_nl_mcgrps[] = {
+	{ .name = HSHM_GENL_MCGRP_EVENTS, },
+};
+
+static struct genl_family hshm_genl __ro_after_init = {
+	.name = HSHM_GENL_NAME,
+	.version = HSHM_GENL_VERSION,
+	.maxattr = HSHM_A_MAX,
+	.policy = hshm_nl_policy,
+	.module = THIS_MODULE,
+	.small_ops = hshm_nl_ops,
+	.n_small_ops = ARRAY_SIZE(hshm_nl_ops),
+	.mcgrps = hshm_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(hshm_nl_mcgrps),
+	/* Strict validation of every command (the default before 6.1). */
+#if KERNEL_VERSION(6, 1, 0) <= LINUX_VERSION_CODE
+	.resv_start_op = HSHM_CMD_EVENT + 1,
+#endif
+};
+
+/* Events */
+
+static int hshm_nl_fill_event(struct sk_buff *skb, struct hshm_chan *ch,
+			      const struct hshm_event *ev)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, 0, 0, &hshm_genl, 0, HSHM_CMD_EVENT);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, HSHM_A_DEV_INDEX, ch->id) ||
+	    nla_put_string(skb, HSHM_A_DEV_NAME, dev_name(&ch->dev)))
+		goto cancel;
+	nest = nla_nest_start(skb, HSHM_A_EVENT);
+	if (!nest ||
+	    nla_put_u8(skb, HSHM_EA_TYPE, ev->type) ||
+	    (ev->cls < HSHM_NR_CLASSES &&
+	     nla_put_u8(skb, HSHM_EA_CLASS, ev->cls)) ||
+	    (ev->type == HSHM_EVENT_SLA_VIOLATION &&
+	     (hshm_nl_put_u64(skb, HSHM_EA_LATENCY_NS, ev->latency_ns,
+			      HSHM_EA_PAD) ||
+	      hshm_nl_put_u64(skb, HSHM_EA_TARGET_NS, ev->target_ns,
+			      HSHM_EA_PAD))) ||
+	    hshm_nl_put_u64(skb, HSHM_EA_COUNT, ev->count, HSHM_EA_PAD) ||
+	    nla_put_u32(skb, HSHM_EA_SUPPRESSED, ev->suppressed) ||
+	    hshm_nl_put_u64(skb, HSHM_EA_TIMESTAMP_NS, ktime_to_ns(ev->time),
+			    HSHM_EA_PAD))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static void hshm_nl_event_work(struct work_struct *work)
+{
+	struct hshm_events *evs = container_of(work, struct hshm_events, work);
+	struct hshm_chan *ch = container_of(evs, struct hshm_chan, events);
+	struct hshm_event ev;
+
+	for (;;) {
+		struct sk_buff *skb;
+		bool have = false;
+
+		spin_lock_irq(&evs->lock);
+		if (evs->n) {
+			ev = evs->ring[evs->head];
+			evs->head = (evs->head + 1) % HSHM_EV_RING;
+			evs->n--;
+			have = true;
+		}
+		spin_unlock_irq(&evs->lock);
+		if (!have)
+			return;
+		skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		if (!skb)
+			continue;
+		if (hshm_nl_fill_event(skb, ch, &ev)) {
+			nlmsg_free(skb);
+			continue;
+		}
+		/* -ESRCH (nobody listens any more) is not an error here. */
+		genlmsg_multicast(&hshm_genl, skb, 0, 0, GFP_KERNEL);
+	}
+}
+
+/**
+ * hshm_event_post() - report an event on the "events" multicast group
+ * @ch: channel
+ * @type: enum hshm_nl_event
+ * @cls: class, or HSHM_NR_CLASSES for none
+ * @latency_ns: the latency (SLA violations)
+ * @target_ns: the target it missed (SLA violations)
+ * @count: requests concerned
+ *
+ * Any context.  Nothing is done when nobody listens.  Of each type at most
+ * %HSHM_EV_BURST events per second and device are sent; the others are
+ * counted in the next one's HSHM_EA_SUPPRESSED.
+ */
+void hshm_event_post(struct hshm_chan *ch, unsigned int type, unsigned int cls,
+		     u64 latency_ns, u64 target_ns, u64 count)
+{
+	struct hshm_events *evs = &ch->events;
+	struct hshm_event_rl *rl;
+	struct hshm_event *ev;
+	unsigned long flags;
+
+	if (WARN_ON_ONCE(!type || type >= __HSHM_EVENT_MAX) ||
+	    !genl_has_listeners(&hshm_genl, &init_net, 0))
+		return;
+	rl = &evs->rl[type];
+	spin_lock_irqsave(&evs->lock, flags);
+	if (time_after(jiffies, rl->start + HZ)) {
+		rl->start = jiffies;
+		rl->sent = 0;
+	}
+	if (rl->sent >= HSHM_EV_BURST || evs->n == HSHM_EV_RING) {
+		rl->suppressed++;
+		goto unlock;
+	}
+	rl->sent++;
+	ev = &evs->ring[(evs->head + evs->n++) % HSHM_EV_RING];
+	ev->type = type;
+	ev->cls = cls;
+	ev->latency_ns = latency_ns;
+	ev->target_ns = target_ns;
+	ev->count = count;
+	ev->suppressed = rl->suppressed;
+	ev->time = ktime_get();
+	rl->suppressed = 0;
+	schedule_work(&evs->work);
+unlock:
+	spin_unlock_irqrestore(&evs->lock, flags);
+}
+
+/**
+ * hshm_events_init() - set up a channel's event ring
+ * @ch: channel
+ */
+void hshm_events_init(struct hshm_chan *ch)
+{
+	spin_lock_init(&ch->events.lock);
+	INIT_WORK(&ch->events.work, hshm_nl_event_work);
+}
+
+/**
+ * hshm_events_stop() - wait for the event work; nothing may post after
+ * @ch: channel whose dispatcher has stopped
+ */
+void hshm_events_stop(struct hshm_chan *ch)
+{
+	cancel_work_sync(&ch->events.work);
+}
+
+/**
+ * hshm_nl_init() - register the generic netlink family
+ *
+ * Return: 0 or the error of genl_register_family().
+ */
+int hshm_nl_init(void)
+{
+	BUILD_BUG_ON(ARRAY_SIZE(((struct hshm_events *)NULL)->rl) <
+		     __HSHM_EVENT_MAX);
+	return genl_register_family(&hshm_genl);
+}
+
+/**
+ * hshm_nl_exit() - unregister it
+ */
+void hshm_nl_exit(void)
+{
+	genl_unregister_family(&hshm_genl);
+}
