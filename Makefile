@@ -92,8 +92,9 @@ $(KSFT_STAMP):
 		$(addprefix $(KSRC_TOP)/tools/testing/selftests/,kselftest_harness.h kselftest.h)
 	@rm -rf $(KSFT_DIR) && mv $(KSFT_DIR).tmp $(KSFT_DIR)
 
-tests: ksft ## build the selftests into build/selftests (unit tests: build/selftests/unit)
+tests: ksft ## build the selftests into build/selftests (unit tests: build/selftests/unit), static tools into build/selftests/bin
 	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR) OUT=$(BUILD)/selftests
+	$(MAKE) -C userspace OUT=$(BUILD)/selftests/bin STATIC=1 guest
 
 user: ## build userspace/ into build/userspace (if userspace/Makefile exists)
 ifneq ($(wildcard userspace/Makefile),)
@@ -336,7 +337,7 @@ arm64-tests: ksft
 
 arm64-user:
 ifneq ($(wildcard userspace/Makefile),)
-	$(MAKE) -C userspace OUT=$(ARM64)/userspace CC=$(ARM64_CROSS)gcc
+	$(MAKE) -C userspace OUT=$(ARM64)/userspace CC=$(ARM64_CROSS)gcc AR=$(ARM64_CROSS)ar NO_NETLINK=1
 else
 	@echo "arm64-user: no userspace/Makefile yet, nothing to build"
 endif

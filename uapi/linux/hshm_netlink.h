@@ -33,6 +33,7 @@ enum hshm_nl_cmd {
 	HSHM_CMD_EVENT,
 	__HSHM_CMD_MAX,
 };
+
 #define HSHM_CMD_MAX (__HSHM_CMD_MAX - 1)
 
 /* HSHM_A_SCHEDULER */
@@ -85,6 +86,7 @@ enum hshm_nl_attr {
 	HSHM_A_HEALS,
 	__HSHM_A_MAX,
 };
+
 #define HSHM_A_MAX (__HSHM_A_MAX - 1)
 
 /**
@@ -148,6 +150,7 @@ enum hshm_nl_class_attr {
 	HSHM_CA_HIST_SUB_BITS,
 	__HSHM_CA_MAX,
 };
+
 #define HSHM_CA_MAX (__HSHM_CA_MAX - 1)
 
 /**
@@ -196,6 +199,7 @@ enum hshm_nl_event_attr {
 	HSHM_EA_TIMESTAMP_NS,
 	__HSHM_EA_MAX,
 };
+
 #define HSHM_EA_MAX (__HSHM_EA_MAX - 1)
 
 #endif /* _UAPI_LINUX_HSHM_NETLINK_H */

@@ -1,0 +1,166 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hshmctl against the driver: what is set through netlink reads back the
+# same through sysfs and the other way round, bad input gives a clear
+# message and the documented exit status, SET needs CAP_NET_ADMIN, call
+# runs a service, and monitor receives an SLA violation the test causes.
+# For busybox sh in the guest; prints KTAP; exits 0 (pass), 4 (skip) or 1.
+#
+# Environment: HSHM_DEV [/dev/hshm0], HSHM_SYSFS [/sys/class/hshm/hshm0],
+# HSHMCTL [./bin/hshmctl].
+
+SYSFS=${HSHM_SYSFS:-/sys/class/hshm/hshm0}
+CTL=${HSHMCTL:-./bin/hshmctl}
+DEVN=${SYSFS##*/hshm}
+TMP=${TMPDIR:-/tmp}/hshmctl.$$
+
+echo "TAP version 13"
+if [ ! -x "$CTL" ]; then
+	echo "1..0 # SKIP no $CTL (built without netlink support)"
+	exit 4
+fi
+if [ ! -d "$SYSFS" ]; then
+	echo "1..0 # SKIP no $SYSFS"
+	exit 4
+fi
+echo "1..22"
+n=0
+fails=0
+mkdir -p "$TMP"
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n $*"
+}
+
+fail() {
+	n=$((n + 1))
+	fails=$((fails + 1))
+	echo "not ok $n $*"
+}
+
+# check NAME CONDITION...: pass if the command succeeds
+check() {
+	_name=$1
+	shift
+	if "$@"; then ok "$_name"; else fail "$_name"; fi
+}
+
+# run_ctl ARGS...: run hshmctl -d DEVN ARGS, keep stdout, stderr and status
+run_ctl() {
+	"$CTL" -d "$DEVN" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	sed -e 's/^/#   /' "$TMP/err"
+	return 0
+}
+
+expect() {
+	# expect NAME RC PATTERN ARGS...: exit status RC and PATTERN on stderr
+	_name=$1 _rc=$2 _pat=$3
+	shift 3
+	run_ctl "$@"
+	if [ "$rc" = "$_rc" ] && grep -q -e "$_pat" "$TMP/err"; then
+		ok "$_name"
+	else
+		echo "# hshmctl $*: exit $rc (want $_rc), stderr:"
+		sed -e 's/^/#   /' "$TMP/err"
+		fail "$_name"
+	fi
+}
+
+# json_class_field CLASS FIELD < status/stats JSON: the number
+json_class_field() {
+	sed -e "s/.*\"$1\": {//" -e "s/}.*//" | tr ',' '\n' |
+		sed -n "s/.*\"$2\": \\([0-9]*\\).*/\\1/p" | head -n 1
+}
+
+old_weights=$(cat "$SYSFS/weights")
+old_res=$(cat "$SYSFS/reservations")
+old_timeout=$(cat "$SYSFS/timeout_ms")
+
+run_ctl list
+check "list names the device" grep -q "hshm$DEVN" "$TMP/out"
+
+run_ctl --json list
+check "list --json" grep -q "\"device\": \"hshm$DEVN\"" "$TMP/out"
+
+# netlink -> sysfs
+run_ctl set weights 5 3 2 1
+check "set weights: exit 0" [ "$rc" = 0 ]
+check "set weights reads back in sysfs" [ "$(cat "$SYSFS/weights")" = "5 3 2 1" ]
+check "and in classes/throughput/weight" [ "$(cat "$SYSFS/classes/throughput/weight")" = 3 ]
+
+run_ctl set reservations 20 10 10 0
+check "set reservations reads back in sysfs" [ "$(cat "$SYSFS/reservations")" = "20 10 10 0" ]
+
+run_ctl set scheduler fifo
+check "set scheduler fifo reads back in sysfs" grep -q '\[fifo\]' "$SYSFS/scheduler"
+run_ctl set scheduler wrr
+
+run_ctl set target realtime 750
+check "set target reads back in sysfs" [ "$(cat "$SYSFS/classes/realtime/target_us")" = 750 ]
+
+run_ctl set timeout 1234
+check "set timeout reads back in sysfs" [ "$(cat "$SYSFS/timeout_ms")" = 1234 ]
+
+# sysfs -> netlink
+echo "8 2 1 1" >"$SYSFS/weights"
+echo 40 >"$SYSFS/classes/best_effort/shed_us"
+run_ctl --json status
+w=$(json_class_field realtime weight <"$TMP/out")
+s=$(json_class_field best_effort shed_us <"$TMP/out")
+check "sysfs weights read back through netlink" [ "$w" = 8 ]
+check "sysfs shed_us reads back through netlink" [ "$s" = 40 ]
+echo 0 >"$SYSFS/classes/best_effort/shed_us"
+
+# counters agree on a quiet device
+run_ctl -c reliable call echo hello
+check "call echo prints the response" grep -qx hello "$TMP/out"
+run_ctl --json stats
+a=$(json_class_field reliable submitted <"$TMP/out")
+b=$(cat "$SYSFS/classes/reliable/submitted")
+check "stats submitted: netlink $a = sysfs $b" [ -n "$a" ] && [ "$a" -ge 1 ] && [ "$a" = "$b" ]
+
+# bad input: a message and the documented exit status
+expect "non-number weight: exit 2" 2 "invalid weight 'x'" set weights 1 2 x 4
+expect "weights too few: exit 2" 2 "expected 4 numbers" set weights 1 2
+expect "reservations over 100%: kernel says why" 2 "more than 100 percent" \
+	set reservations 60 60 0 0
+expect "shedding realtime: kernel says why" 2 "never shed" set shed realtime 5
+expect "batch larger than the queue: kernel says why" 2 "larger than the queue" \
+	set batch-max 60000
+expect "no such device: exit 3" 3 "no device hshm31" -d 31 status
+expect "unknown command: exit 2" 2 "unknown command" frobnicate
+
+# SET needs CAP_NET_ADMIN: as nobody (busybox su, an /etc/passwd made here)
+if ! grep -q '^nobody:' /etc/passwd 2>/dev/null; then
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
+	echo 'nogroup:x:65534:' >>/etc/group
+fi
+su -s /bin/sh nobody -c "$CTL -d $DEVN set weights 1 1 1 1" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+sed -e 's/^/#   /' "$TMP/err"
+check "set as nobody: exit 4, nothing changed" [ "$rc" = 4 ] && \
+	[ "$(cat "$SYSFS/weights")" = "8 2 1 1" ]
+
+# monitor receives an SLA violation: a 1 us target every call misses
+"$CTL" -d "$DEVN" set target best_effort 1
+"$CTL" --json monitor --count 1 --timeout 20 >"$TMP/mon" 2>"$TMP/monerr" &
+mon=$!
+sleep 1
+"$CTL" -d "$DEVN" -c best_effort call echo late >/dev/null
+wait $mon
+rc=$?
+sed -e 's/^/#   /' "$TMP/mon" "$TMP/monerr"
+check "monitor got the sla_violation event" [ "$rc" = 0 ] && \
+	grep -q '"event": "sla_violation", "class": "best_effort"' "$TMP/mon"
+"$CTL" -d "$DEVN" set target best_effort 0
+"$CTL" -d "$DEVN" set target realtime 0
+
+echo "$old_weights" >"$SYSFS/weights"
+echo "$old_res" >"$SYSFS/reservations"
+echo "$old_timeout" >"$SYSFS/timeout_ms"
+rm -rf "$TMP"
+echo "# $fails failed"
+[ "$fails" = 0 ]
