@@ -63,9 +63,11 @@ DEB_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
 	libssl-dev python3 gnuplot-nox dt-schema device-tree-compiler
 # arm64 (make ARCH=arm64, make check-arm64): the cross compiler and its libc
 # (static guest programs), qemu-system-aarch64 (in qemu-system-arm), dtc and
-# fdtget (device-tree-compiler), rsync; busybox-static:arm64 is downloaded,
-# not installed (see deps).
-DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm rsync
+# fdtget (device-tree-compiler), rsync, and arm64 libnl (hshmctl, linked
+# statically for the arm64 guest); busybox-static:arm64 is downloaded, not
+# installed (see deps).
+DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm rsync \
+	libnl-genl-3-dev:arm64
 
 .PHONY: all module tests user ksft check check-amd64 lint demo bench deps clean help
 
@@ -331,13 +333,20 @@ arm64-module: arm64-kernel ## cross-build build/arm64/mod/hshm.ko (KW=1: with W=
 		--exclude='*' Kbuild kernel common uapi $(ARM64_MOD)/
 	$(ARM64_KMAKE) $(if $(KW),W=$(KW)) modules
 
+# arm64 libnl is Debian's multiarch package, outside the cross compiler's
+# default search path.
+ARM64_USER_ARGS = CC=$(ARM64_CROSS)gcc AR=$(ARM64_CROSS)ar \
+	NL_LIBS="-L/usr/lib/$(ARM64_TRIPLET) -lnl-genl-3 -lnl-3 -lpthread"
+ARM64_TRIPLET := aarch64-linux-gnu
+
 arm64-tests: ksft
 	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR) OUT=$(ARM64)/selftests \
 		GUEST_CC=$(ARM64_CROSS)gcc guest demo bench
+	$(MAKE) -C userspace OUT=$(ARM64)/selftests/bin STATIC=1 $(ARM64_USER_ARGS) guest
 
 arm64-user:
 ifneq ($(wildcard userspace/Makefile),)
-	$(MAKE) -C userspace OUT=$(ARM64)/userspace CC=$(ARM64_CROSS)gcc AR=$(ARM64_CROSS)ar NO_NETLINK=1
+	$(MAKE) -C userspace OUT=$(ARM64)/userspace $(ARM64_USER_ARGS)
 else
 	@echo "arm64-user: no userspace/Makefile yet, nothing to build"
 endif
@@ -371,8 +380,9 @@ check-arm64: arm64 arm64-busybox ## run the selftests in an arm64 QEMU guest (AR
 	selftests/ktap-totals.sh $(ARM64_CHECK_DIR) || rc=1; \
 	exit $$rc
 
-# The arm64 architecture is added to dpkg only so that apt can download
-# busybox-static:arm64 (into build/arm64/busybox); nothing arm64 is installed.
+# The arm64 architecture is added to dpkg so that apt can download
+# busybox-static:arm64 (into build/arm64/busybox) and install arm64 libnl
+# (the only arm64 packages installed, with the arm64 libc they need).
 deps: ## install the Debian packages the build and the tests need (as root), download the arm64 busybox
 	@missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | grep -qx installed || echo $$p; \

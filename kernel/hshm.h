@@ -498,7 +498,8 @@ extern const struct attribute_group hshm_chan_group;
 int hshm_sysfs_add_classes(struct hshm_chan *ch);
 void hshm_sysfs_remove_classes(struct hshm_chan *ch);
 
-/* hshm_netlink.c */
+/* hshm_netlink.c; without CONFIG_NET there is no netlink and no events */
+#if IS_ENABLED(CONFIG_NET)
 int hshm_nl_init(void);
 void hshm_nl_exit(void);
 void hshm_nl_add(struct hshm_chan *ch);
@@ -507,6 +508,17 @@ void hshm_events_init(struct hshm_chan *ch);
 void hshm_events_stop(struct hshm_chan *ch);
 void hshm_event_post(struct hshm_chan *ch, unsigned int type, unsigned int cls,
 		     u64 latency_ns, u64 target_ns, u64 count);
+#else
+static inline int hshm_nl_init(void) { return 0; }
+static inline void hshm_nl_exit(void) { }
+static inline void hshm_nl_add(struct hshm_chan *ch) { }
+static inline void hshm_nl_del(struct hshm_chan *ch) { }
+static inline void hshm_events_init(struct hshm_chan *ch) { }
+static inline void hshm_events_stop(struct hshm_chan *ch) { }
+static inline void hshm_event_post(struct hshm_chan *ch, unsigned int type,
+				   unsigned int cls, u64 latency_ns,
+				   u64 target_ns, u64 count) { }
+#endif
 
 /**
  * hshm_shed_allowed() - may a class be shed after @shed_us?

@@ -20,6 +20,10 @@ if [ ! -x "$CTL" ]; then
 	echo "1..0 # SKIP no $CTL (built without netlink support)"
 	exit 4
 fi
+if [ ! -d /proc/net ]; then
+	echo "1..0 # SKIP kernel without networking: no netlink"
+	exit 4
+fi
 if [ ! -d "$SYSFS" ]; then
 	echo "1..0 # SKIP no $SYSFS"
 	exit 4
