@@ -186,8 +186,12 @@ bench: all ## round trip P50/P99 and req/s over loopback, ivshmem (MSI-X) and iv
 # the demo program, relative to build/selftests (/tests in the guest)
 DEMO = $(if $(wildcard $(BUILD)/selftests/demo/hshm_demo),demo/hshm_demo,hshm_demo)
 
-demo: module tests ## run the demo program (build/selftests/demo/hshm_demo) in QEMU
-	$(call qemu_run,demo,$(DEMO_PARAMS),$(BUILD)/demo,--run /tests/$(DEMO))
+# then what the device's counters say, as an operator sees them (hshmctl)
+DEMO_CMD = /tests/$(DEMO); rc=$$?; echo; echo "\# hshmctl status; hshmctl stats"; \
+	bin/hshmctl status && bin/hshmctl stats; exit $$rc
+
+demo: module tests ## run the demo program (build/selftests/demo/hshm_demo) in QEMU, then hshmctl status and stats
+	$(call qemu_run,demo,$(DEMO_PARAMS),$(BUILD)/demo,--run '$(DEMO_CMD)')
 
 $(CHECKPATCH):
 	@rm -rf $(CHECKPATCH_DIR).tmp && mkdir -p $(CHECKPATCH_DIR).tmp

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Lifecycle under faults:
+ *   - processes blocked in HSHM_CALL and HSHM_COMPLETE die promptly on
+ *     SIGKILL, their requests are accounted for, the device keeps working;
+ *   - every slab allocation of loading the module (module init, probe,
+ *     dispatcher start, device registration) and of open/submit/close is
+ *     made to fail once, one at a time, through the kernel's fail-nth
+ *     fault injection: each load either fails cleanly or gives a working
+ *     module, no open or submit crashes.  Leaks and splats are caught by
+ *     the debug kernel's kmemleak scan and the runner's log check.
+ *
+ * The fail-nth tests need a kernel with CONFIG_FAULT_INJECTION,
+ * CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS (make check-debug)
+ * and skip elsewhere; the load test needs HSHM_KO (the runner sets it).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "hshm_test.h"
+
+#define FAILSLAB	"/sys/kernel/debug/failslab"
+#define FAIL_NTH	"/proc/thread-self/fail-nth"
+#define MAX_SITES	5000
+#define SLOW_NS		500000000ull	/* per message while processes wait */
+
+/* Slow the peer down (loopback knobs or hshm-peer's hook); false: can't. */
+static bool set_cost(uint64_t msg_ns)
+{
+	if (hs_have_loopback())
+		return !hs_set_cost(msg_ns, 0);
+	if (hs_peer_hooks())
+		return !hs_peer_set_cost(msg_ns, 0);
+	return false;
+}
+
+static void restore_cost(void)
+{
+	if (hs_have_loopback())
+		hs_set_cost(HS_DEF_MSG_NS, HS_DEF_KIB_NS);
+	else if (hs_peer_hooks())
+		hs_peer_set_cost(0, 0);
+}
+
+static int echo_call(int fd, unsigned int timeout_ms)
+{
+	static const char msg[] = "still alive";
+	struct hshm_call c;
+	char resp[64];
+
+	memset(&c, 0, sizeof(c));
+	hs_prep(&c.submit, msg, sizeof(msg), resp, sizeof(resp), HSHM_SVC_ECHO,
+		HSHM_CLASS_RELIABLE, 0);
+	c.submit.timeout_ms = timeout_ms;
+	if (hs_call(fd, &c))
+		return -errno;
+	if (c.completion.status)
+		return c.completion.status;
+	return c.completion.length == sizeof(msg) &&
+	       !memcmp(resp, msg, sizeof(msg)) ? 0 : -EBADMSG;
+}
+
+/* Child: block in HSHM_CALL (@mode 0) or in HSHM_COMPLETE (@mode 1). */
+static void waiter(int mode)
+{
+	static char payload[256];
+	struct hshm_completion out[8];
+	struct hshm_submit s;
+	struct hshm_call c;
+	uint32_t n;
+	int fd, i;
+
+	fd = hs_open(0);
+	if (fd < 0)
+		_exit(10);
+	if (mode == 0) {
+		memset(&c, 0, sizeof(c));
+		hs_prep(&c.submit, payload, sizeof(payload), payload,
+			sizeof(payload), HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, 0);
+		c.submit.timeout_ms = 60000;
+		hs_call(fd, &c);
+		_exit(11);
+	}
+	for (i = 0; i < 8; i++) {
+		hs_prep(&s, payload, sizeof(payload), payload, sizeof(payload),
+			HSHM_SVC_ECHO, i % HS_NR_CLASSES, i);
+		s.timeout_ms = 60000;
+		if (hs_submit(fd, &s))
+			_exit(12);
+	}
+	hs_complete(fd, out, 8, 8, HSHM_WAIT_FOREVER, &n);
+	_exit(13);
+}
+
+TEST(kill_waiting)
+{
+	struct hs_stats before, after;
+	pid_t pids[6];
+	unsigned int i, killed = 0;
+	uint64_t t0;
+	int fd, st;
+
+	fd = hs_open(0);
+	ASSERT_LE(0, fd);
+	if (!set_cost(SLOW_NS)) {
+		close(fd);
+		SKIP(return, "cannot slow the peer down in this scenario");
+	}
+	ASSERT_EQ(0, hs_wait_idle(30000));
+	ASSERT_EQ(0, hs_stats_read(&before));
+	for (i = 0; i < 6; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (!pids[i])
+			waiter(i % 2);
+	}
+	/* Let them block: requests queued or at the (slow) peer. */
+	ASSERT_EQ(0, hs_wait_in_flight(1, 10000));
+	hs_sleep_ms(50);
+	t0 = hs_now_ns();
+	for (i = 0; i < 6; i++)
+		kill(pids[i], SIGKILL);
+	for (i = 0; i < 6; i++) {
+		pid_t r;
+
+		while ((r = waitpid(pids[i], &st, WNOHANG)) == 0 &&
+		       hs_now_ns() - t0 < 5000000000ull)
+			hs_sleep_ms(5);
+		ASSERT_EQ(pids[i], r)
+			TH_LOG("process %u still alive 5 s after SIGKILL", i);
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+			killed++;
+		else
+			TH_LOG("process %u: status 0x%x (it was not waiting)", i, st);
+	}
+	EXPECT_EQ(6u, killed);
+	TH_LOG("6 waiters killed, all gone %llu ms after SIGKILL",
+	       (unsigned long long)((hs_now_ns() - t0) / 1000000));
+
+	restore_cost();
+	ASSERT_EQ(0, hs_wait_idle(60000));
+	ASSERT_EQ(0, hs_stats_read(&after));
+	for (i = 0; i < HS_NR_CLASSES; i++) {
+		unsigned long long d[HS_NR_ST];
+		unsigned int f;
+
+		for (f = 0; f < HS_NR_ST; f++)
+			d[f] = after.v[i][f] - before.v[i][f];
+		EXPECT_EQ(d[HS_ST_SUBMITTED], d[HS_ST_COMPLETED] + d[HS_ST_FAILED] +
+			  d[HS_ST_CANCELLED] + d[HS_ST_DROPPED])
+			TH_LOG("%s: counters do not balance", hs_class_names[i]);
+	}
+	EXPECT_LT(0ull, hs_stats_sum(&after, HS_ST_SUBMITTED) -
+		  hs_stats_sum(&before, HS_ST_SUBMITTED));
+	for (i = 0; i < 20; i++)
+		ASSERT_EQ(0, echo_call(fd, 5000));
+	close(fd);
+}
+
+/* fail-nth needs failslab to consider sleeping allocations, quietly. */
+static bool failslab_setup(void)
+{
+	if (access(FAIL_NTH, W_OK) || access(FAILSLAB, F_OK))
+		return false;
+	return !hs_write_path(FAILSLAB "/ignore-gfp-wait", "N") &&
+	       !hs_write_path(FAILSLAB "/verbose", "0");
+}
+
+static void failslab_restore(void)
+{
+	hs_write_path(FAILSLAB "/ignore-gfp-wait", "Y");
+}
+
+/* Arm fail-nth for this thread; read it back after the operation. */
+static int fail_nth_arm(unsigned int n)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u", n);
+	return hs_write_path(FAIL_NTH, buf);
+}
+
+/* true if the armed fault was injected (fail-nth reads 0), and disarm. */
+static bool fail_nth_fired(void)
+{
+	char buf[16] = "";
+	bool fired;
+
+	hs_read_path(FAIL_NTH, buf, sizeof(buf));
+	fired = atoi(buf) == 0;
+	hs_write_path(FAIL_NTH, "0");
+	return fired;
+}
+
+static bool module_loaded(void)
+{
+	char buf[65536];
+	int n = hs_read_path("/proc/modules", buf, sizeof(buf));
+
+	return n > 0 && (!strncmp(buf, "hshm ", 5) || strstr(buf, "\nhshm "));
+}
+
+static int unload(void)
+{
+	int i;
+
+	/* The device of a just-loaded module may still be opened by udev-less
+	 * nobody; retry a few times for references held by exiting tasks.
+	 */
+	for (i = 0; i < 100; i++) {
+		if (!syscall(SYS_delete_module, "hshm", O_NONBLOCK))
+			return 0;
+		if (errno != EAGAIN && errno != EBUSY)
+			return -errno;
+		hs_sleep_ms(20);
+	}
+	return -EBUSY;
+}
+
+static int load(const char *ko, const char *params)
+{
+	int fd = open(ko, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+TEST(fail_nth_load)
+{
+	const char *ko = getenv("HSHM_KO");
+	const char *params = hs_env("HSHM_KO_PARAMS", "");
+	unsigned int n, failed = 0, loaded = 0, nodev = 0;
+	bool fired = true;
+	int fd;
+
+	if (!ko || !*ko)
+		SKIP(return, "HSHM_KO is not set");
+	if (!failslab_setup())
+		SKIP(return, "no fail-nth/failslab (a debug kernel has them)");
+	ASSERT_EQ(0, unload());
+
+	for (n = 1; n <= MAX_SITES && fired; n++) {
+		int ret;
+
+		ASSERT_EQ(0, fail_nth_arm(n));
+		ret = load(ko, params);
+		fired = fail_nth_fired();
+		if (ret) {
+			/* A failed load leaves nothing behind. */
+			EXPECT_EQ(-ENOMEM, ret) TH_LOG("site %u: load: %d", n, ret);
+			EXPECT_FALSE(module_loaded());
+			failed++;
+			continue;
+		}
+		loaded++;
+		/* Loaded: its device works, or its probe failed and it has none. */
+		if (!access(hs_dev(), F_OK)) {
+			fd = hs_open(0);
+			ASSERT_LE(0, fd) TH_LOG("site %u: open: %d", n, errno);
+			EXPECT_EQ(0, echo_call(fd, 10000)) TH_LOG("site %u", n);
+			close(fd);
+		} else {
+			nodev++;
+		}
+		ASSERT_EQ(0, unload()) TH_LOG("site %u", n);
+	}
+	failslab_restore();
+	TH_LOG("%u allocation sites failed one at a time: %u loads failed cleanly, %u loaded (%u without a device: probe failed)",
+	       n - 2, failed, loaded, nodev);
+	EXPECT_FALSE(fired) TH_LOG("more than %u sites", MAX_SITES);
+	EXPECT_LT(0u, failed);
+
+	/* The rest of the suite needs the module as it was. */
+	ASSERT_EQ(0, load(ko, params));
+	for (n = 0; n < 500 && access(hs_dev(), F_OK); n++)
+		hs_sleep_ms(10);
+	fd = hs_open(0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, echo_call(fd, 10000));
+	close(fd);
+}
+
+TEST(fail_nth_open_submit)
+{
+	static const char msg[] = "payload";
+	unsigned int n, errs = 0;
+	bool fired = true;
+	int fd;
+
+	if (!failslab_setup())
+		SKIP(return, "no fail-nth/failslab (a debug kernel has them)");
+	for (n = 1; n <= MAX_SITES && fired; n++) {
+		struct hshm_completion out;
+		struct hshm_submit s;
+		uint32_t cnt;
+		char resp[16];
+
+		ASSERT_EQ(0, fail_nth_arm(n));
+		fd = hs_open(0);
+		if (fd >= 0) {
+			hs_prep(&s, msg, sizeof(msg), resp, sizeof(resp),
+				HSHM_SVC_ECHO, HSHM_CLASS_THROUGHPUT, n);
+			if (!hs_submit(fd, &s))
+				hs_complete(fd, &out, 1, 1, 10000, &cnt);
+			else
+				errs++;
+			close(fd);
+		} else {
+			EXPECT_EQ(ENOMEM, errno);
+			errs++;
+		}
+		fired = fail_nth_fired();
+	}
+	failslab_restore();
+	TH_LOG("%u allocation sites of open/submit/complete/close failed one at a time, %u failed calls",
+	       n - 2, errs);
+	EXPECT_FALSE(fired);
+	fd = hs_open(0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, echo_call(fd, 10000));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
