@@ -824,7 +824,7 @@ static void gp_bars(FILE *gp, const struct plot_set *ps, const char *dir,
 {
 	unsigned int s, c;
 
-	fprintf(gp, "$%s << EOD\nclass", png);
+	fprintf(gp, "$bars%d << EOD\nclass", field);
 	for (s = 0; s < ns; s++)
 		fprintf(gp, " %s", scheds[s]);
 	fprintf(gp, "\n");
@@ -848,14 +848,14 @@ static void gp_bars(FILE *gp, const struct plot_set *ps, const char *dir,
 		"set style data histogram\nset style histogram clustered gap 1\n"
 		"set style fill solid 0.8 border -1\nset boxwidth 0.9\nset grid ytics\n"
 		"set xtics noenhanced\nset datafile missing '-'\n"
-		"plot for [i=2:%u] $%s using i:xtic(1) title columnheader(i)\n",
-		dir, png, title, ylabel, ns + 1, png);
+		"plot for [i=2:%u] $bars%d using i:xtic(1) title columnheader(i)\n",
+		dir, png, title, ylabel, ns + 1, field);
 }
 
 static int make_plots(const char *dir, const struct plot_set *ps, const char *dev)
 {
 	const char *scheds[MAX_RUNS * 4], *classes[NR_CLASSES * 4];
-	unsigned int ns, nc, s, c, k;
+	unsigned int ns, nc, c, k;
 	char script[PATH_MAX + 32];
 	bool first = true;
 	FILE *gp;
@@ -894,10 +894,10 @@ static int make_plots(const char *dir, const struct plot_set *ps, const char *de
 			continue;
 		for (c = 0; c < nc && strcmp(classes[c], p->cls); c++)
 			;
-		for (s = 0; s < ns && strcmp(scheds[s], p->sched); s++)
-			;
+		/* colour per class; fifo (the baseline) dashed */
 		fprintf(gp, "%s$cdf%u using 1:2 with steps lw 2 lc %u dt %u title '%s (%s)'",
-			first ? "" : ", \\\n     ", k, c + 1, s + 1, p->cls, p->sched);
+			first ? "" : ", \\\n     ", k, c + 1,
+			!strcmp(p->sched, "fifo") ? 2u : 1u, p->cls, p->sched);
 		first = false;
 	}
 	if (first)
