@@ -133,7 +133,7 @@ fi
 
 # 7: bursty load
 check "bursty load, no loss" run 0 "$TMP/bursty.out" -d "$DEV" --quiet --duration 2 \
-	--class throughput:bursty:rate=1000:on=100ms:off=200ms:size=16k --max-loss 0
+	--class throughput:bursty:rate=400:on=50ms:off=100ms:size=1k,4k --max-loss 0
 
 # 8-10: --compare
 before=$(cat "$SYSFS/scheduler")
