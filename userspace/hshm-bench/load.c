@@ -390,7 +390,11 @@ static void *open_main(void *arg)
 	int i, ret;
 
 	while (may_send(w)) {
-		sleep_until(next_arrival(w, &vclock));
+		uint64_t t = next_arrival(w, &vclock), now;
+
+		/* in steps, so that a stop is seen during long gaps (off) */
+		while (!atomic_load(w->stop) && (now = now_ns()) < t)
+			sleep_until(t - now > 50000000ull ? now + 50000000ull : t);
 		if (atomic_load(w->stop))
 			break;
 		i = take_slot(w);
