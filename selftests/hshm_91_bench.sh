@@ -15,7 +15,7 @@ SYSFS=${HSHM_SYSFS:-/sys/class/hshm/hshm0}
 BENCH=${HSHM_BENCH:-./bench/hshm-bench}
 SECS=${HSHM_BENCH_SECONDS:-3}
 TMP=${TMPDIR:-/tmp}/hshm-bench.$$
-HEADER="scheduler,class,mode,load,requests,accepted,completed,failed,rejected,unfinished,lost,loss_pct,shed,timed_out,elapsed_s,req_s,mb_s,p50_us,p95_us,p99_us,p999_us,max_us,mean_us,target_us,violations,violation_pct"
+HEADER="scheduler,class,mode,load,requests,accepted,completed,failed,rejected,unfinished,lost,loss_pct,shed,timed_out,elapsed_s,req_s,mb_s,p50_us,p95_us,p99_us,p999_us,max_us,mean_us,target_us,violations,violation_pct,avg_queued,avg_at_peer,max_queued,driver_dropped,weights,reservations"
 
 echo "TAP version 13"
 if [ ! -e "$DEV" ]; then

@@ -99,11 +99,19 @@ struct class_result {
 	uint64_t bytes;		/* payload bytes of the completed ones */
 	uint64_t first_err;	/* errno of the first failure (0: none) */
 	uint64_t elapsed_ns;	/* start to the last completion */
+	/* the device's own view, from sysfs stats (0 without it) */
+	uint64_t occ_samples;	/* samples taken during the load */
+	uint64_t queued_sum;	/* sum of backlog over the samples */
+	uint64_t at_peer_sum;	/* sum of in_flight over the samples */
+	uint64_t queued_max;
+	uint64_t dropped;	/* the driver's dropped (shed) count, delta */
 	struct hist lat;	/* latency of the completed ones */
 };
 
 struct run_result {
 	char scheduler[16];	/* as sysfs said at the start, or "-" */
+	char weights[32];	/* sysfs weights and reservations, or "-" */
+	char reservations[32];
 	double elapsed_s;
 	struct class_result cls[NR_CLASSES];
 };

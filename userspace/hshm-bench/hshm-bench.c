@@ -380,6 +380,19 @@ static void read_scheduler(const struct bench_cfg *cfg, char *out, size_t len)
 	}
 }
 
+/* A small sysfs attribute of the device as one line, or "-". */
+static void read_attr(const struct bench_cfg *cfg, const char *name, char *out,
+		      size_t len)
+{
+	char path[300], buf[64];
+
+	snprintf(path, sizeof(path), "%s/%s", cfg->sysfs, name);
+	if (read_file(path, buf, sizeof(buf)) || !*buf)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%.31s", buf);
+}
+
 static int set_scheduler(const struct bench_cfg *cfg, const char *name)
 {
 	char path[300], now[16];
@@ -446,14 +459,27 @@ static double q_us(const struct class_result *r, double q)
 	return (double)hist_quantile(&r->lat, q) / 1e3;
 }
 
+/* Average requests of the class queued in the driver / at the peer. */
+static double avg_queued(const struct class_result *r)
+{
+	return r->occ_samples ? (double)r->queued_sum / (double)r->occ_samples : 0;
+}
+
+static double avg_at_peer(const struct class_result *r)
+{
+	return r->occ_samples ? (double)r->at_peer_sum / (double)r->occ_samples : 0;
+}
+
 static void print_run(const struct bench_cfg *cfg, const struct run_result *run)
 {
 	unsigned int c;
 
-	printf("# %s  scheduler %s  %.1f s\n", cfg->device, run->scheduler, run->elapsed_s);
-	printf("%-12s %-28s %9s %9s %8s %9s %9s %9s %9s %7s %6s %9s %7s %6s\n",
+	printf("# %s  scheduler %s  weights %s  reservations %s  %.1f s\n", cfg->device,
+	       run->scheduler, run->weights, run->reservations, run->elapsed_s);
+	printf("%-12s %-28s %9s %9s %8s %9s %9s %9s %9s %7s %6s %9s %7s %6s %7s %7s\n",
 	       "class", "load", "requests", "req/s", "MB/s", "p50_us", "p95_us",
-	       "p99_us", "p99.9_us", "lost", "loss%", "target_us", "viol", "viol%");
+	       "p99_us", "p99.9_us", "lost", "loss%", "target_us", "viol", "viol%",
+	       "queued", "at_peer");
 	for (c = 0; c < NR_CLASSES; c++) {
 		const struct class_result *r = &run->cls[c];
 		const struct class_spec *cs = &cfg->cls[c];
@@ -465,12 +491,13 @@ static void print_run(const struct bench_cfg *cfg, const struct run_result *run)
 			snprintf(tgt, sizeof(tgt), "%.0f", (double)cs->target_ns / 1e3);
 		else
 			snprintf(tgt, sizeof(tgt), "-");
-		printf("%-12s %-28.28s %9llu %9.1f %8.2f %9.1f %9.1f %9.1f %9.1f %7llu %6.2f %9s %7llu %6.2f\n",
+		printf("%-12s %-28.28s %9llu %9.1f %8.2f %9.1f %9.1f %9.1f %9.1f %7llu %6.2f %9s %7llu %6.2f %7.1f %7.1f\n",
 		       hshm_class_name(c), cs->desc, (unsigned long long)r->attempted,
 		       req_s(r), mb_s(r), q_us(r, 0.5), q_us(r, 0.95), q_us(r, 0.99),
 		       q_us(r, 0.999), (unsigned long long)lost(r),
 		       pct(lost(r), r->attempted), tgt,
-		       (unsigned long long)r->violations, pct(r->violations, r->completed));
+		       (unsigned long long)r->violations, pct(r->violations, r->completed),
+		       avg_queued(r), avg_at_peer(r));
 		if (lost(r))
 			printf("%-12s   lost: %llu rejected, %llu failed (%llu shed, %llu timed out), %llu unfinished; first error: %s\n",
 			       "", (unsigned long long)r->rejected,
@@ -494,11 +521,12 @@ static void print_compare(const struct bench_cfg *cfg, const struct run_result *
 {
 	unsigned int c, k;
 
-	printf("# %s  fifo vs wrr, %.1f s + %.1f s\n", cfg->device, runs[0].elapsed_s,
-	       runs[1].elapsed_s);
-	printf("%-12s %-9s %9s %10s %8s %9s %9s %9s %9s %7s %7s\n", "class", "sched",
+	printf("# %s  fifo vs wrr, %.1f s + %.1f s, weights %s, reservations %s\n",
+	       cfg->device, runs[0].elapsed_s, runs[1].elapsed_s, runs[1].weights,
+	       runs[1].reservations);
+	printf("%-12s %-9s %9s %10s %8s %9s %9s %9s %9s %7s %7s %7s\n", "class", "sched",
 	       "requests", "req/s", "MB/s", "p50_us", "p95_us", "p99_us", "p99.9_us",
-	       "loss%", "viol%");
+	       "loss%", "viol%", "queued");
 	for (c = 0; c < NR_CLASSES; c++) {
 		const struct class_result *f = &runs[0].cls[c], *w = &runs[1].cls[c];
 		char x[7][16];
@@ -508,12 +536,12 @@ static void print_compare(const struct bench_cfg *cfg, const struct run_result *
 		for (k = 0; k < 2; k++) {
 			const struct class_result *r = &runs[k].cls[c];
 
-			printf("%-12s %-9s %9llu %10.1f %8.2f %9.1f %9.1f %9.1f %9.1f %7.2f %7.2f\n",
+			printf("%-12s %-9s %9llu %10.1f %8.2f %9.1f %9.1f %9.1f %9.1f %7.2f %7.2f %7.1f\n",
 			       hshm_class_name(c), runs[k].scheduler,
 			       (unsigned long long)r->attempted, req_s(r), mb_s(r),
 			       q_us(r, 0.5), q_us(r, 0.95), q_us(r, 0.99), q_us(r, 0.999),
 			       pct(lost(r), r->attempted),
-			       pct(r->violations, r->completed));
+			       pct(r->violations, r->completed), avg_queued(r));
 		}
 		ratio(x[0], sizeof(x[0]), req_s(f), req_s(w));
 		ratio(x[1], sizeof(x[1]), mb_s(f), mb_s(w));
@@ -521,9 +549,9 @@ static void print_compare(const struct bench_cfg *cfg, const struct run_result *
 		ratio(x[3], sizeof(x[3]), q_us(f, 0.95), q_us(w, 0.95));
 		ratio(x[4], sizeof(x[4]), q_us(f, 0.99), q_us(w, 0.99));
 		ratio(x[5], sizeof(x[5]), q_us(f, 0.999), q_us(w, 0.999));
-		printf("%-12s %-9s %9s %10s %8s %9s %9s %9s %9s %7s %7s\n",
+		printf("%-12s %-9s %9s %10s %8s %9s %9s %9s %9s\n",
 		       hshm_class_name(c), "fifo/wrr", "", x[0], x[1], x[2], x[3], x[4],
-		       x[5], "", "");
+		       x[5]);
 	}
 }
 
@@ -531,7 +559,8 @@ static void print_compare(const struct bench_cfg *cfg, const struct run_result *
 
 #define CSV_HEADER "scheduler,class,mode,load,requests,accepted,completed,failed," \
 	"rejected,unfinished,lost,loss_pct,shed,timed_out,elapsed_s,req_s,mb_s," \
-	"p50_us,p95_us,p99_us,p999_us,max_us,mean_us,target_us,violations,violation_pct"
+	"p50_us,p95_us,p99_us,p999_us,max_us,mean_us,target_us,violations,violation_pct," \
+	"avg_queued,avg_at_peer,max_queued,driver_dropped,weights,reservations"
 #define CDF_HEADER "scheduler,class,latency_us,fraction"
 
 static void cdf_name(const char *csv, char *out, size_t len)
@@ -582,7 +611,7 @@ static int write_csv(const char *file, const struct bench_cfg *cfg,
 
 			if (!cs->used)
 				continue;
-			fprintf(f, "%s,%s,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%.3f,%llu,%llu,%.3f,%.1f,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%llu,%.3f\n",
+			fprintf(f, "%s,%s,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%.3f,%llu,%llu,%.3f,%.1f,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%llu,%.3f,%.2f,%.2f,%llu,%llu,%s,%s\n",
 				runs[k].scheduler, hshm_class_name(c), mode_name(cs->mode),
 				csv_load(cs->desc, load, sizeof(load)),
 				(unsigned long long)r->attempted,
@@ -599,7 +628,10 @@ static int write_csv(const char *file, const struct bench_cfg *cfg,
 				r->lat.count ? (double)r->lat.sum / (double)r->lat.count / 1e3 : 0.0,
 				(double)cs->target_ns / 1e3,
 				(unsigned long long)r->violations,
-				pct(r->violations, r->completed));
+				pct(r->violations, r->completed), avg_queued(r),
+				avg_at_peer(r), (unsigned long long)r->queued_max,
+				(unsigned long long)r->dropped, runs[k].weights,
+				runs[k].reservations);
 			for (i = 0; i < HIST_BUCKETS && r->lat.count; i++) {
 				uint64_t hi;
 
@@ -1217,6 +1249,9 @@ int main(int argc, char **argv)
 		}
 		atomic_store(&g_stop, false);
 		read_scheduler(&cfg, runs[k].scheduler, sizeof(runs[k].scheduler));
+		read_attr(&cfg, "weights", runs[k].weights, sizeof(runs[k].weights));
+		read_attr(&cfg, "reservations", runs[k].reservations,
+			  sizeof(runs[k].reservations));
 		if (bench_run(&cfg, &runs[k], &g_stop)) {
 			ret = EXIT_RUNTIME;
 			break;

@@ -463,6 +463,59 @@ static void *reaper_main(void *arg)
 	return NULL;
 }
 
+/* ---------------------------------------------------------- occupancy */
+
+enum { ST_DROPPED, ST_IN_FLIGHT, ST_BACKLOG, NR_ST };
+
+/*
+ * Read the device's stats file: per class the dropped, in_flight and
+ * backlog columns (found by name in its header line).  0, or -1 if there
+ * is no such file or it does not look as expected.
+ */
+static int read_stats(const char *sysfs, uint64_t v[NR_CLASSES][NR_ST])
+{
+	static const char *const want[NR_ST] = { "dropped", "in_flight", "backlog" };
+	char path[300], line[512], *tok, *save;
+	int col[NR_ST] = { -1, -1, -1 }, i, k, c;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/stats", sysfs);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	memset(v, 0, sizeof(uint64_t) * NR_CLASSES * NR_ST);
+	if (!fgets(line, sizeof(line), f))
+		goto bad;
+	for (i = 0, tok = strtok_r(line, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save), i++)
+		for (k = 0; k < NR_ST; k++)
+			if (!strcmp(tok, want[k]))
+				col[k] = i;
+	for (k = 0; k < NR_ST; k++)
+		if (col[k] < 0)
+			goto bad;
+	while (fgets(line, sizeof(line), f)) {
+		c = -1;
+		for (i = 0, tok = strtok_r(line, " \n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save), i++) {
+			if (i == 0) {
+				c = hshm_class_id(tok);
+				if (c < 0 || c >= NR_CLASSES)
+					break;
+				continue;
+			}
+			for (k = 0; k < NR_ST; k++)
+				if (i == col[k])
+					v[c][k] = strtoull(tok, NULL, 10);
+		}
+	}
+	fclose(f);
+	return 0;
+bad:
+	fclose(f);
+	return -1;
+}
+
 /* ---------------------------------------------------------------- run */
 
 static void merge(struct class_result *dst, const struct class_result *src)
@@ -520,9 +573,15 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 	unsigned long last[NR_CLASSES] = { 0 };
 	uint64_t start, last_t, stop_at = 0;
 	struct hshm_info info;
+	uint64_t st0[NR_CLASSES][NR_ST], st[NR_CLASSES][NR_ST];
+	struct {
+		uint64_t samples, queued, at_peer, queued_max;
+	} occ[NR_CLASSES];
+	bool have_stats;
 	int ret = 0;
 
 	memset(&live, 0, sizeof(live));
+	memset(occ, 0, sizeof(occ));
 	for (c = 0; c < NR_CLASSES; c++)
 		if (cfg->cls[c].used)
 			nw += cfg->cls[c].mode == MODE_CLOSED ? cfg->cls[c].threads : 1;
@@ -602,6 +661,7 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 		}
 	}
 
+	have_stats = !read_stats(cfg->sysfs, st0);
 	start = now_ns();
 	last_t = start;
 	for (i = 0; i < nw; i++) {
@@ -618,7 +678,17 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 		}
 	}
 	while (atomic_load(&active) > 0) {
-		usleep(cfg->progress ? 200000 : 20000);
+		usleep(20000);
+		/* the queue as the device sees it, while the load runs */
+		if (have_stats && !stop_at && !read_stats(cfg->sysfs, st)) {
+			for (c = 0; c < NR_CLASSES; c++) {
+				occ[c].samples++;
+				occ[c].queued += st[c][ST_BACKLOG];
+				occ[c].at_peer += st[c][ST_IN_FLIGHT];
+				if (st[c][ST_BACKLOG] > occ[c].queued_max)
+					occ[c].queued_max = st[c][ST_BACKLOG];
+			}
+		}
 		if (!stop_at && cfg->duration_s > 0 &&
 		    now_ns() - start >= (uint64_t)(cfg->duration_s * 1e9))
 			atomic_store(stop, true);
@@ -649,10 +719,18 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 		if (el > r->elapsed_ns)
 			r->elapsed_ns = el;
 	}
+	if (have_stats && read_stats(cfg->sysfs, st))
+		have_stats = false;
 	for (c = 0; c < NR_CLASSES; c++) {
 		struct class_result *r = &res->cls[c];
 
 		r->unfinished = r->accepted - r->completed - r->failed;
+		r->occ_samples = occ[c].samples;
+		r->queued_sum = occ[c].queued;
+		r->at_peer_sum = occ[c].at_peer;
+		r->queued_max = occ[c].queued_max;
+		if (have_stats)
+			r->dropped = st[c][ST_DROPPED] - st0[c][ST_DROPPED];
 	}
 out:
 	for (i = 0; i < nw; i++) {
