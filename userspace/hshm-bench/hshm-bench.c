@@ -80,6 +80,7 @@ static volatile sig_atomic_t g_interrupted;
 
 static void on_signal(int sig)
 {
+	(void)sig;
 	g_interrupted = 1;
 	atomic_store(&g_stop, true);
 }
