@@ -164,8 +164,15 @@ BENCH_PLAIN = -object memory-backend-file,id=hmem,share=on,size=8M,mem-path=$(BE
 	-device ivshmem-plain,memdev=hmem
 
 # bench: hshm_rtt over each transport, one after the other in one run, and
-# the table of the results side by side (ratios against loopback).
-bench: all ## round trip P50/P99 and req/s over loopback, ivshmem (MSI-X) and ivshmem-plain (polling), side by side
+# the table of the results side by side (ratios against loopback); then
+# (BENCH_QOS=1) the QoS evaluation of qos.md: hshm-bench --compare in the
+# loopback guest (selftests/bench/hshm_qos.sh; BENCH_QOS_ENV="N=V ..."
+# passes HSHM_QOS_SECONDS, HSHM_QOS_MSG_NS... to it), its fifo/wrr table,
+# build/bench/qos.csv and qos-cdf.csv, and the PNG plots made on the host
+# from them (build/bench/*.png, gnuplot).
+BENCH_QOS ?= 1
+BENCH_QOS_ENV ?=
+bench: all ## round trip P50/P99 and req/s over every transport side by side; hshm-bench --compare (fifo vs wrr) with PNG plots
 	@rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
 	@rc=0; \
 	for s in $(BENCH_SCENARIOS); do \
@@ -181,6 +188,15 @@ bench: all ## round trip P50/P99 and req/s over loopback, ivshmem (MSI-X) and iv
 		esac >$(BENCH_DIR)/$$s.out 2>&1 || { rc=1; tail -20 $(BENCH_DIR)/$$s.out; }; \
 	done; \
 	selftests/bench/table.sh $(BENCH_DIR) $(BENCH_SCENARIOS); \
+	if [ "$(BENCH_QOS)" = 1 ]; then \
+		echo "== QoS: hshm-bench --compare (fifo, then wrr) on loopback: $(BENCH_DIR)/qos.out"; \
+		$(call qemu_run,bench-qos,,$(BENCH_DIR),--run "sh bench/hshm_qos.sh" \
+			$(foreach e,$(BENCH_QOS_ENV),--env $(e))) >$(BENCH_DIR)/qos.out 2>&1 || \
+			{ rc=1; tail -20 $(BENCH_DIR)/qos.out; }; \
+		sed -n '/ fifo vs wrr/,/^====/p' $(BENCH_DIR)/bench-qos.serial | grep -v '^===='; \
+		selftests/bench/extract.sh $(BENCH_DIR)/bench-qos.serial $(BENCH_DIR) >/dev/null && \
+		$(BUILD)/userspace/hshm-bench --plot $(BENCH_DIR) --from-csv $(BENCH_DIR)/qos.csv || rc=1; \
+	fi; \
 	exit $$rc
 
 # the demo program, relative to build/selftests (/tests in the guest)

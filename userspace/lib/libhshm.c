@@ -340,6 +340,8 @@ const char *hshm_strerror(int err)
 	const char *s;
 	size_t i;
 
+	if (err == INT_MIN)
+		return "unknown error";
 	if (err < 0)
 		err = -err;
 	if (!err)

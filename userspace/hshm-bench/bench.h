@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hshm-bench: what the load generator (load.c) and the command line,
+ * reports and plots (hshm-bench.c) share.
+ */
+#ifndef _HSHM_BENCH_H
+#define _HSHM_BENCH_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <hshm/libhshm.h>
+
+/* Exit codes (also in --help and the manual page). */
+#define EXIT_OK		0
+#define EXIT_RUNTIME	1	/* device, sysfs, file or gnuplot failure */
+#define EXIT_USAGE	2	/* bad command line */
+#define EXIT_LIMIT	3	/* --max-loss or --max-viol exceeded */
+
+#define NR_CLASSES	HSHM_CLASS_COUNT
+#define MAX_SIZES	8
+
+/* ---------------------------------------------------------- histogram */
+
+/*
+ * Log-linear latency histogram in ns: values below 2^SUB_BITS land in
+ * their own bucket, above that each power of two has 2^SUB_BITS buckets
+ * (error below 1/2^SUB_BITS = 1.6%).  Covers 0 .. 2^63.
+ */
+#define HIST_SUB_BITS	6
+#define HIST_SUB	(1u << HIST_SUB_BITS)
+#define HIST_BUCKETS	((64 - HIST_SUB_BITS + 1) * HIST_SUB)
+
+struct hist {
+	uint64_t count;
+	uint64_t sum;
+	uint64_t max;
+	uint64_t b[HIST_BUCKETS];
+};
+
+void hist_add(struct hist *h, uint64_t v);
+void hist_merge(struct hist *dst, const struct hist *src);
+/* Value at quantile q (0..1): the upper bound of its bucket, capped at max. */
+uint64_t hist_quantile(const struct hist *h, double q);
+/* Upper bound (ns) of bucket i. */
+uint64_t hist_bucket_high(unsigned int i);
+
+/* ---------------------------------------------------------- load spec */
+
+enum load_mode { MODE_CLOSED, MODE_POISSON, MODE_BURSTY };
+
+struct size_mix {
+	unsigned int n;
+	uint32_t size[MAX_SIZES];
+	unsigned int weight[MAX_SIZES];
+	unsigned int total;		/* sum of the weights */
+	uint32_t max;
+};
+
+struct class_spec {
+	bool used;
+	unsigned int cls;
+	enum load_mode mode;
+	unsigned int threads;		/* closed: worker threads */
+	unsigned int depth;		/* closed: outstanding per thread */
+	double rate;			/* open: requests/s (bursty: while on) */
+	uint64_t on_ns, off_ns;		/* bursty periods */
+	struct size_mix sizes;
+	uint16_t service;
+	uint32_t timeout_ms;		/* 0: the device's default */
+	uint64_t count;			/* requests to send, 0: until the end */
+	uint64_t target_ns;		/* SLA target, 0: none */
+	char desc[160];			/* the spec as given, for reports */
+};
+
+struct bench_cfg {
+	const char *device;
+	char sysfs[256];
+	double duration_s;		/* 0: until every count is done */
+	uint64_t drain_ns;		/* longest wait for the last answers */
+	uint64_t seed;
+	bool progress;
+	struct class_spec cls[NR_CLASSES];
+};
+
+/* ------------------------------------------------------------ results */
+
+struct class_result {
+	uint64_t attempted;	/* submissions tried */
+	uint64_t accepted;	/* queued by the driver */
+	uint64_t rejected;	/* refused at submission (EAGAIN, no slot...) */
+	uint64_t completed;	/* status 0 and the response as expected */
+	uint64_t failed;	/* any other completion */
+	uint64_t unfinished;	/* no completion by the end of the drain */
+	uint64_t shed, timedout;	/* among failed: -ETIME, -ETIMEDOUT */
+	uint64_t violations;	/* completed above the target */
+	uint64_t bytes;		/* payload bytes of the completed ones */
+	uint64_t first_err;	/* errno of the first failure (0: none) */
+	uint64_t elapsed_ns;	/* start to the last completion */
+	/* the device's own view, from sysfs stats (0 without it) */
+	uint64_t occ_samples;	/* samples taken during the load */
+	uint64_t queued_sum;	/* sum of backlog over the samples */
+	uint64_t at_peer_sum;	/* sum of in_flight over the samples */
+	uint64_t queued_max;
+	uint64_t dropped;	/* the driver's dropped (shed) count, delta */
+	struct hist lat;	/* latency of the completed ones */
+};
+
+struct run_result {
+	char scheduler[16];	/* as sysfs said at the start, or "-" */
+	char weights[32];	/* sysfs weights and reservations, or "-" */
+	char reservations[32];
+	double elapsed_s;
+	struct class_result cls[NR_CLASSES];
+};
+
+/* Live counters for the progress line. */
+struct live {
+	atomic_ulong completed[NR_CLASSES];
+	atomic_ulong failed[NR_CLASSES];
+};
+
+/*
+ * Run the load of @cfg once on a fresh set of handles and fill @res.
+ * Returns 0, or a negative errno if the device could not be used (a
+ * message has been printed).  @stop may be set (signals) to end early.
+ */
+int bench_run(const struct bench_cfg *cfg, struct run_result *res,
+	      atomic_bool *stop);
+
+uint64_t now_ns(void);
+
+#endif /* _HSHM_BENCH_H */
