@@ -54,13 +54,15 @@ QEMU_TIMEOUT ?= 1500
 QEMU_TEST_TIMEOUT ?= 600
 
 # $(call qemu_run,NAME,PARAMS,LOGDIR[,EXTRA run.sh ARGS]): boot the guest
-# kernel QEMU_KERNEL with the module QEMU_MODULE and build/selftests. By
-# default Debian's kernel and ./hshm.ko; check-debug sets both for itself.
+# kernel QEMU_KERNEL with the module QEMU_MODULE and build/selftests, with
+# the run.sh arguments QEMU_RUN_ARGS. By default Debian's kernel, ./hshm.ko
+# and nothing more; check-debug sets them for itself.
 QEMU_KERNEL = $(VMLINUZ)
 QEMU_MODULE = $(CURDIR)/hshm.ko
+QEMU_RUN_ARGS =
 qemu_run = $(RUN_SH) --kernel $(QEMU_KERNEL) --module $(QEMU_MODULE) \
 	--tests $(BUILD)/selftests --timeout $(QEMU_TIMEOUT) \
-	--test-timeout $(QEMU_TEST_TIMEOUT) \
+	--test-timeout $(QEMU_TEST_TIMEOUT) $(QEMU_RUN_ARGS) \
 	--name $(1) --params "$(2)" --log $(3) $(4)
 
 # $(call mod_sources,DIR): copy what builds hshm.ko (Kbuild and the .c and
@@ -258,7 +260,10 @@ $(DT_KSRC_STAMP):
 	@rm -rf $(DT_KSRC) && mv $(DT_KSRC).tmp $(DT_KSRC)
 
 # The sparse pass rebuilds without W=1, so the W=1 pass always recompiles.
-lint: $(CHECKPATCH) $(DT_KSRC_STAMP) ## sparse (C=2), W=1, checkpatch --strict, dt-schema and dtc; fails on any finding
+# Both passes run twice: against KDIR (Debian's headers: hshm.ko), and
+# against the debug kernel (build/debug/mod: hshm.ko and hshm_kunit.ko,
+# which only builds where the kernel has KUnit).
+lint: $(CHECKPATCH) $(DT_KSRC_STAMP) debug-kernel ## sparse (C=2), W=1 (also against the debug kernel), checkpatch --strict, dt-schema and dtc; fails on any finding
 	@mkdir -p $(BUILD)/lint
 	@rc=0; \
 	echo "== sparse: $(BUILD)/lint/sparse.log"; \
@@ -269,6 +274,17 @@ lint: $(CHECKPATCH) $(DT_KSRC_STAMP) ## sparse (C=2), W=1, checkpatch --strict, 
 	echo "== W=1: $(BUILD)/lint/w1.log"; \
 	$(MAKE) $(KMAKE_ARGS) W=1 modules >$(BUILD)/lint/w1.log 2>&1 || { cat $(BUILD)/lint/w1.log; rc=1; }; \
 	grep -i 'warning:' $(BUILD)/lint/w1.log && rc=1; \
+	echo "== sparse, debug kernel: $(BUILD)/lint/debug-sparse.log"; \
+	$(call mod_sources,$(DEBUG_MOD)) || rc=1; \
+	$(DEBUG_KMAKE) C=2 CF="-D__CHECK_ENDIAN__" modules >$(BUILD)/lint/debug-sparse.log 2>&1 || \
+		{ cat $(BUILD)/lint/debug-sparse.log; rc=1; }; \
+	grep -E '^($(DEBUG_MOD)/|\./)?(kernel|common|uapi)/[^:]*:[0-9]+:([0-9]+:)? (warning|error):' \
+		$(BUILD)/lint/debug-sparse.log && rc=1; \
+	test -f $(DEBUG_MOD)/hshm_kunit.ko || { echo "no hshm_kunit.ko built"; rc=1; }; \
+	echo "== W=1, debug kernel: $(BUILD)/lint/debug-w1.log"; \
+	$(DEBUG_KMAKE) W=1 modules >$(BUILD)/lint/debug-w1.log 2>&1 || \
+		{ cat $(BUILD)/lint/debug-w1.log; rc=1; }; \
+	grep -i 'warning:' $(BUILD)/lint/debug-w1.log && rc=1; \
 	echo "== checkpatch: $(BUILD)/lint/checkpatch.log"; \
 	ignore=$$(sed -e 's/#.*//' -e 's/[[:space:]]//g' .checkpatch-ignore | grep . | paste -sd, -); \
 	perl $(CHECKPATCH) --strict --no-tree --terse --show-types \
