@@ -24,17 +24,23 @@ for ko in "$DIR"/*.ko; do
 	[ -e "$ko" ] || { echo "no KUnit module in $DIR"; exit 1; }
 	mod=${ko##*/}
 	mod=${mod%.ko}
-	before=" $(ls "$KUNIT_FS" | tr '\n' ' ') "
+	before=' '
+	for d in "$KUNIT_FS"/*/; do
+		before="$before$d "
+	done
 	if ! out=$(insmod "$ko" 2>&1); then
 		echo "insmod $ko: $out"
 		rc=1
 		continue
 	fi
 	nsuites=0
-	for suite in $(ls "$KUNIT_FS"); do
+	for d in "$KUNIT_FS"/*/; do
+		[ -e "$d" ] || continue
 		case $before in
-		*" $suite "*) continue ;;
+		*" $d "*) continue ;;
 		esac
+		suite=${d%/}
+		suite=${suite##*/}
 		nsuites=$((nsuites + 1))
 		results=$(cat "$KUNIT_FS/$suite/results")
 		echo "$results"
