@@ -362,6 +362,7 @@ static void hshm_quota_random_walk(struct kunit *test)
 	struct rnd_state rnd;
 	struct hshm_quota q;
 	unsigned int i, c;
+	bool fits;
 
 	prandom_seed_state(&rnd, 0x68736d71756f7461ULL);
 	hshm_quota_init(&q, 64);
@@ -380,8 +381,9 @@ static void hshm_quota_random_walk(struct kunit *test)
 			hshm_quota_give(&q, c, min(n, q.used[c]));
 			break;
 		default:
-			KUNIT_ASSERT_EQ_MSG(test, hshm_quota_take(&q, c, n),
-					    hshm_quota_fits(&q, c, n),
+			/* the model first: hshm_quota_take() changes @q */
+			fits = hshm_quota_fits(&q, c, n);
+			KUNIT_ASSERT_EQ_MSG(test, hshm_quota_take(&q, c, n), fits,
 					    "step %u: class %u takes %u", i, c, n);
 			break;
 		}
