@@ -10,7 +10,8 @@
 #   KVER     its release (UTS_RELEASE), VMLINUZ the guest kernel for QEMU
 #   KW       kernel W= level for `make module` (KW=1 for extra warnings)
 #   LOOPBACK_PARAMS, DEMO_PARAMS  module parameters of those QEMU runs
-#   QEMU_TIMEOUT  seconds for one whole QEMU run
+#   QEMU_TIMEOUT  seconds for one whole QEMU run, QEMU_TEST_TIMEOUT for one
+#            test program in it
 #   ARCH=arm64    `make ARCH=arm64`: the arm64 cross build (see "arm64" below)
 
 BUILD := $(CURDIR)/build
@@ -50,12 +51,27 @@ CHECK_DIR := $(BUILD)/check
 LOOPBACK_PARAMS ?=
 DEMO_PARAMS ?= $(LOOPBACK_PARAMS)
 QEMU_TIMEOUT ?= 1500
+QEMU_TEST_TIMEOUT ?= 600
 
 # $(call qemu_run,NAME,PARAMS,LOGDIR[,EXTRA run.sh ARGS]): boot the guest
-# kernel with ./hshm.ko and build/selftests.
-qemu_run = $(RUN_SH) --kernel $(VMLINUZ) --module $(CURDIR)/hshm.ko \
+# kernel QEMU_KERNEL with the module QEMU_MODULE and build/selftests, with
+# the run.sh arguments QEMU_RUN_ARGS. By default Debian's kernel, ./hshm.ko
+# and nothing more; check-debug sets them for itself.
+QEMU_KERNEL = $(VMLINUZ)
+QEMU_MODULE = $(CURDIR)/hshm.ko
+QEMU_RUN_ARGS =
+qemu_run = $(RUN_SH) --kernel $(QEMU_KERNEL) --module $(QEMU_MODULE) \
 	--tests $(BUILD)/selftests --timeout $(QEMU_TIMEOUT) \
+	--test-timeout $(QEMU_TEST_TIMEOUT) $(QEMU_RUN_ARGS) \
 	--name $(1) --params "$(2)" --log $(3) $(4)
+
+# $(call mod_sources,DIR): copy what builds hshm.ko (Kbuild and the .c and
+# .h files of kernel/, common/, uapi/) to DIR, for a build against another
+# kernel tree: kbuild of 6.1 puts objects next to the sources, so the top
+# directory's objects (built against KDIR) must not be used or clobbered.
+mod_sources = mkdir -p $(1) && \
+	rsync -a --delete --include='*/' --include='*.[ch]' --include=Kbuild \
+		--exclude='*' Kbuild kernel common uapi $(1)/
 
 DEB_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
 	linux-source-6.1 qemu-system-x86 busybox-static sparse cpio kmod \
@@ -65,11 +81,13 @@ DEB_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
 # (static guest programs), qemu-system-aarch64 (in qemu-system-arm), dtc and
 # fdtget (device-tree-compiler), rsync, and arm64 libnl (hshmctl, linked
 # statically for the arm64 guest); busybox-static:arm64 is downloaded, not
-# installed (see deps).
+# installed (see deps). The amd64 debug kernel (make check-debug) needs
+# nothing more than the native build: gcc, bc, flex, bison, libelf-dev (for
+# objtool), cpio, xz-utils, rsync.
 DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm rsync \
 	libnl-genl-3-dev:arm64
 
-.PHONY: all module tests user ksft check check-amd64 lint demo bench deps clean help
+.PHONY: all module tests user ksft check check-amd64 check-debug lint demo bench deps clean help
 
 ifeq ($(ARCH),arm64)
 ARM64_AMD64_ONLY := $(filter module tests user check lint demo bench,$(MAKECMDGOALS))
@@ -110,23 +128,49 @@ endif
 # it) or ivshmem-plain (no interrupts: both sides poll).
 PEER_BIN := $(BUILD)/userspace/hshm-peer
 WITH_PEER := selftests/qemu/with-peer.sh --peer $(PEER_BIN)
-IVS_SOCK := $(CHECK_DIR)/ivshmem.sock
+IVS_SOCK = $(CHECK_DIR)/ivshmem.sock
 IVS_DOORBELL = -chardev socket,path=$(IVS_SOCK),id=ivsh \
 	-device ivshmem-doorbell,chardev=ivsh,vectors=1
 IVS_PLAIN = -object memory-backend-file,id=hmem,share=on,size=8M,mem-path=$(CHECK_DIR)/plain.shm \
 	-device ivshmem-plain,memdev=hmem
 SCENARIOS ?= loopback ivshmem plain
+# more run.sh arguments of the loopback scenario (check-debug: the KUnit module)
+LOOPBACK_RUN_ARGS =
+
+# The QEMU scenarios of SCENARIOS, logs in CHECK_DIR, as one shell command
+# list for a recipe that set rc=0 (each failing scenario sets rc=1):
+#   loopback  the in-kernel peer (LOOPBACK_PARAMS)
+#   ivshmem   ivshmem-doorbell, hshm-peer on the host, restarted by
+#             with-peer.sh after a test kills it
+#   plain     ivshmem-plain, no interrupts
+# check-amd64 runs them on Debian's kernel, check-debug on the debug kernel
+# (its target-specific CHECK_DIR, QEMU_KERNEL, QEMU_MODULE...).
+check_scenarios = \
+	case " $(SCENARIOS) " in *" loopback "*) \
+	$(call qemu_run,loopback,$(LOOPBACK_PARAMS),$(CHECK_DIR),$(LOOPBACK_RUN_ARGS)) || rc=1;; esac; \
+	case " $(SCENARIOS) " in *" ivshmem "*) \
+	$(WITH_PEER) --shm $(CHECK_DIR)/ivshmem.shm --socket $(IVS_SOCK) --restart 2 \
+		--peer-args --test-hooks --log $(CHECK_DIR)/ivshmem.peer -- \
+		$(call qemu_run,ivshmem,nr_devices=0,$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
+			--env HSHM_PEER_RESTART=1 --qemu-args "$(IVS_DOORBELL)") || rc=1;; esac; \
+	case " $(SCENARIOS) " in *" plain "*) \
+	$(WITH_PEER) --shm $(CHECK_DIR)/plain.shm --peer-args --test-hooks \
+		--log $(CHECK_DIR)/plain.peer -- \
+		$(call qemu_run,plain,nr_devices=0,$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
+			--qemu-args "$(IVS_PLAIN)") || rc=1;; esac;
 
 # `make check` runs every suite of CHECKS, each with its own log directory,
 # and ends with one "N passed, N failed" line summed over all of them.
 #   amd64  host unit tests + the QEMU scenarios (SCENARIOS) on Debian's kernel
 #   arm64  check-arm64 (cross-built virt kernel, hvisor node)
-CHECKS ?= amd64 arm64
+#   debug  check-debug (debug kernel: KASAN, lockdep, kmemleak..., KUnit)
+CHECKS ?= amd64 arm64 debug
 CHECK_LOGDIRS = $(foreach c,$(CHECKS),$(CHECK_LOGDIR_$(c)))
 CHECK_LOGDIR_amd64 = $(CHECK_DIR)
 CHECK_LOGDIR_arm64 = $(ARM64_CHECK_DIR)
+CHECK_LOGDIR_debug = $(DEBUG_CHECK_DIR)
 
-check: ## run every test suite of CHECKS (amd64 arm64); last line: N passed, N failed
+check: ## run every test suite of CHECKS (amd64 arm64 debug); last line: N passed, N failed
 	@rc=0; \
 	for c in $(CHECKS); do \
 		echo "### check-$$c"; \
@@ -140,18 +184,7 @@ check-amd64: all ## host unit tests and the selftests in QEMU on amd64 (SCENARIO
 	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@rc=0; \
 	$(RUN_SH) --host --tests $(BUILD)/selftests/unit --name unit --log $(CHECK_DIR) || rc=1; \
-	case " $(SCENARIOS) " in *" loopback "*) \
-	$(call qemu_run,loopback,$(LOOPBACK_PARAMS),$(CHECK_DIR)) || rc=1;; esac; \
-	case " $(SCENARIOS) " in *" ivshmem "*) \
-	$(WITH_PEER) --shm $(CHECK_DIR)/ivshmem.shm --socket $(IVS_SOCK) --restart 2 \
-		--peer-args --test-hooks --log $(CHECK_DIR)/ivshmem.peer -- \
-		$(call qemu_run,ivshmem,nr_devices=0,$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
-			--env HSHM_PEER_RESTART=1 --qemu-args "$(IVS_DOORBELL)") || rc=1;; esac; \
-	case " $(SCENARIOS) " in *" plain "*) \
-	$(WITH_PEER) --shm $(CHECK_DIR)/plain.shm --peer-args --test-hooks \
-		--log $(CHECK_DIR)/plain.peer -- \
-		$(call qemu_run,plain,nr_devices=0,$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
-			--qemu-args "$(IVS_PLAIN)") || rc=1;; esac; \
+	$(check_scenarios) \
 	selftests/ktap-totals.sh $(CHECK_DIR) || rc=1; \
 	exit $$rc
 
@@ -250,7 +283,10 @@ $(DT_KSRC_STAMP):
 	@rm -rf $(DT_KSRC) && mv $(DT_KSRC).tmp $(DT_KSRC)
 
 # The sparse pass rebuilds without W=1, so the W=1 pass always recompiles.
-lint: $(CHECKPATCH) $(DT_KSRC_STAMP) ## sparse (C=2), W=1, checkpatch --strict, dt-schema and dtc; fails on any finding
+# Both passes run twice: against KDIR (Debian's headers: hshm.ko), and
+# against the debug kernel (build/debug/mod: hshm.ko and hshm_kunit.ko,
+# which only builds where the kernel has KUnit).
+lint: $(CHECKPATCH) $(DT_KSRC_STAMP) debug-kernel ## sparse (C=2), W=1 (also against the debug kernel), checkpatch --strict, dt-schema and dtc; fails on any finding
 	@mkdir -p $(BUILD)/lint
 	@rc=0; \
 	echo "== sparse: $(BUILD)/lint/sparse.log"; \
@@ -261,6 +297,17 @@ lint: $(CHECKPATCH) $(DT_KSRC_STAMP) ## sparse (C=2), W=1, checkpatch --strict, 
 	echo "== W=1: $(BUILD)/lint/w1.log"; \
 	$(MAKE) $(KMAKE_ARGS) W=1 modules >$(BUILD)/lint/w1.log 2>&1 || { cat $(BUILD)/lint/w1.log; rc=1; }; \
 	grep -i 'warning:' $(BUILD)/lint/w1.log && rc=1; \
+	echo "== sparse, debug kernel: $(BUILD)/lint/debug-sparse.log"; \
+	$(call mod_sources,$(DEBUG_MOD)) || rc=1; \
+	$(DEBUG_KMAKE) C=2 CF="-D__CHECK_ENDIAN__" modules >$(BUILD)/lint/debug-sparse.log 2>&1 || \
+		{ cat $(BUILD)/lint/debug-sparse.log; rc=1; }; \
+	grep -E '^($(DEBUG_MOD)/|\./)?(kernel|common|uapi)/[^:]*:[0-9]+:([0-9]+:)? (warning|error):' \
+		$(BUILD)/lint/debug-sparse.log && rc=1; \
+	test -f $(DEBUG_MOD)/hshm_kunit.ko || { echo "no hshm_kunit.ko built"; rc=1; }; \
+	echo "== W=1, debug kernel: $(BUILD)/lint/debug-w1.log"; \
+	$(DEBUG_KMAKE) W=1 modules >$(BUILD)/lint/debug-w1.log 2>&1 || \
+		{ cat $(BUILD)/lint/debug-w1.log; rc=1; }; \
+	grep -i 'warning:' $(BUILD)/lint/debug-w1.log && rc=1; \
 	echo "== checkpatch: $(BUILD)/lint/checkpatch.log"; \
 	ignore=$$(sed -e 's/#.*//' -e 's/[[:space:]]//g' .checkpatch-ignore | grep . | paste -sd, -); \
 	perl $(CHECKPATCH) --strict --no-tree --terse --show-types \
@@ -303,12 +350,10 @@ lint: $(CHECKPATCH) $(DT_KSRC_STAMP) ## sparse (C=2), W=1, checkpatch --strict, 
 # ---- arm64 -----------------------------------------------------------------
 # `make ARCH=arm64` (= `make arm64`): everything cross-built into build/arm64:
 #   linux/      a small arm64 kernel from KSRC_TAR with ARM64_CONFIG applied
-#               to allnoconfig (selftests/qemu/arm64-kernel.sh; cached: built
+#               to allnoconfig (selftests/qemu/guest-kernel.sh; cached: built
 #               again only when the fragment or the tarball changes)
-#   mod/        a copy of Kbuild, kernel/, common/ and uapi/ (sources only),
-#               where hshm.ko is built against linux/: kbuild of 6.1 puts
-#               the objects next to the sources, so the amd64 objects of the
-#               top directory must not be used
+#   mod/        a copy of the module's sources (mod_sources), where hshm.ko
+#               is built against linux/
 #   selftests/  the guest programs, static (GUEST_CC)
 #   userspace/  user space (CC)
 #   busybox/    busybox-static:arm64, downloaded by `make deps`
@@ -344,13 +389,11 @@ arm64_run = $(RUN_SH) --arch arm64 --kernel $(ARM64_IMAGE) \
 arm64: arm64-module arm64-tests arm64-user ## cross-build kernel, module, selftests and user space for arm64 into build/arm64 (= make ARCH=arm64)
 
 arm64-kernel: ## build the arm64 guest kernel (build/arm64/linux; cached)
-	selftests/qemu/arm64-kernel.sh --tar $(KSRC_TAR) --config $(ARM64_CONFIG) \
-		--dir $(ARM64) --cross $(ARM64_CROSS)
+	selftests/qemu/guest-kernel.sh --arch arm64 --tar $(KSRC_TAR) \
+		--config $(ARM64_CONFIG) --dir $(ARM64) --cross $(ARM64_CROSS)
 
 arm64-module: arm64-kernel ## cross-build build/arm64/mod/hshm.ko (KW=1: with W=1)
-	@mkdir -p $(ARM64_MOD)
-	rsync -a --delete --include='*/' --include='*.[ch]' --include=Kbuild \
-		--exclude='*' Kbuild kernel common uapi $(ARM64_MOD)/
+	$(call mod_sources,$(ARM64_MOD))
 	$(ARM64_KMAKE) $(if $(KW),W=$(KW)) modules
 
 # arm64 libnl is Debian's multiarch package, outside the cross compiler's
@@ -400,9 +443,68 @@ check-arm64: arm64 arm64-busybox ## run the selftests in an arm64 QEMU guest (AR
 	selftests/ktap-totals.sh $(ARM64_CHECK_DIR) || rc=1; \
 	exit $$rc
 
+<<<<<<< HEAD
 # The arm64 architecture is added to dpkg so that apt can download
 # busybox-static:arm64 (into build/arm64/busybox) and install arm64 libnl
 # (the only arm64 packages installed, with the arm64 libc they need).
+=======
+# ---- debug kernel ----------------------------------------------------------
+# `make debug`: an amd64 guest kernel with the kernel's debugging aids, and
+# hshm.ko and hshm_kunit.ko built against it, in build/debug:
+#   linux/  the kernel from KSRC_TAR with DEBUG_CONFIG (KASAN, lockdep,
+#           kmemleak, debugobjects, KUnit, fault injection...) applied to
+#           allnoconfig (selftests/qemu/guest-kernel.sh; cached: built again
+#           only when the fragment or the tarball changes; about 6 minutes
+#           on 2 idle cores)
+#   mod/    a copy of the module's sources (mod_sources), where hshm.ko and,
+#           the kernel having CONFIG_KUNIT, hshm_kunit.ko are built
+# `make check-debug`: that, then the selftests (build/selftests, as
+# check-amd64) on that kernel in the scenarios of DEBUG_SCENARIOS, the
+# check_scenarios of check-amd64 with the debug kernel and module; the
+# loopback guest also runs the KUnit suites of hshm_kunit.ko, and every
+# guest ends with a kmemleak scan. Any splat or leak fails the run.
+# KASAN and lockdep under TCG are slow: generous QEMU timeouts. Logs in
+# build/check-debug.
+DEBUG := $(BUILD)/debug
+DEBUG_CONFIG ?= configs/x86_64-debug.config
+DEBUG_KDIR := $(DEBUG)/linux
+DEBUG_IMAGE := $(DEBUG_KDIR)/arch/x86/boot/bzImage
+DEBUG_MOD := $(DEBUG)/mod
+DEBUG_CHECK_DIR := $(BUILD)/check-debug
+DEBUG_SCENARIOS ?= loopback ivshmem
+DEBUG_QEMU_TIMEOUT ?= 3600
+DEBUG_TEST_TIMEOUT ?= 1200
+DEBUG_KMAKE = $(MAKE) -C $(DEBUG_KDIR) M=$(DEBUG_MOD)
+
+.PHONY: debug debug-kernel debug-module
+
+debug: debug-module ## build the debug kernel, hshm.ko and hshm_kunit.ko against it into build/debug
+
+debug-kernel: ## build the amd64 debug guest kernel (build/debug/linux; cached)
+	selftests/qemu/guest-kernel.sh --arch amd64 --tar $(KSRC_TAR) \
+		--config $(DEBUG_CONFIG) --dir $(DEBUG)
+
+debug-module: debug-kernel ## build build/debug/mod/hshm.ko and hshm_kunit.ko (KW=1: with W=1)
+	$(call mod_sources,$(DEBUG_MOD))
+	$(DEBUG_KMAKE) $(if $(KW),W=$(KW)) modules
+
+check-debug: CHECK_DIR = $(DEBUG_CHECK_DIR)
+check-debug: SCENARIOS = $(DEBUG_SCENARIOS)
+check-debug: QEMU_KERNEL = $(DEBUG_IMAGE)
+check-debug: QEMU_MODULE = $(DEBUG_MOD)/hshm.ko
+check-debug: QEMU_TIMEOUT = $(DEBUG_QEMU_TIMEOUT)
+check-debug: QEMU_TEST_TIMEOUT = $(DEBUG_TEST_TIMEOUT)
+check-debug: LOOPBACK_RUN_ARGS = --kunit $(DEBUG_MOD)/hshm_kunit.ko
+check-debug: debug tests user ## the selftests and KUnit suites on the debug kernel (DEBUG_SCENARIOS); last line: N passed, N failed
+	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
+	@rc=0; \
+	$(check_scenarios) \
+	selftests/ktap-totals.sh $(CHECK_DIR) || rc=1; \
+	exit $$rc
+
+# The arm64 architecture is added to dpkg only so that apt can download
+# busybox-static:arm64 (into build/arm64/busybox); nothing arm64 is installed.
+>>>>>>> debug
 deps: ## install the Debian packages the build and the tests need (as root), download the arm64 busybox
 	@missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | grep -qx installed || echo $$p; \

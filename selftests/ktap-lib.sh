@@ -159,10 +159,16 @@ ktap_count() {
 }
 
 # Kernel log lines that fail a run.
-KTAP_DMESG_BAD='WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|kmemleak|hung_task|soft lockup|RCU stall|refcount_t:|list_add corruption|list_del corruption'
+KTAP_DMESG_BAD='WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN|KASAN|hung_task|soft lockup|RCU stall|refcount_t:|list_add corruption|list_del corruption'
 KTAP_DMESG_BAD="$KTAP_DMESG_BAD|kernel BUG at|invalid opcode:|Kernel panic|Unable to handle kernel|double fault"
 # arm64's spelling of a stack dump and of an oops
 KTAP_DMESG_BAD="$KTAP_DMESG_BAD|Call trace:|Internal error:"
+# The debug kernel's reports (configs/x86_64-debug.config) that do not
+# always come with a WARNING: or BUG: line: hung tasks, debugobjects,
+# lockdep switching itself off (no more checking), kmemleak finding leaks
+# or giving up. Not "kmemleak" alone: it reports its start at boot.
+KTAP_DMESG_BAD="$KTAP_DMESG_BAD|INFO: task .* blocked|ODEBUG:|turning off the locking correctness validator"
+KTAP_DMESG_BAD="$KTAP_DMESG_BAD|kmemleak: [0-9]+ new suspected|kmemleak: .*(disabled|[Cc]annot|pool empty)"
 
 
 # ktap_dmesg_problems FILE: print the kernel log lines of FILE that show a

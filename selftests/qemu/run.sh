@@ -20,6 +20,10 @@
 #                        Every /reserved-memory child must lie in RAM
 #   --module FILE        the module; loaded in the guest from /lib/hshm.ko
 #   --params "P..."      module parameters for insmod
+#   --kunit FILE         a KUnit test module (repeatable): after the test set
+#                        and rmmod, the guest loads each, prints the KTAP of
+#                        its suites and unloads it, as one more result
+#                        "kunit" (selftests/qemu/guest-kunit.sh)
 #   --tests DIR          programs to run; copied to /tests in the guest (but
 #                        DIR/unit). Every executable file of DIR runs, sorted
 #                        (those in subdirectories do not)
@@ -39,7 +43,10 @@
 # stdin /dev/null, busybox as the only userland (scripts: #!/bin/sh).
 #
 # Guest KTAP: "1..P+2" for P programs: "ok 1 insmod", one result per program
-# (its own output indented by "# "), "ok P+2 rmmod". The guest writes it, and
+# (its own output indented by "# "), "ok P+2 rmmod", then with --kunit
+# "ok P+3 kunit" (the KUnit cases nested), and on a kernel with kmemleak a
+# last "ok N kmemleak": a scan after everything was unloaded (any
+# unreferenced object fails it; the report is in the KTAP). The guest writes it, and
 # then the kernel log, to the console (ttyS0) and to a second serial port
 # (ttyS1, NAME.serial) that is parsed, so kernel messages cannot cut a line.
 # arm64: QEMU 7.2's virt machine has one UART (ttyAMA0, the console); the
@@ -58,7 +65,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR
 . "$HERE/../ktap-lib.sh"
 
-KERNEL='' MODULE='' PARAMS='' TESTS='' RUN='' NAME=loopback TIMEOUT=1500
+KERNEL='' MODULE='' PARAMS='' TESTS='' RUN='' NAME=loopback TIMEOUT=1500 KUNIT=
 TEST_TIMEOUT=600 QEMU_ARGS='' LOG=build/qemu HOST=0 TOTALS='' ENVS=''
 ARCH=amd64 DTB_APPEND=''
 BUSYBOX=${BUSYBOX:-/bin/busybox}
@@ -92,6 +99,7 @@ while [ $# -gt 0 ]; do
 	--dtb-append) DTB_APPEND=$2 ;;
 	--env) ENVS="$ENVS $2" ;;
 	--module) MODULE=$2 ;;
+	--kunit) KUNIT="$KUNIT $2" ;;
 	--params) PARAMS=$2 ;;
 	--tests) TESTS=$2 ;;
 	--run) RUN=$2 ;;
@@ -184,6 +192,9 @@ if [ -z "$KERNEL" ] || [ -z "$MODULE" ] || [ -z "$TESTS$RUN" ]; then
 fi
 [ -r "$KERNEL" ] || die "cannot read kernel $KERNEL"
 [ -r "$MODULE" ] || die "cannot read module $MODULE"
+for ko in $KUNIT; do
+	[ -r "$ko" ] || die "cannot read KUnit module $ko"
+done
 [ -z "$TESTS" ] || [ -d "$TESTS" ] || die "no test directory $TESTS"
 [ -x "$BUSYBOX" ] || die "no $BUSYBOX (install busybox-static)"
 if command -v readelf >/dev/null && readelf -l "$BUSYBOX" | grep -q INTERP; then
@@ -219,6 +230,13 @@ cp "$BUSYBOX" "$root/bin/busybox"
 cp "$MODULE" "$root/lib/hshm.ko"
 cp "$HERE/../ktap-lib.sh" "$root/lib/ktap-lib.sh"
 cp "$HERE/guest-init" "$root/init"
+if [ -n "$KUNIT" ]; then
+	mkdir -p "$root/lib/kunit"
+	# shellcheck disable=SC2086 # one path per word
+	cp $KUNIT "$root/lib/kunit/"
+	cp "$HERE/guest-kunit.sh" "$root/lib/kunit/kunit"
+	chmod 755 "$root/lib/kunit/kunit"
+fi
 chmod 755 "$root/init" "$root/bin/busybox"
 if [ -n "$TESTS" ]; then
 	# unit/ holds the host's unit tests (dynamically linked): not for the guest

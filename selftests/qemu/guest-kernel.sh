@@ -1,23 +1,29 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Build the arm64 guest kernel of `make check-arm64` (cached).
+# Build a guest kernel from the kernel source tarball (cached): the arm64
+# kernel of `make check-arm64`, the amd64 debug kernel of `make check-debug`.
 #
-# usage: arm64-kernel.sh --tar TARBALL --config FRAGMENT --dir DIR
+# usage: guest-kernel.sh --arch ARCH --tar TARBALL --config FRAGMENT --dir DIR
 #                        [--cross PREFIX] [--jobs N]
 #
+#   --arch ARCH     arm64: arch/arm64/boot/Image, cross-built with
+#                   CROSS_COMPILE=aarch64-linux-gnu- by default;
+#                   amd64: arch/x86/boot/bzImage (ARCH=x86_64), native
 #   --tar FILE      kernel source tarball (/usr/src/linux-source-6.1.tar.xz)
-#   --config FILE   config fragment (configs/arm64-virt.config)
+#   --config FILE   config fragment (configs/arm64-virt.config,
+#                   configs/x86_64-debug.config)
 #   --dir DIR       DIR/src: the extracted source; DIR/linux: the object tree
-#                   (O=), i.e. the KDIR of the arm64 module build, with
-#                   arch/arm64/boot/Image and Module.symvers
-#   --cross PREFIX  CROSS_COMPILE (aarch64-linux-gnu-)
+#                   (O=), i.e. the KDIR of the module build against it, with
+#                   the kernel image and Module.symvers
+#   --cross PREFIX  CROSS_COMPILE (arm64: aarch64-linux-gnu-; amd64: none)
 #   --jobs N        make -j (the number of CPUs)
 #
 # Configuration: allnoconfig with KCONFIG_ALLCONFIG=FRAGMENT, so that only
 # what the fragment asks for (and what it selects) is on. The run fails if an
 # option of the fragment did not end up in the .config as written (a typo, a
-# missing dependency). Then `make Image modules`.
+# missing dependency). Then `make IMAGE modules` (modules also writes
+# Module.symvers and prepares the tree for external modules).
 #
 # Cache: DIR/linux/hshm-kernel.stamp holds the tarball's size and mtime and
 # the fragment's checksum. When it matches and Image and Module.symvers
@@ -27,7 +33,7 @@
 
 set -euo pipefail
 
-TAR='' CONFIG='' DIR='' CROSS=aarch64-linux-gnu- JOBS=$(nproc)
+ARCH='' TAR='' CONFIG='' DIR='' CROSS=unset JOBS=$(nproc)
 
 usage() {
 	sed -n '4,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
@@ -37,6 +43,7 @@ usage() {
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || usage
 	case $1 in
+	--arch) ARCH=$2 ;;
 	--tar) TAR=$2 ;;
 	--config) CONFIG=$2 ;;
 	--dir) DIR=$2 ;;
@@ -49,30 +56,46 @@ done
 if [ -z "$TAR" ] || [ -z "$CONFIG" ] || [ -z "$DIR" ]; then
 	usage
 fi
-[ -r "$TAR" ] || { echo "arm64-kernel: no $TAR (install linux-source-6.1)" >&2; exit 1; }
-[ -r "$CONFIG" ] || { echo "arm64-kernel: no $CONFIG" >&2; exit 1; }
+# KARCH: the kernel's ARCH=; TARGET: the image's make target, IMG: its path
+# in the object tree; GCC_PKG: the Debian package with the compiler
+case $ARCH in
+arm64)
+	KARCH=arm64 TARGET=Image IMG=arch/arm64/boot/Image
+	GCC_PKG=gcc-aarch64-linux-gnu
+	[ "$CROSS" != unset ] || CROSS=aarch64-linux-gnu-
+	;;
+amd64)
+	KARCH=x86_64 TARGET=bzImage IMG=arch/x86/boot/bzImage
+	GCC_PKG=build-essential
+	[ "$CROSS" != unset ] || CROSS=''
+	;;
+*) usage ;;
+esac
+ME="guest-kernel ($ARCH)"
+[ -r "$TAR" ] || { echo "$ME: no $TAR (install linux-source-6.1)" >&2; exit 1; }
+[ -r "$CONFIG" ] || { echo "$ME: no $CONFIG" >&2; exit 1; }
 command -v "${CROSS}gcc" >/dev/null ||
-	{ echo "arm64-kernel: no ${CROSS}gcc (install gcc-aarch64-linux-gnu)" >&2; exit 1; }
+	{ echo "$ME: no ${CROSS}gcc (install $GCC_PKG)" >&2; exit 1; }
 
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 CONFIG=$(cd "$(dirname "$CONFIG")" && pwd)/$(basename "$CONFIG")
 SRC=$DIR/src OBJ=$DIR/linux STAMP=$DIR/linux/hshm-kernel.stamp
-IMAGE=$OBJ/arch/arm64/boot/Image
+IMAGE=$OBJ/$IMG
 
 tar_id=$(stat -c 'tar %s %Y' "$TAR")
 cfg_id="config $(sha256sum <"$CONFIG" | cut -d' ' -f1)"
 
 if [ -f "$STAMP" ] && [ -f "$IMAGE" ] && [ -f "$OBJ/Module.symvers" ] &&
 	[ "$(cat "$STAMP")" = "$tar_id $cfg_id" ]; then
-	echo "arm64-kernel: $IMAGE up to date"
+	echo "$ME: $IMAGE up to date"
 	exit 0
 fi
 
 start=$SECONDS
 old_tar=$(cut -d' ' -f1-3 "$STAMP" 2>/dev/null || :)
 if [ ! -f "$SRC/Makefile" ] || [ "$old_tar" != "$tar_id" ]; then
-	echo "arm64-kernel: extracting $TAR into $SRC"
+	echo "$ME: extracting $TAR into $SRC"
 	rm -rf "$SRC" "$SRC.tmp" "$OBJ"
 	mkdir -p "$SRC.tmp"
 	tar -xJf "$TAR" -C "$SRC.tmp" --strip-components=1
@@ -86,10 +109,10 @@ mkdir -p "$OBJ"
 # variables (ARCH, W=, ...).
 unset MAKEFLAGS MFLAGS MAKELEVEL
 kmake() {
-	make -C "$SRC" O="$OBJ" ARCH=arm64 CROSS_COMPILE="$CROSS" "$@"
+	make -C "$SRC" O="$OBJ" ARCH="$KARCH" CROSS_COMPILE="$CROSS" "$@"
 }
 
-echo "arm64-kernel: allnoconfig + $CONFIG"
+echo "$ME: allnoconfig + $CONFIG"
 kmake -s KCONFIG_ALLCONFIG="$CONFIG" allnoconfig
 
 # every line of the fragment, as written, in the .config
@@ -102,13 +125,13 @@ while IFS= read -r line; do
 	esac
 	if ! grep -qxF -- "$want" "$OBJ/.config"; then
 		got=$(grep -E "^(# )?${sym}[= ]" "$OBJ/.config" || echo "$sym: not in the .config")
-		echo "arm64-kernel: $CONFIG asks for '$want', got '$got'" >&2
+		echo "$ME: $CONFIG asks for '$want', got '$got'" >&2
 		bad=1
 	fi
 done <"$CONFIG"
 [ "$bad" = 0 ] || exit 1
 
-echo "arm64-kernel: make -j$JOBS Image modules in $OBJ"
-kmake -j"$JOBS" Image modules
+echo "$ME: make -j$JOBS $TARGET modules in $OBJ"
+kmake -j"$JOBS" "$TARGET" modules
 echo "$tar_id $cfg_id" >"$STAMP"
-echo "arm64-kernel: $IMAGE built in $((SECONDS - start))s"
+echo "$ME: $IMAGE built in $((SECONDS - start))s"
