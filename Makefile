@@ -443,11 +443,6 @@ check-arm64: arm64 arm64-busybox ## run the selftests in an arm64 QEMU guest (AR
 	selftests/ktap-totals.sh $(ARM64_CHECK_DIR) || rc=1; \
 	exit $$rc
 
-<<<<<<< HEAD
-# The arm64 architecture is added to dpkg so that apt can download
-# busybox-static:arm64 (into build/arm64/busybox) and install arm64 libnl
-# (the only arm64 packages installed, with the arm64 libc they need).
-=======
 # ---- debug kernel ----------------------------------------------------------
 # `make debug`: an amd64 guest kernel with the kernel's debugging aids, and
 # hshm.ko and hshm_kunit.ko built against it, in build/debug:
@@ -502,9 +497,9 @@ check-debug: debug tests user ## the selftests and KUnit suites on the debug ker
 	selftests/ktap-totals.sh $(CHECK_DIR) || rc=1; \
 	exit $$rc
 
-# The arm64 architecture is added to dpkg only so that apt can download
-# busybox-static:arm64 (into build/arm64/busybox); nothing arm64 is installed.
->>>>>>> debug
+# The arm64 architecture is added to dpkg so that apt can download
+# busybox-static:arm64 (into build/arm64/busybox) and install arm64 libnl
+# (the only arm64 packages installed, with the arm64 libc they need).
 deps: ## install the Debian packages the build and the tests need (as root), download the arm64 busybox
 	@missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | grep -qx installed || echo $$p; \
