@@ -333,9 +333,9 @@ struct hshm_cls {
  * @stall_since: jiffies since which the peer has not been idle with no
  *	batch out and requests waiting (dispatcher only)
  * @stalled: @stall_since is valid (dispatcher only)
- * @bad_run: invalid observations in a row (bad answers, bad marks) since
- *	the last valid answer; %HSHM_WIRE_HEAL_RUN of them heal (dispatcher
- *	only)
+ * @bad_run: invalid observations in a row (bad answers, skipped entries,
+ *	bad marks) since the last valid answer; %HSHM_WIRE_HEAL_RUN of them
+ *	heal (dispatcher only)
  * @heal_last: entries of the batch given up by the last heal, reused
  *	last (dispatcher only)
  * @lost_irqs: batches found done with no interrupt

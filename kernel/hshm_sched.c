@@ -246,14 +246,19 @@ static int hshm_reply_status(u8 result)
 	}
 }
 
-/* Dispatcher only: count bad data of @kind, @n times. */
+/*
+ * Dispatcher only: count bad data of @kind, @n times.  Spurious answers
+ * and header fields are repaired where they are found; the other kinds
+ * count towards a heal.
+ */
 static void hshm_sched_fault(struct hshm_chan *ch, enum hshm_fault kind,
 			     unsigned int n)
 {
 	if (!n)
 		return;
 	atomic64_add(n, &ch->faults[kind]);
-	ch->bad_run += n;
+	if (kind != HSHM_FAULT_SPURIOUS && kind != HSHM_FAULT_BAD_HEADER)
+		ch->bad_run += n;
 }
 
 /* The fault an unusable poll result stands for; -1 for a valid answer. */
