@@ -131,7 +131,6 @@ struct hshm_layout {
  * @ref: holders: the user (until reaped or closed), the wire (from submit
  *	until the dispatcher lets go of it), the pending timer
  * @state: enum hshm_req_state, changed with cmpxchg
- * @deadline: jiffies at which the timeout expires
  * @id: id returned to user space
  * @gen: reuse generation of this slot, part of @id
  * @idx: slot index
@@ -162,7 +161,6 @@ struct hshm_req {
 	struct timer_list timer;
 	refcount_t ref;
 	atomic_t state;
-	unsigned long deadline;
 	u64 id;
 	u32 gen;
 	u32 idx;

@@ -279,9 +279,8 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 	if (cls == HSHM_CLASS_REALTIME)
 		WRITE_ONCE(ch->rt_seen, req->t_submit);
 	timeout_ms = s->timeout_ms ?: READ_ONCE(ch->timeout_ms);
-	req->deadline = jiffies + msecs_to_jiffies(timeout_ms);
 	hshm_req_get(req);
-	mod_timer(&req->timer, req->deadline);
+	mod_timer(&req->timer, jiffies + msecs_to_jiffies(timeout_ms));
 	hshm_sched_enqueue(ch, req);
 	return 0;
 }

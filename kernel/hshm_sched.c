@@ -33,6 +33,8 @@
 #define HSHM_RT_POLL_NS		(50 * NSEC_PER_USEC)
 /* REALTIME counts as active this long after its last submit. */
 #define HSHM_RT_ACTIVE_NS	(20 * NSEC_PER_MSEC)
+/* The shortest time a peer may hold a batch before the queue is healed. */
+#define HSHM_HEAL_MIN_MS	1000u
 
 static u64 hshm_pack_weights(const u16 *w)
 {
@@ -385,10 +387,21 @@ void hshm_sched_heal(struct hshm_chan *ch, const char *reason)
 }
 
 /*
+ * How long a batch may stay at the peer, or the peer stay busy between
+ * batches, before the queue is healed: the channel's default request
+ * timeout, but never less than HSHM_HEAL_MIN_MS, so that a short default
+ * timeout does not make a slow peer look hung.
+ */
+static unsigned long hshm_heal_timeout(struct hshm_chan *ch)
+{
+	return msecs_to_jiffies(max_t(u32, READ_ONCE(ch->timeout_ms),
+				      HSHM_HEAL_MIN_MS));
+}
+
+/*
  * Give up on a peer that does not follow the protocol: a batch at the peer
  * past its deadline, a peer that does not go idle between batches for as
- * long as the channel's timeout, or HSHM_WIRE_HEAL_RUN invalid
- * observations in a row.
+ * long, or HSHM_WIRE_HEAL_RUN invalid observations in a row.
  */
 static void hshm_sched_watchdog(struct hshm_chan *ch)
 {
@@ -418,8 +431,7 @@ static void hshm_sched_watchdog(struct hshm_chan *ch)
 	if (!ch->stalled) {
 		ch->stalled = true;
 		ch->stall_since = now;
-	} else if (time_after(now, ch->stall_since +
-			      msecs_to_jiffies(READ_ONCE(ch->timeout_ms)))) {
+	} else if (time_after(now, ch->stall_since + hshm_heal_timeout(ch))) {
 		hshm_sched_heal(ch, "queue not idle between batches");
 	}
 }
@@ -465,8 +477,7 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 
 	if (ch->batch_out || !hshm_wire_tx_peer_idle(ch->tx))
 		return;
-	/* At least the channel's timeout, and no request given up early. */
-	deadline = jiffies + msecs_to_jiffies(READ_ONCE(ch->timeout_ms));
+	deadline = jiffies + hshm_heal_timeout(ch);
 	if (!fifo && hshm_rt_active(ch, now))
 		max = min(max, READ_ONCE(ch->rt_batch_max));
 	max = min_t(u32, max, ch->tx->nfree);
@@ -497,8 +508,6 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 			break;
 		}
 		req->entry = entry;
-		if (time_after(req->deadline, deadline))
-			deadline = req->deadline;
 		hshm_wire_tx_append(ch->tx, entry, req->service_id, req->offset,
 				    req->length);
 		ch->cls[c].nbatch++;
