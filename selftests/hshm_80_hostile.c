@@ -464,4 +464,56 @@ TEST_F_TIMEOUT(hostile, traffic, 120)
 			TH_LOG("%s: the peer's death went unnoticed", variant->mode);
 }
 
+#define PEER_SVC_CLAIM		0xfff4
+
+/*
+ * A peer that reports a response longer than what it wrote (hook 0xfff4
+ * answers "N" with length N and writes nothing) shows the caller what is
+ * in the request's buffer past its payload: zeroes, never the bytes an
+ * earlier request (here another open file's) left in the shared area.
+ */
+TEST(stale_bytes_never_shown)
+{
+	static uint8_t secret[4096], resp[4096];
+	struct hshm_call c;
+	char claim[8] = "4096";
+	unsigned int i, round;
+	int fd_a, fd_b;
+
+	if (!hs_peer_hooks())
+		SKIP(return, "needs hshm-peer with test hooks");
+	hs_restore_defaults();
+	ASSERT_EQ(0, hs_wait_idle(30000));
+	fd_a = hs_open(0);
+	fd_b = hs_open(0);
+	ASSERT_LE(0, fd_a);
+	ASSERT_LE(0, fd_b);
+	ASSERT_EQ(0, hs_peer_set_cost(0, 0));
+	for (round = 0; round < 8; round++) {
+		/* A's secret goes through the shared area and is reaped. */
+		memset(secret, 0xa5, sizeof(secret));
+		memset(&c, 0, sizeof(c));
+		hs_prep(&c.submit, secret, sizeof(secret), resp, sizeof(resp),
+			HSHM_SVC_ECHO, HSHM_CLASS_AUTO, 0);
+		ASSERT_EQ(0, hs_call(fd_a, &c));
+		ASSERT_EQ(0, c.completion.status);
+
+		/* B asks for a 4-byte payload's answer, 4096 bytes long. */
+		memset(resp, 0x11, sizeof(resp));
+		memset(&c, 0, sizeof(c));
+		hs_prep(&c.submit, claim, 4, resp, sizeof(resp),
+			PEER_SVC_CLAIM, HSHM_CLASS_AUTO, 0);
+		ASSERT_EQ(0, hs_call(fd_b, &c));
+		ASSERT_EQ(0, c.completion.status);
+		ASSERT_EQ(sizeof(resp), c.completion.length);
+		ASSERT_EQ(0, memcmp(resp, claim, 4));
+		for (i = 4; i < sizeof(resp) && !resp[i]; i++)
+			;
+		ASSERT_EQ(sizeof(resp), i) TH_LOG("round %u: byte %u is not 0",
+						  round, i);
+	}
+	close(fd_a);
+	close(fd_b);
+}
+
 HS_HARNESS_MAIN

@@ -45,6 +45,7 @@
 #define PEER_SVC_SET_COST	0xfff1	/* payload: u32 msg_ns, u32 kib_ns (LE) */
 #define PEER_SVC_HOSTILE	0xfff2	/* payload: "MODES DURATION_MS [RATE]" */
 #define PEER_SVC_HOSTILE_STATS	0xfff3	/* response: "mode count" lines */
+#define PEER_SVC_CLAIM		0xfff4	/* payload: "N"; answers N bytes, writes none */
 
 struct client {
 	int sock;		/* -1: slot free */
@@ -284,6 +285,18 @@ static int test_service(void *ctx, const struct hshm_wire_rx_msg *m, u8 *buf,
 		*out_len = 0;
 		return HSHM_WIRE_RESULT_SUCCESS;
 	}
+	if (p->test_hooks && m->service_id == PEER_SVC_CLAIM) {
+		char num[16];
+		size_t n = m->length < sizeof(num) ? m->length : sizeof(num) - 1;
+
+		/* A peer that reports more than it wrote: nothing is written. */
+		memcpy(num, buf, n);
+		num[n] = '\0';
+		*out_len = (u32)strtoul(num, NULL, 10);
+		if (*out_len > room)
+			*out_len = room;
+		return HSHM_WIRE_RESULT_SUCCESS;
+	}
 	if (p->test_hooks && m->service_id == PEER_SVC_HOSTILE_STATS) {
 		char text[512];
 		size_t n = hostile_report(&p->hostile, text, sizeof(text));
@@ -477,7 +490,8 @@ static void usage(FILE *f)
 		"                      mid-batch), 0xfff1 (set the service cost),\n"
 		"                      0xfff2 (hostile modes for a while: payload\n"
 		"                      \"MODES DURATION_MS [RATE]\") and 0xfff3 (the\n"
-		"                      hostile faults injected, as \"mode count\" lines)\n"
+		"                      hostile faults injected, as \"mode count\" lines),\n"
+		"                      0xfff4 (payload \"N\": answer N bytes, write none)\n"
 		"      --hostile MODES break the protocol on purpose, MODES a comma-\n"
 		"                      separated list of corrupt-header, corrupt-entries,\n"
 		"                      corrupt-flags, corrupt-lengths, corrupt-offsets,\n"
