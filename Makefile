@@ -86,8 +86,10 @@ DEB_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
 # objtool), cpio, xz-utils, rsync.
 DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm rsync \
 	libnl-genl-3-dev:arm64
+# make fuzz and the fuzzing unit test: clang with libFuzzer
+DEB_PKGS += clang-14 libclang-rt-14-dev
 
-.PHONY: all module tests user ksft check check-amd64 check-debug lint demo bench deps clean help
+.PHONY: all module tests user ksft check check-amd64 check-debug lint demo bench fuzz deps clean help
 
 ifeq ($(ARCH),arm64)
 ARM64_AMD64_ONLY := $(filter module tests user check lint demo bench,$(MAKECMDGOALS))
@@ -187,6 +189,15 @@ check-amd64: all ## host unit tests and the selftests in QEMU on amd64 (SCENARIO
 	$(check_scenarios) \
 	selftests/ktap-totals.sh $(CHECK_DIR) || rc=1; \
 	exit $$rc
+
+# fuzz: the libFuzzer harness over common/ (selftests/fuzz) for FUZZ_SECONDS
+# on a seed corpus written by fuzz_seed; prints executions and coverage.
+# make check runs it too, for 20 s, among the host unit tests.
+FUZZ_SECONDS ?= 60
+
+fuzz: tests ## run the libFuzzer harness over the wire and peer code for FUZZ_SECONDS (60); prints executions and coverage
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) $(BUILD)/selftests/unit/test_zz_fuzz_wire \
+		$(BUILD)/selftests/fuzz; rc=$$?; [ $$rc = 4 ] && rc=0; exit $$rc
 
 BENCH_DIR := $(BUILD)/bench
 BENCH_SCENARIOS ?= loopback ivshmem plain

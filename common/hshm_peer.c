@@ -15,7 +15,8 @@
  * The caller rings the owner afterwards where a reply interrupt is wired.
  *
  * Return: messages served, or -1 if @hooks->before stopped the batch (the
- * queue is left busy).
+ * queue is left busy) or @hooks->end kept the queue from being marked
+ * idle.
  */
 int hshm_peer_serve_batch(struct hshm_wire_rx *rx, u8 *data,
 			  const struct hshm_peer_hooks *hooks)
@@ -36,12 +37,18 @@ int hshm_peer_serve_batch(struct hshm_wire_rx *rx, u8 *data,
 			return -1;
 		if (hooks && hooks->service)
 			res = hooks->service(hooks->ctx, &m, buf, room, &out);
+		if (res == HSHM_PEER_ANSWERED) {
+			served++;
+			continue;
+		}
 		if (res < 0)
 			res = hshm_service_run(m.service_id, buf, m.length, room,
 					       &out);
 		hshm_wire_rx_reply(rx, &m, (u8)res, out);
 		served++;
 	}
+	if (hooks && hooks->end && !hooks->end(hooks->ctx, rx))
+		return -1;
 	hshm_wire_rx_finish(rx);
 	return served;
 }

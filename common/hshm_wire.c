@@ -57,6 +57,75 @@ int hshm_wire_entries(size_t queue_bytes)
 	return (int)n;
 }
 
+static void hshm_wire_clear_entry(struct hshm_wire_entry *e, u16 idx, u16 nxt)
+{
+	WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
+	WRITE_ONCE(e->msg.service_id, cpu_to_le16(0));
+	WRITE_ONCE(e->msg.offset, cpu_to_le32(0));
+	WRITE_ONCE(e->msg.length, cpu_to_le32(0));
+	WRITE_ONCE(e->cur_idx, cpu_to_le16(idx));
+	WRITE_ONCE(e->nxt_idx, cpu_to_le16(nxt));
+}
+
+/* Link @idx at the tail of the private free list (and its mirror). */
+static void hshm_wire_free_link_tail(struct hshm_wire_tx *tx, u16 idx)
+{
+	struct hshm_wire_queue *q = tx->q;
+
+	tx->link[idx] = tx->n;
+	WRITE_ONCE(q->entries[idx].nxt_idx, cpu_to_le16(tx->n));
+	if (tx->nfree) {
+		tx->link[tx->free_tail] = idx;
+		WRITE_ONCE(q->entries[tx->free_tail].nxt_idx, cpu_to_le16(idx));
+	} else {
+		tx->free_head = idx;
+	}
+	tx->free_tail = idx;
+	tx->nfree++;
+}
+
+/*
+ * (Re)write the whole queue: header, every entry cleared, the free list
+ * in index order except that the @nlast entries of @last come at its end,
+ * then initialised and idle.  @n must be set.
+ */
+static void hshm_wire_tx_build(struct hshm_wire_tx *tx, const u16 *last,
+			       unsigned int nlast)
+{
+	struct hshm_wire_queue *q = tx->q;
+	/* Never a valid index or link value: marks the entries of @last. */
+	const u16 late = 0xffff;
+	unsigned int i;
+
+	hshm_wire_set_mark(q, HSHM_WIRE_MARK_INITING);
+	WRITE_ONCE(q->buf_size, cpu_to_le16(tx->n));
+	WRITE_ONCE(q->wait_h, cpu_to_le16(tx->n));
+	WRITE_ONCE(q->proc_ing_h, cpu_to_le16(tx->n));
+	for (i = 0; i < tx->n; i++) {
+		hshm_wire_clear_entry(&q->entries[i], i, tx->n);
+		tx->link[i] = 0;
+	}
+	for (i = 0; i < nlast; i++)
+		if (last[i] < tx->n)
+			tx->link[last[i]] = late;
+	tx->free_head = tx->n;
+	tx->free_tail = tx->n;
+	tx->nfree = 0;
+	/* Linking i only writes link[] of entries before i. */
+	for (i = 0; i < tx->n; i++)
+		if (tx->link[i] != late)
+			hshm_wire_free_link_tail(tx, i);
+	for (i = 0; i < tx->n; i++)
+		if (tx->link[i] == late)
+			hshm_wire_free_link_tail(tx, i);
+	WRITE_ONCE(q->empty_h, cpu_to_le16(tx->free_head));
+	tx->wait_head = tx->n;
+	tx->wait_tail = tx->n;
+	tx->nwait = 0;
+	hshm_wire_set_mark(q, HSHM_WIRE_MARK_INITED);
+	hshm_wire_set_mark(q, HSHM_WIRE_MARK_IDLE);
+}
+
 /**
  * hshm_wire_tx_init() - initialise a queue this side owns
  * @tx: sender state to set up
@@ -70,38 +139,37 @@ int hshm_wire_entries(size_t queue_bytes)
  */
 int hshm_wire_tx_init(struct hshm_wire_tx *tx, void *queue, size_t queue_bytes)
 {
-	struct hshm_wire_queue *q = queue;
 	int n = hshm_wire_entries(queue_bytes);
-	u16 i;
 
 	if (n < 0)
 		return n;
-	tx->q = q;
+	tx->q = queue;
 	tx->n = (u16)n;
-	hshm_wire_set_mark(q, HSHM_WIRE_MARK_INITING);
-	WRITE_ONCE(q->buf_size, cpu_to_le16(tx->n));
-	WRITE_ONCE(q->empty_h, cpu_to_le16(0));
-	WRITE_ONCE(q->wait_h, cpu_to_le16(tx->n));
-	WRITE_ONCE(q->proc_ing_h, cpu_to_le16(tx->n));
-	for (i = 0; i < tx->n; i++) {
-		struct hshm_wire_entry *e = &q->entries[i];
-
-		WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
-		WRITE_ONCE(e->msg.service_id, cpu_to_le16(0));
-		WRITE_ONCE(e->msg.offset, cpu_to_le32(0));
-		WRITE_ONCE(e->msg.length, cpu_to_le32(0));
-		WRITE_ONCE(e->cur_idx, cpu_to_le16(i));
-		WRITE_ONCE(e->nxt_idx, cpu_to_le16(i + 1));
-		tx->link[i] = i + 1;
-	}
-	tx->free_head = 0;
-	tx->nfree = tx->n;
-	tx->wait_head = tx->n;
-	tx->wait_tail = tx->n;
-	tx->nwait = 0;
-	hshm_wire_set_mark(q, HSHM_WIRE_MARK_INITED);
-	hshm_wire_set_mark(q, HSHM_WIRE_MARK_IDLE);
+	hshm_wire_tx_build(tx, NULL, 0);
 	return 0;
+}
+
+/**
+ * hshm_wire_tx_reset() - take every entry back and initialise the queue again
+ * @tx: sender state of an initialised queue
+ * @last: entries to put at the end of the free list, or NULL
+ * @nlast: number of @last
+ *
+ * For a peer that stopped answering or broke the protocol: whatever it
+ * holds is taken back, the header and every entry are rewritten, and the
+ * queue goes through initialising and initialised to idle, from where a
+ * peer attaches and serves again.  The entries of the abandoned batch
+ * (@last) are reused last, so that an answer the peer still writes into
+ * one of them lands on a free entry, where hshm_wire_tx_scrub() finds it,
+ * rather than on a new request.
+ *
+ * Return: the number of entries, all free again.
+ */
+int hshm_wire_tx_reset(struct hshm_wire_tx *tx, const u16 *last,
+		       unsigned int nlast)
+{
+	hshm_wire_tx_build(tx, last, nlast);
+	return tx->n;
 }
 
 /**
@@ -117,13 +185,14 @@ int hshm_wire_tx_get(struct hshm_wire_tx *tx)
 	if (!tx->nfree)
 		return -ENOSPC;
 	tx->free_head = tx->link[idx];
-	tx->nfree--;
+	if (!--tx->nfree)
+		tx->free_tail = tx->n;
 	WRITE_ONCE(tx->q->empty_h, cpu_to_le16(tx->free_head));
 	return idx;
 }
 
 /**
- * hshm_wire_tx_put() - return an entry to the free list
+ * hshm_wire_tx_put() - return an entry to the head of the free list
  * @tx: sender state
  * @idx: an index hshm_wire_tx_get() returned
  *
@@ -134,15 +203,85 @@ void hshm_wire_tx_put(struct hshm_wire_tx *tx, u16 idx)
 	struct hshm_wire_entry *e = &tx->q->entries[idx];
 
 	/* Nothing stale for a peer that walks where it should not. */
-	WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
-	WRITE_ONCE(e->msg.service_id, cpu_to_le16(0));
-	WRITE_ONCE(e->msg.offset, cpu_to_le32(0));
-	WRITE_ONCE(e->msg.length, cpu_to_le32(0));
-	WRITE_ONCE(e->nxt_idx, cpu_to_le16(tx->free_head));
+	hshm_wire_clear_entry(e, idx, tx->free_head);
 	tx->link[idx] = tx->free_head;
 	tx->free_head = idx;
-	tx->nfree++;
+	if (!tx->nfree++)
+		tx->free_tail = idx;
 	WRITE_ONCE(tx->q->empty_h, cpu_to_le16(idx));
+}
+
+/**
+ * hshm_wire_tx_put_tail() - return an entry to the end of the free list
+ * @tx: sender state
+ * @idx: an index hshm_wire_tx_get() returned
+ *
+ * For an entry the peer may still write (it skipped it, or answered it
+ * wrongly): it is reused last, after everything else is free again.
+ */
+void hshm_wire_tx_put_tail(struct hshm_wire_tx *tx, u16 idx)
+{
+	hshm_wire_clear_entry(&tx->q->entries[idx], idx, tx->n);
+	hshm_wire_free_link_tail(tx, idx);
+	WRITE_ONCE(tx->q->empty_h, cpu_to_le16(tx->free_head));
+}
+
+/**
+ * hshm_wire_tx_scrub() - clear answers the peer wrote into free entries
+ * @tx: sender state
+ *
+ * A free entry was never handed over (or was taken back), so the peer has
+ * nothing to answer there: a non-zero flag or length is a spurious answer
+ * (a peer answering twice, late, or entries it was never sent).  The walk
+ * follows the private free list, at most @tx->nfree steps.
+ *
+ * Return: the number of free entries found written and cleared.
+ */
+unsigned int hshm_wire_tx_scrub(struct hshm_wire_tx *tx)
+{
+	unsigned int i, bad = 0;
+	u16 idx = tx->free_head;
+
+	for (i = 0; i < tx->nfree && idx < tx->n; i++, idx = tx->link[idx]) {
+		struct hshm_wire_entry *e = &tx->q->entries[idx];
+
+		if (!READ_ONCE(e->msg.flag) && !READ_ONCE(e->msg.length))
+			continue;
+		WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
+		WRITE_ONCE(e->msg.length, cpu_to_le32(0));
+		bad++;
+	}
+	return bad;
+}
+
+/**
+ * hshm_wire_tx_check_header() - restore header fields only the owner writes
+ * @tx: sender state
+ *
+ * buf_size, empty_h and wait_h belong to the owner; a receiver writes
+ * working_mark and proc_ing_h only.  Each of the three that does not hold
+ * what this side last wrote is rewritten.
+ *
+ * Return: the number of fields found changed.
+ */
+unsigned int hshm_wire_tx_check_header(struct hshm_wire_tx *tx)
+{
+	struct hshm_wire_queue *q = tx->q;
+	unsigned int bad = 0;
+
+	if (le16_to_cpu(READ_ONCE(q->buf_size)) != tx->n) {
+		WRITE_ONCE(q->buf_size, cpu_to_le16(tx->n));
+		bad++;
+	}
+	if (le16_to_cpu(READ_ONCE(q->empty_h)) != tx->free_head) {
+		WRITE_ONCE(q->empty_h, cpu_to_le16(tx->free_head));
+		bad++;
+	}
+	if (le16_to_cpu(READ_ONCE(q->wait_h)) != tx->wait_head) {
+		WRITE_ONCE(q->wait_h, cpu_to_le16(tx->wait_head));
+		bad++;
+	}
+	return bad;
 }
 
 /**
@@ -189,6 +328,38 @@ bool hshm_wire_tx_peer_idle(const struct hshm_wire_tx *tx)
 }
 
 /**
+ * hshm_wire_tx_mark() - read working_mark once
+ * @tx: sender state
+ *
+ * Return: the mark, with read ordering for what it publishes.
+ */
+u32 hshm_wire_tx_mark(const struct hshm_wire_tx *tx)
+{
+	return hshm_wire_get_mark(tx->q);
+}
+
+/**
+ * hshm_wire_mark_known() - is @mark one of the HSHM_WIRE_MARK_* values?
+ * @mark: a working_mark value
+ *
+ * Return: true for the six values of the protocol.
+ */
+bool hshm_wire_mark_known(u32 mark)
+{
+	switch (mark) {
+	case HSHM_WIRE_MARK_RAW:
+	case HSHM_WIRE_MARK_INITING:
+	case HSHM_WIRE_MARK_INITED:
+	case HSHM_WIRE_MARK_DESTROYED:
+	case HSHM_WIRE_MARK_BUSY:
+	case HSHM_WIRE_MARK_IDLE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
  * hshm_wire_tx_handover() - hand the wait list to the peer
  * @tx: sender state
  *
@@ -222,7 +393,8 @@ unsigned int hshm_wire_tx_handover(struct hshm_wire_tx *tx)
  * @reply: filled in when the return value is %HSHM_WIRE_DONE
  *
  * flag and length are read once each, flag first with acquire ordering,
- * then validated; nothing else of the entry is trusted.
+ * then validated: no reserved flag bit, a length within @capacity, a
+ * service_result other than "none".  Nothing else of the entry is read.
  *
  * Return: an enum hshm_wire_status value.
  */
@@ -245,6 +417,8 @@ enum hshm_wire_status hshm_wire_tx_poll(const struct hshm_wire_tx *tx, u16 idx,
 	reply->length = length;
 	reply->result = (flag & HSHM_WIRE_FLAG_RESULT_MASK) >>
 			HSHM_WIRE_FLAG_RESULT_SHIFT;
+	if (reply->result == HSHM_WIRE_RESULT_NONE)
+		return HSHM_WIRE_BAD_RESULT;
 	return HSHM_WIRE_DONE;
 }
 
@@ -372,32 +546,48 @@ int hshm_wire_rx_next(struct hshm_wire_rx *rx, struct hshm_wire_rx_msg *msg)
 }
 
 /**
+ * hshm_wire_rx_reply_raw() - write an answer as given and advance
+ * @rx: receiver state
+ * @msg: the message hshm_wire_rx_next() returned
+ * @flag: the flag word to write, unchecked
+ * @length: response length
+ *
+ * The length is written before the flag, with a write barrier between, so
+ * a sender that sees deal_state = 1 sees the response.  Test peers use it
+ * to write answers a correct peer never would.
+ */
+void hshm_wire_rx_reply_raw(struct hshm_wire_rx *rx,
+			    const struct hshm_wire_rx_msg *msg, u16 flag,
+			    u32 length)
+{
+	struct hshm_wire_entry *e = &rx->q->entries[msg->idx];
+	u16 next = le16_to_cpu(READ_ONCE(e->nxt_idx));
+
+	WRITE_ONCE(e->msg.length, cpu_to_le32(length));
+	dma_wmb();
+	WRITE_ONCE(e->msg.flag, cpu_to_le16(flag));
+	/* next is validated when hshm_wire_rx_next() reads it back. */
+	WRITE_ONCE(rx->q->proc_ing_h, cpu_to_le16(next));
+}
+
+/**
  * hshm_wire_rx_reply() - answer a message and advance to the next one
  * @rx: receiver state
  * @msg: the message hshm_wire_rx_next() returned
  * @result: HSHM_WIRE_RESULT_* value
  * @length: response length (the response is already in the data area)
- *
- * The length is written before deal_state, with a write barrier between,
- * so a sender that sees deal_state = 1 sees the response.
  */
 void hshm_wire_rx_reply(struct hshm_wire_rx *rx,
 			const struct hshm_wire_rx_msg *msg, u8 result,
 			u32 length)
 {
-	struct hshm_wire_entry *e = &rx->q->entries[msg->idx];
-	u16 next = le16_to_cpu(READ_ONCE(e->nxt_idx));
 	u16 flag = HSHM_WIRE_FLAG_DEALT |
 		   ((result << HSHM_WIRE_FLAG_RESULT_SHIFT) &
 		    HSHM_WIRE_FLAG_RESULT_MASK);
 
 	if (result == HSHM_WIRE_RESULT_SUCCESS)
 		rx->served++;
-	WRITE_ONCE(e->msg.length, cpu_to_le32(length));
-	dma_wmb();
-	WRITE_ONCE(e->msg.flag, cpu_to_le16(flag));
-	/* next is validated when hshm_wire_rx_next() reads it back. */
-	WRITE_ONCE(rx->q->proc_ing_h, cpu_to_le16(next));
+	hshm_wire_rx_reply_raw(rx, msg, flag, length);
 }
 
 /**

@@ -26,6 +26,7 @@
  * @q: the shared queue
  * @n: number of entries (buf_size)
  * @free_head: head of the private free list, @n when empty
+ * @free_tail: last entry of the private free list, @n when empty
  * @nfree: entries on the free list
  * @wait_head: first entry of the batch being built, @n when empty
  * @wait_tail: last entry of the batch being built
@@ -38,6 +39,7 @@ struct hshm_wire_tx {
 	struct hshm_wire_queue *q;
 	u16 n;
 	u16 free_head;
+	u16 free_tail;
 	u16 nfree;
 	u16 wait_head;
 	u16 wait_tail;
@@ -61,18 +63,27 @@ struct hshm_wire_reply {
  * @HSHM_WIRE_DONE: handled; the reply is valid
  * @HSHM_WIRE_BAD_FLAG: reserved flag bits set
  * @HSHM_WIRE_BAD_LENGTH: response longer than the buffer of the request
+ * @HSHM_WIRE_BAD_RESULT: handled, but with service_result "none"
  */
 enum hshm_wire_status {
 	HSHM_WIRE_PENDING = 0,
 	HSHM_WIRE_DONE,
 	HSHM_WIRE_BAD_FLAG,
 	HSHM_WIRE_BAD_LENGTH,
+	HSHM_WIRE_BAD_RESULT,
 };
 
 int hshm_wire_entries(size_t queue_bytes);
 int hshm_wire_tx_init(struct hshm_wire_tx *tx, void *queue, size_t queue_bytes);
 int hshm_wire_tx_get(struct hshm_wire_tx *tx);
 void hshm_wire_tx_put(struct hshm_wire_tx *tx, u16 idx);
+void hshm_wire_tx_put_tail(struct hshm_wire_tx *tx, u16 idx);
+int hshm_wire_tx_reset(struct hshm_wire_tx *tx, const u16 *last,
+		       unsigned int nlast);
+unsigned int hshm_wire_tx_scrub(struct hshm_wire_tx *tx);
+unsigned int hshm_wire_tx_check_header(struct hshm_wire_tx *tx);
+u32 hshm_wire_tx_mark(const struct hshm_wire_tx *tx);
+bool hshm_wire_mark_known(u32 mark);
 void hshm_wire_tx_append(struct hshm_wire_tx *tx, u16 idx, u16 service_id,
 			 u32 offset, u32 length);
 bool hshm_wire_tx_peer_idle(const struct hshm_wire_tx *tx);
@@ -125,6 +136,9 @@ int hshm_wire_rx_next(struct hshm_wire_rx *rx, struct hshm_wire_rx_msg *msg);
 void hshm_wire_rx_reply(struct hshm_wire_rx *rx,
 			const struct hshm_wire_rx_msg *msg, u8 result,
 			u32 length);
+void hshm_wire_rx_reply_raw(struct hshm_wire_rx *rx,
+			    const struct hshm_wire_rx_msg *msg, u16 flag,
+			    u32 length);
 void hshm_wire_rx_finish(struct hshm_wire_rx *rx);
 
 #endif /* _HSHM_WIRE_H */

@@ -50,6 +50,34 @@ enum hshm_req_state {
 	HSHM_REQ_DONE,		/* status decided, completion posted */
 };
 
+/**
+ * enum hshm_fault - kinds of bad data from the peer, counted per channel
+ * @HSHM_FAULT_BAD_FLAG: an answer with reserved flag bits set
+ * @HSHM_FAULT_BAD_LENGTH: a response length beyond the request's buffer
+ * @HSHM_FAULT_BAD_RESULT: an answer with service_result "none"
+ * @HSHM_FAULT_SKIPPED: an entry left unanswered by a peer that went idle
+ * @HSHM_FAULT_BAD_MARK: a working_mark observed that is unknown, or known
+ *	but impossible at that point (anything but busy or idle while a
+ *	batch is out, anything but idle between batches)
+ * @HSHM_FAULT_SPURIOUS: an answer written into an entry that was not
+ *	handed over (found on the free list)
+ * @HSHM_FAULT_BAD_HEADER: a queue header field only the owner writes
+ *	(buf_size, empty_h, wait_h) found changed at hand-over
+ * @HSHM_FAULT_NR: number of kinds
+ */
+enum hshm_fault {
+	HSHM_FAULT_BAD_FLAG,
+	HSHM_FAULT_BAD_LENGTH,
+	HSHM_FAULT_BAD_RESULT,
+	HSHM_FAULT_SKIPPED,
+	HSHM_FAULT_BAD_MARK,
+	HSHM_FAULT_SPURIOUS,
+	HSHM_FAULT_BAD_HEADER,
+	HSHM_FAULT_NR,
+};
+
+extern const char *const hshm_fault_names[HSHM_FAULT_NR];
+
 struct hshm_chan;
 struct hshm_file;
 
@@ -358,8 +386,22 @@ struct hshm_cls {
  * @rt_seen: last time a REALTIME request was submitted
  * @polling: an interrupt transport whose interrupts stopped arriving is
  *	polled until one arrives again (dispatcher only)
+ * @batch_deadline: jiffies after which the batch at the peer is given up
+ *	and the queue healed (dispatcher only)
+ * @stall_since: jiffies since which the peer has not been idle with no
+ *	batch out and requests waiting (dispatcher only)
+ * @stalled: @stall_since is valid (dispatcher only)
+ * @bad_run: invalid observations in a row (bad answers, skipped entries,
+ *	bad marks) since the last valid answer; %HSHM_WIRE_HEAL_RUN of them
+ *	heal (dispatcher only)
+ * @heal_last: entries of the batch given up by the last heal, reused
+ *	last (dispatcher only)
  * @lost_irqs: batches found done with no interrupt
- * @bad_replies: peer answers rejected by validation
+ * @bad_replies: peer answers rejected by validation (the requests failed
+ *	with -EPROTO): the sum of the bad_flag, bad_length, bad_result and
+ *	skipped faults
+ * @faults: bad data from the peer, per enum hshm_fault
+ * @heals: queue resets with the peer (hshm_sched_heal())
  * @events: events waiting for netlink
  * @classes_kobj: classes/ in sysfs
  * @groups: sysfs attribute groups of the device
@@ -403,8 +445,15 @@ struct hshm_chan {
 	u32 poll_ns;
 	ktime_t rt_seen;
 	bool polling;
+	unsigned long batch_deadline;
+	unsigned long stall_since;
+	bool stalled;
+	u32 bad_run;
+	u16 *heal_last;
 	atomic64_t lost_irqs;
 	atomic64_t bad_replies;
+	atomic64_t faults[HSHM_FAULT_NR];
+	atomic64_t heals;
 	struct hshm_events events;
 
 	struct kobject *classes_kobj;
@@ -469,6 +518,7 @@ void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req);
 void hshm_sched_kick(struct hshm_chan *ch);
 void hshm_sched_set_weights(struct hshm_chan *ch, const u16 *w);
 void hshm_sched_get_weights(struct hshm_chan *ch, u16 *w);
+void hshm_sched_heal(struct hshm_chan *ch, const char *reason);
 
 /* hshm_pool.c */
 int hshm_pool_init(struct hshm_chan *ch);

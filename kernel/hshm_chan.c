@@ -28,6 +28,16 @@ const char *const hshm_class_names[HSHM_NR_CLASSES] = {
 	"realtime", "throughput", "reliable", "best_effort",
 };
 
+const char *const hshm_fault_names[HSHM_FAULT_NR] = {
+	[HSHM_FAULT_BAD_FLAG] = "bad_flag",
+	[HSHM_FAULT_BAD_LENGTH] = "bad_length",
+	[HSHM_FAULT_BAD_RESULT] = "bad_result",
+	[HSHM_FAULT_SKIPPED] = "skipped",
+	[HSHM_FAULT_BAD_MARK] = "bad_mark",
+	[HSHM_FAULT_SPURIOUS] = "spurious",
+	[HSHM_FAULT_BAD_HEADER] = "bad_header",
+};
+
 /**
  * hshm_class_parse() - class from its name or number
  * @s: "realtime", "throughput", "reliable", "best_effort" (any case), or
@@ -225,6 +235,13 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 		hshm_pool_release(ch, req);
 		return -EFAULT;
 	}
+	/*
+	 * The rest of the buffer may hold an earlier request's bytes, maybe
+	 * another process's: a response the peer reports longer than what
+	 * it wrote must show zeroes, not those.
+	 */
+	memset(ch->data + req->offset + s->length, 0,
+	       (req->nblocks << HSHM_BLOCK_SHIFT) - s->length);
 	req->gen++;
 	req->id = (u64)req->gen << 16 | req->idx;
 	s->id = req->id;
@@ -370,6 +387,9 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 	hshm_events_init(ch);
 	atomic64_set(&ch->bad_replies, 0);
 	atomic64_set(&ch->lost_irqs, 0);
+	for (i = 0; i < HSHM_FAULT_NR; i++)
+		atomic64_set(&ch->faults[i], 0);
+	atomic64_set(&ch->heals, 0);
 	ret = init_srcu_struct(&ch->srcu);
 	if (ret)
 		goto free_ch;

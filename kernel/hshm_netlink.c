@@ -122,6 +122,23 @@ static int hshm_nl_fill_class(struct sk_buff *skb, struct hshm_chan *ch,
 	return 0;
 }
 
+/* HSHM_A_FAULTS: attribute HSHM_FA_* = enum hshm_fault + 1. */
+static int hshm_nl_fill_faults(struct sk_buff *skb, struct hshm_chan *ch)
+{
+	struct nlattr *nest = nla_nest_start(skb, HSHM_A_FAULTS);
+	unsigned int k;
+
+	BUILD_BUG_ON(HSHM_FAULT_NR + 1 != HSHM_FA_PAD);
+	if (!nest)
+		return -EMSGSIZE;
+	for (k = 0; k < HSHM_FAULT_NR; k++)
+		if (hshm_nl_put_u64(skb, k + 1, atomic64_read(&ch->faults[k]),
+				    HSHM_FA_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* The device message: identity, configuration, counters, class summaries. */
 static int hshm_nl_fill_dev(struct sk_buff *skb, struct hshm_chan *ch,
 			    u32 portid, u32 seq, int flags)
@@ -153,6 +170,10 @@ static int hshm_nl_fill_dev(struct sk_buff *skb, struct hshm_chan *ch,
 			    atomic64_read(&ch->bad_replies), HSHM_A_PAD) ||
 	    hshm_nl_put_u64(skb, HSHM_A_LOST_IRQS,
 			    atomic64_read(&ch->lost_irqs), HSHM_A_PAD))
+		goto cancel;
+	if (hshm_nl_put_u64(skb, HSHM_A_HEALS, atomic64_read(&ch->heals),
+			    HSHM_A_PAD) ||
+	    hshm_nl_fill_faults(skb, ch))
 		goto cancel;
 	for (c = 0; c < HSHM_NR_CLASSES; c++)
 		if (hshm_nl_fill_class(skb, ch, c, w, p))

@@ -34,6 +34,8 @@
 #define HSHM_RT_POLL_NS		(50 * NSEC_PER_USEC)
 /* REALTIME counts as active this long after its last submit. */
 #define HSHM_RT_ACTIVE_NS	(20 * NSEC_PER_MSEC)
+/* The shortest time a peer may hold a batch before the queue is healed. */
+#define HSHM_HEAL_MIN_MS	1000u
 
 static u64 hshm_pack_weights(const u16 *w)
 {
@@ -105,6 +107,11 @@ int hshm_sched_init(struct hshm_chan *ch)
 		ret = -ENOMEM;
 		goto free_tx;
 	}
+	ch->heal_last = kcalloc(ch->tx->n, sizeof(*ch->heal_last), GFP_KERNEL);
+	if (!ch->heal_last) {
+		ret = -ENOMEM;
+		goto free_batch;
+	}
 	hshm_sched_set_weights(ch, defaults);
 	hshm_wrr_init(&ch->wrr, defaults);
 	ch->sched_mode = HSHM_SCHED_WRR;
@@ -114,6 +121,9 @@ int hshm_sched_init(struct hshm_chan *ch)
 	ch->poll_ns = HSHM_POLL_MIN_NS;
 	return 0;
 
+free_batch:
+	kfree(ch->batch);
+	ch->batch = NULL;
 free_tx:
 	kvfree(ch->tx);
 	ch->tx = NULL;
@@ -133,6 +143,7 @@ void hshm_sched_free(struct hshm_chan *ch)
 
 	if (ch->task)
 		put_task_struct(ch->task);
+	kfree(ch->heal_last);
 	kfree(ch->batch);
 	kvfree(ch->tx);
 	for (c = 0; c < HSHM_NR_CLASSES; c++)
@@ -208,11 +219,19 @@ static bool hshm_should_shed(struct hshm_chan *ch, struct hshm_req *req,
 	return shed_us && ktime_us_delta(now, req->t_submit) > shed_us;
 }
 
-/* Dispatcher only: the peer is done with @req's entry. */
-static void hshm_sched_let_go(struct hshm_chan *ch, struct hshm_req *req)
+/*
+ * Dispatcher only: the peer is done with @req's entry.  An entry the peer
+ * answered wrongly or skipped goes to the end of the free list, so that a
+ * late write of the peer lands on a free entry (hshm_wire_tx_scrub()).
+ */
+static void hshm_sched_let_go(struct hshm_chan *ch, struct hshm_req *req,
+			      bool suspect)
 {
 	ch->cls[req->cls].nbatch--;
-	hshm_wire_tx_put(ch->tx, req->entry);
+	if (suspect)
+		hshm_wire_tx_put_tail(ch->tx, req->entry);
+	else
+		hshm_wire_tx_put(ch->tx, req->entry);
 	hshm_req_put(req);
 }
 
@@ -231,23 +250,60 @@ static int hshm_reply_status(u8 result)
 }
 
 /*
+ * Dispatcher only: count bad data of @kind, @n times.  Spurious answers
+ * and header fields are repaired where they are found; the other kinds
+ * count towards a heal.
+ */
+static void hshm_sched_fault(struct hshm_chan *ch, enum hshm_fault kind,
+			     unsigned int n)
+{
+	if (!n)
+		return;
+	atomic64_add(n, &ch->faults[kind]);
+	if (kind != HSHM_FAULT_SPURIOUS && kind != HSHM_FAULT_BAD_HEADER)
+		ch->bad_run += n;
+}
+
+/* The fault an unusable poll result stands for; -1 for a valid answer. */
+static int hshm_poll_fault(enum hshm_wire_status st)
+{
+	switch (st) {
+	case HSHM_WIRE_DONE:
+		return -1;
+	case HSHM_WIRE_BAD_FLAG:
+		return HSHM_FAULT_BAD_FLAG;
+	case HSHM_WIRE_BAD_LENGTH:
+		return HSHM_FAULT_BAD_LENGTH;
+	case HSHM_WIRE_BAD_RESULT:
+		return HSHM_FAULT_BAD_RESULT;
+	default:
+		return HSHM_FAULT_SKIPPED;
+	}
+}
+
+/*
  * Complete what the peer answered.  Returns true if anything changed.
- * The mark is read before the entries so that an entry the peer skipped
- * is told apart from one it has not reached yet.
+ * The mark is read once, before the entries, so that an entry the peer
+ * skipped is told apart from one it has not reached yet.  Of each entry
+ * only flag and length are read (hshm_wire_tx_poll()); its index and the
+ * capacity of its buffer are the driver's own.
  */
 static bool hshm_sched_reap(struct hshm_chan *ch)
 {
 	bool idle, progress = false;
-	u32 i, skipped = 0;
+	u32 mark, i, skipped = 0;
 
 	if (!ch->batch_out)
 		return false;
-	idle = hshm_wire_tx_peer_idle(ch->tx);
+	mark = hshm_wire_tx_mark(ch->tx);
+	idle = mark == HSHM_WIRE_MARK_IDLE;
+	if (!idle && mark != HSHM_WIRE_MARK_BUSY)
+		hshm_sched_fault(ch, HSHM_FAULT_BAD_MARK, 1);
 	for (i = 0; i < ch->nbatch && ch->npending; i++) {
 		struct hshm_req *req = ch->batch[i];
 		struct hshm_wire_reply reply;
 		enum hshm_wire_status st;
-		int status;
+		int status, fault;
 
 		if (!req)
 			continue;
@@ -255,13 +311,15 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 				       req->nblocks << HSHM_BLOCK_SHIFT, &reply);
 		if (st == HSHM_WIRE_PENDING && !idle)
 			continue;
-		if (st == HSHM_WIRE_DONE &&
-		    reply.result != HSHM_WIRE_RESULT_NONE) {
+		fault = hshm_poll_fault(st);
+		if (fault < 0) {
 			req->resp_len = reply.length;
 			req->result = reply.result;
 			status = hshm_reply_status(reply.result);
+			ch->bad_run = 0;
 		} else {
 			/* Bad answer, or skipped by a peer that went idle. */
+			hshm_sched_fault(ch, fault, 1);
 			atomic64_inc(&ch->bad_replies);
 			skipped += st == HSHM_WIRE_PENDING;
 			status = -EPROTO;
@@ -270,7 +328,7 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 			hshm_stats_latency(ch, req->cls, req->latency_ns);
 		ch->batch[i] = NULL;
 		ch->npending--;
-		hshm_sched_let_go(ch, req);
+		hshm_sched_let_go(ch, req, fault >= 0);
 		progress = true;
 	}
 	if (skipped)
@@ -278,12 +336,110 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 				skipped);
 	if (!ch->npending && idle) {
 		ch->nbatch = 0;
+		/* Answers to entries that were never handed over. */
+		hshm_sched_fault(ch, HSHM_FAULT_SPURIOUS,
+				 hshm_wire_tx_scrub(ch->tx));
 		WRITE_ONCE(ch->batch_out, false);
 		/* Pairs with the barrier in hshm_sched_enqueue(). */
 		smp_mb();
 		progress = true;
 	}
 	return progress;
+}
+
+/**
+ * hshm_sched_heal() - reset the queue with a peer that broke the protocol
+ * @ch: channel; called from its dispatcher thread only
+ * @reason: what went wrong, for the log
+ *
+ * Every request of the batch at the peer completes with -EIO, unless it
+ * has completed already (its timer, a cancel): hshm_req_finish() decides
+ * once.  All entries are taken back and the queue is initialised again
+ * (hshm_wire_tx_reset()), the entries of the abandoned batch reused last;
+ * the peer finds it idle and serves the next batch from there.  Requests
+ * still queued stay queued.  The heal is counted (heals in sysfs).
+ *
+ * This is the one place a heal happens; it raises the "heal" netlink event.
+ */
+void hshm_sched_heal(struct hshm_chan *ch, const char *reason)
+{
+	unsigned int nlast = 0, failed = 0;
+	u32 i;
+
+	for (i = 0; i < ch->nbatch; i++) {
+		struct hshm_req *req = ch->batch[i];
+
+		if (!req)
+			continue;
+		failed += hshm_req_finish(req, -EIO);
+		ch->heal_last[nlast++] = req->entry;
+		ch->cls[req->cls].nbatch--;
+		ch->batch[i] = NULL;
+		hshm_req_put(req);
+	}
+	hshm_wire_tx_reset(ch->tx, ch->heal_last, nlast);
+	ch->nbatch = 0;
+	ch->npending = 0;
+	ch->bad_run = 0;
+	ch->stalled = false;
+	WRITE_ONCE(ch->batch_out, false);
+	/* Pairs with the barrier in hshm_sched_enqueue(). */
+	smp_mb();
+	atomic64_inc(&ch->heals);
+	hshm_event_post(ch, HSHM_EVENT_HEAL, HSHM_NR_CLASSES, 0, 0, failed);
+	dev_warn_ratelimited(&ch->dev,
+			     "peer: %s; queue reset, %u of %u requests at the peer failed\n",
+			     reason, failed, nlast);
+}
+
+/*
+ * How long a batch may stay at the peer, or the peer stay busy between
+ * batches, before the queue is healed: the channel's default request
+ * timeout, but never less than HSHM_HEAL_MIN_MS, so that a short default
+ * timeout does not make a slow peer look hung.
+ */
+static unsigned long hshm_heal_timeout(struct hshm_chan *ch)
+{
+	return msecs_to_jiffies(max_t(u32, READ_ONCE(ch->timeout_ms),
+				      HSHM_HEAL_MIN_MS));
+}
+
+/*
+ * Give up on a peer that does not follow the protocol: a batch at the peer
+ * past its deadline, a peer that does not go idle between batches for as
+ * long, or HSHM_WIRE_HEAL_RUN invalid observations in a row.
+ */
+static void hshm_sched_watchdog(struct hshm_chan *ch)
+{
+	unsigned long now = jiffies;
+	u32 mark;
+
+	if (ch->bad_run >= HSHM_WIRE_HEAL_RUN) {
+		hshm_sched_heal(ch, "invalid answers or marks in a row");
+		return;
+	}
+	if (ch->batch_out) {
+		if (time_after(now, ch->batch_deadline))
+			hshm_sched_heal(ch, "batch not answered in time");
+		return;
+	}
+	if (!hshm_backlog_mask(ch)) {
+		ch->stalled = false;
+		return;
+	}
+	mark = hshm_wire_tx_mark(ch->tx);
+	if (mark == HSHM_WIRE_MARK_IDLE) {
+		ch->stalled = false;
+		return;
+	}
+	/* No batch is out: the peer has no reason not to be idle. */
+	hshm_sched_fault(ch, HSHM_FAULT_BAD_MARK, 1);
+	if (!ch->stalled) {
+		ch->stalled = true;
+		ch->stall_since = now;
+	} else if (time_after(now, ch->stall_since + hshm_heal_timeout(ch))) {
+		hshm_sched_heal(ch, "queue not idle between batches");
+	}
 }
 
 static void hshm_sched_refresh_weights(struct hshm_chan *ch)
@@ -322,10 +478,12 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 	bool fifo = READ_ONCE(ch->sched_mode) == HSHM_SCHED_FIFO;
 	u32 max = READ_ONCE(ch->batch_max);
 	ktime_t now = ktime_get();
+	unsigned long deadline;
 	unsigned int mask;
 
 	if (ch->batch_out || !hshm_wire_tx_peer_idle(ch->tx))
 		return;
+	deadline = jiffies + hshm_heal_timeout(ch);
 	if (!fifo && hshm_rt_active(ch, now))
 		max = min(max, READ_ONCE(ch->rt_batch_max));
 	max = min_t(u32, max, ch->tx->nfree);
@@ -365,7 +523,10 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 	if (!ch->nbatch)
 		return;
 	ch->npending = ch->nbatch;
+	ch->batch_deadline = deadline;
 	WRITE_ONCE(ch->batch_out, true);
+	hshm_sched_fault(ch, HSHM_FAULT_BAD_HEADER,
+			 hshm_wire_tx_check_header(ch->tx));
 	hshm_wire_tx_handover(ch->tx);
 	ch->ops->ring(ch);
 }
@@ -428,6 +589,7 @@ static int hshm_dispatcher(void *data)
 			ch->poll_ns = HSHM_POLL_MIN_NS;
 		else if (ch->batch_out)
 			ch->poll_ns = min_t(u32, ch->poll_ns * 2, HSHM_POLL_MAX_NS);
+		hshm_sched_watchdog(ch);
 		hshm_sched_dispatch(ch);
 	}
 	return 0;
@@ -482,7 +644,7 @@ void hshm_sched_drain(struct hshm_chan *ch)
 			continue;
 		hshm_req_finish(req, -ENODEV);
 		ch->batch[i] = NULL;
-		hshm_sched_let_go(ch, req);
+		hshm_sched_let_go(ch, req, false);
 	}
 	ch->nbatch = 0;
 	ch->npending = 0;

@@ -310,6 +310,11 @@ static struct hshm_field_attr hshm_attr_bad_replies = {
 	.off = offsetof(struct hshm_chan, bad_replies),
 };
 
+static struct hshm_field_attr hshm_attr_heals = {
+	.attr = __ATTR(heals, 0444, hshm_counter_show, NULL),
+	.off = offsetof(struct hshm_chan, heals),
+};
+
 static struct hshm_field_attr hshm_attr_lost_irqs = {
 	.attr = __ATTR(lost_irqs, 0444, hshm_counter_show, NULL),
 	.off = offsetof(struct hshm_chan, lost_irqs),
@@ -321,6 +326,21 @@ static ssize_t transport_show(struct device *dev,
 	return sysfs_emit(buf, "%s\n", hshm_dev_chan(dev)->ops->name);
 }
 static DEVICE_ATTR_RO(transport);
+
+/* One "kind count" line per enum hshm_fault, in that order. */
+static ssize_t faults_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+	unsigned int k;
+	int n = 0;
+
+	for (k = 0; k < HSHM_FAULT_NR; k++)
+		n += sysfs_emit_at(buf, n, "%s %lld\n", hshm_fault_names[k],
+				   atomic64_read(&ch->faults[k]));
+	return n;
+}
+static DEVICE_ATTR_RO(faults);
 
 static struct attribute *hshm_chan_attrs[] = {
 	&dev_attr_weights.attr,
@@ -335,6 +355,8 @@ static struct attribute *hshm_chan_attrs[] = {
 	&dev_attr_transport.attr,
 	&hshm_attr_bad_replies.attr.attr,
 	&hshm_attr_lost_irqs.attr.attr,
+	&dev_attr_faults.attr,
+	&hshm_attr_heals.attr.attr,
 	NULL,
 };
 

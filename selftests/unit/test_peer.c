@@ -33,6 +33,8 @@ FIXTURE_TEARDOWN(peer)
 	unit_queue_teardown(self->data, self->q, self->tx);
 }
 
+#define END_OF(rx)	((rx).n)
+
 static u16 flag_of(const struct hshm_wire_queue *q, u16 idx)
 {
 	return le16_to_cpu(q->entries[idx].msg.flag);
@@ -215,6 +217,49 @@ TEST_F(peer, invalid_entries_not_served)
 	EXPECT_EQ(HSHM_WIRE_FLAG_DEALT |
 		  (HSHM_WIRE_RESULT_SUCCESS << HSHM_WIRE_FLAG_RESULT_SHIFT),
 		  flag_of(q, 3));
+	EXPECT_TRUE(hshm_wire_tx_peer_idle(self->tx));
+}
+
+static int raw_service(void *ctx, const struct hshm_wire_rx_msg *m, u8 *buf,
+		       u32 room, u32 *out_len)
+{
+	struct hshm_wire_rx *rx = ctx;
+
+	if (m->service_id != 300)
+		return -1;
+	/* Reserved bit 3 set: only a test peer writes that. */
+	hshm_wire_rx_reply_raw(rx, m, HSHM_WIRE_FLAG_DEALT | 0x0008 |
+			       HSHM_WIRE_RESULT_SUCCESS << HSHM_WIRE_FLAG_RESULT_SHIFT,
+			       5);
+	return HSHM_PEER_ANSWERED;
+}
+
+static bool keep_busy(void *ctx, struct hshm_wire_rx *rx)
+{
+	return false;
+}
+
+/* A hook may answer itself, and the end hook may keep the queue busy. */
+TEST_F(peer, raw_answer_and_end_hook)
+{
+	static const u16 svc[] = { 300, HSHM_SVC_ECHO };
+	struct hshm_peer_hooks hooks = { .service = raw_service,
+					 .end = keep_busy,
+					 .ctx = &self->rx };
+	struct hshm_wire_reply rep;
+
+	queue_batch(_metadata, self->tx, self->data, 2, svc, 2, 8);
+	EXPECT_EQ(-1, hshm_peer_serve_batch(&self->rx, self->data, &hooks));
+	EXPECT_FALSE(hshm_wire_tx_peer_idle(self->tx));
+	EXPECT_EQ(0x000b, flag_of(self->q, 0));
+	EXPECT_EQ(HSHM_WIRE_BAD_FLAG,
+		  (int)hshm_wire_tx_poll(self->tx, 0, SLOT, &rep));
+	ASSERT_EQ(HSHM_WIRE_DONE, (int)hshm_wire_tx_poll(self->tx, 1, SLOT,
+							 &rep));
+	EXPECT_EQ(8u, rep.length);
+	/* the walk is over; finishing it is the caller's choice now */
+	EXPECT_EQ(END_OF(self->rx), le16_to_cpu(self->q->proc_ing_h));
+	hshm_wire_rx_finish(&self->rx);
 	EXPECT_TRUE(hshm_wire_tx_peer_idle(self->tx));
 }
 

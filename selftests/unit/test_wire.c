@@ -352,15 +352,91 @@ TEST_F(wire, tx_poll_validation)
 	q->entries[e].msg.length = cpu_to_le32(256);
 	ASSERT_EQ(HSHM_WIRE_DONE, tx_poll(self->tx, e, 256, &rep));
 	EXPECT_EQ(256u, rep.length);
-	/* the two result bits decode */
+	/* the two result bits decode; "none" is no answer */
 	for (r = 0; r < 4; r++) {
 		q->entries[e].msg.flag = cpu_to_le16(FLAG_ANSWER(r));
 		q->entries[e].msg.length = cpu_to_le32(0);
-		ASSERT_EQ(HSHM_WIRE_DONE,
+		ASSERT_EQ(r ? HSHM_WIRE_DONE : HSHM_WIRE_BAD_RESULT,
 			  tx_poll(self->tx, e, 256, &rep));
 		EXPECT_EQ(r, rep.result);
 		EXPECT_EQ(0u, rep.length);
 	}
+}
+
+/* Answers written into free entries are found and cleared. */
+TEST_F(wire, tx_scrub_spurious)
+{
+	struct hshm_wire_queue *q = self->q;
+	int a = hshm_wire_tx_get(self->tx);
+
+	ASSERT_GE(a, 0);
+	EXPECT_EQ(0u, hshm_wire_tx_scrub(self->tx));
+	/* a free entry answered, another given a length */
+	q->entries[10].msg.flag = cpu_to_le16(FLAG_ANSWER(1));
+	q->entries[200].msg.length = cpu_to_le32(77);
+	/* the entry in use is not the scrub's business */
+	q->entries[a].msg.flag = cpu_to_le16(FLAG_ANSWER(1));
+	EXPECT_EQ(2u, hshm_wire_tx_scrub(self->tx));
+	EXPECT_EQ(0, flag_of(q, 10));
+	EXPECT_EQ(0u, rd32(&q->entries[200].msg.length));
+	EXPECT_EQ(FLAG_ANSWER(1), flag_of(q, a));
+	EXPECT_EQ(0u, hshm_wire_tx_scrub(self->tx));
+}
+
+/* put_tail and reset reuse suspect entries last; the header is owned. */
+TEST_F(wire, tx_quarantine_and_reset)
+{
+	struct hshm_wire_queue *q = self->q;
+	const u16 last[] = { 0, 1, 254 };
+	int i, idx;
+
+	/* take 0 and 1, give 0 back at the tail, 1 at the head */
+	ASSERT_EQ(0, hshm_wire_tx_get(self->tx));
+	ASSERT_EQ(1, hshm_wire_tx_get(self->tx));
+	hshm_wire_tx_put_tail(self->tx, 0);
+	hshm_wire_tx_put(self->tx, 1);
+	EXPECT_EQ(1, hshm_wire_tx_get(self->tx));
+	for (i = 2; i < END; i++)
+		ASSERT_EQ(i, hshm_wire_tx_get(self->tx));
+	EXPECT_EQ(0, hshm_wire_tx_get(self->tx));
+	EXPECT_EQ(-ENOSPC, hshm_wire_tx_get(self->tx));
+
+	/* a reset takes everything back, the abandoned entries last */
+	q->working_mark = cpu_to_le32(HSHM_WIRE_MARK_BUSY);
+	q->entries[5].msg.flag = cpu_to_le16(FLAG_ANSWER(1));
+	EXPECT_EQ(END, hshm_wire_tx_reset(self->tx, last, 3));
+	EXPECT_TRUE(hshm_wire_tx_peer_idle(self->tx));
+	EXPECT_EQ(0, flag_of(q, 5));
+	EXPECT_EQ(END, rd16(&q->proc_ing_h));
+	EXPECT_EQ(2, rd16(&q->empty_h));
+	for (i = 2; i < END - 1; i++) {
+		idx = hshm_wire_tx_get(self->tx);
+		ASSERT_EQ(i, idx);
+	}
+	EXPECT_EQ(0, hshm_wire_tx_get(self->tx));
+	EXPECT_EQ(1, hshm_wire_tx_get(self->tx));
+	EXPECT_EQ(254, hshm_wire_tx_get(self->tx));
+	EXPECT_EQ(-ENOSPC, hshm_wire_tx_get(self->tx));
+
+	/* header fields only the owner writes are checked and restored */
+	EXPECT_EQ(0u, hshm_wire_tx_check_header(self->tx));
+	q->buf_size = cpu_to_le16(3);
+	q->empty_h = cpu_to_le16(9);
+	q->wait_h = cpu_to_le16(0);
+	EXPECT_EQ(3u, hshm_wire_tx_check_header(self->tx));
+	EXPECT_EQ(END, rd16(&q->buf_size));
+	EXPECT_EQ(END, rd16(&q->empty_h));
+	EXPECT_EQ(END, rd16(&q->wait_h));
+	EXPECT_EQ(0u, hshm_wire_tx_check_header(self->tx));
+}
+
+TEST(marks)
+{
+	EXPECT_TRUE(hshm_wire_mark_known(HSHM_WIRE_MARK_IDLE));
+	EXPECT_TRUE(hshm_wire_mark_known(HSHM_WIRE_MARK_BUSY));
+	EXPECT_TRUE(hshm_wire_mark_known(HSHM_WIRE_MARK_RAW));
+	EXPECT_FALSE(hshm_wire_mark_known(0x12345678));
+	EXPECT_FALSE(hshm_wire_mark_known(0xBBBBBBBA));
 }
 
 /* Invalid entries are answered FAIL and skipped; valid ones still served. */

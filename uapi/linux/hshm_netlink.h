@@ -59,8 +59,8 @@ enum hshm_nl_cmd {
  * @HSHM_A_LOST_IRQS: u64, batches found done with no interrupt
  * @HSHM_A_CLASS: nest of enum hshm_nl_class_attr, once per class
  * @HSHM_A_EVENT: nest of enum hshm_nl_event_attr
- * @HSHM_A_FAULTS: nest of u64 counters, one attribute per kind of bad
- *	data seen from the peer (attribute type = kind, see sysfs faults)
+ * @HSHM_A_FAULTS: nest of u64 counters of bad data seen from the peer, one
+ *	attribute per kind (enum hshm_nl_fault_attr; sysfs faults)
  * @HSHM_A_HEALS: u64, queue resets after repeated bad data or a stuck peer
  * @__HSHM_A_MAX: end marker
  */
@@ -88,6 +88,34 @@ enum hshm_nl_attr {
 };
 
 #define HSHM_A_MAX (__HSHM_A_MAX - 1)
+
+/**
+ * enum hshm_nl_fault_attr - counters of an HSHM_A_FAULTS nest (u64 each)
+ * @HSHM_FA_UNSPEC: not used
+ * @HSHM_FA_BAD_FLAG: answers with reserved flag bits set
+ * @HSHM_FA_BAD_LENGTH: response lengths beyond the request's buffer
+ * @HSHM_FA_BAD_RESULT: answers with service_result "none"
+ * @HSHM_FA_SKIPPED: entries left unanswered by a peer that went idle
+ * @HSHM_FA_BAD_MARK: unknown or impossible working_mark values
+ * @HSHM_FA_SPURIOUS: answers in entries that were not handed over
+ * @HSHM_FA_BAD_HEADER: owner-only queue header fields found changed
+ * @HSHM_FA_PAD: padding of the 64-bit counters
+ * @__HSHM_FA_MAX: end marker
+ */
+enum hshm_nl_fault_attr {
+	HSHM_FA_UNSPEC,
+	HSHM_FA_BAD_FLAG,
+	HSHM_FA_BAD_LENGTH,
+	HSHM_FA_BAD_RESULT,
+	HSHM_FA_SKIPPED,
+	HSHM_FA_BAD_MARK,
+	HSHM_FA_SPURIOUS,
+	HSHM_FA_BAD_HEADER,
+	HSHM_FA_PAD,
+	__HSHM_FA_MAX,
+};
+
+#define HSHM_FA_MAX (__HSHM_FA_MAX - 1)
 
 /**
  * enum hshm_nl_class_attr - attributes of an HSHM_A_CLASS nest

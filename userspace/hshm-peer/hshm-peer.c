@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "hshm_peer.h"
+#include "hostile.h"
 
 #define PEER_SELF_ID		0	/* the server's own ivshmem id */
 #define PEER_MAX_CLIENTS	16
@@ -42,6 +43,9 @@
 /* Test hooks (--test-hooks): service ids outside the reference set. */
 #define PEER_SVC_DIE		0xfff0	/* SIGKILL ourselves mid-batch */
 #define PEER_SVC_SET_COST	0xfff1	/* payload: u32 msg_ns, u32 kib_ns (LE) */
+#define PEER_SVC_HOSTILE	0xfff2	/* payload: "MODES DURATION_MS [RATE]" */
+#define PEER_SVC_HOSTILE_STATS	0xfff3	/* response: "mode count" lines */
+#define PEER_SVC_CLAIM		0xfff4	/* payload: "N"; answers N bytes, writes none */
 
 struct client {
 	int sock;		/* -1: slot free */
@@ -71,6 +75,9 @@ struct peer {
 	unsigned long long due_ns;
 
 	unsigned long long batches, messages, doorbells, rings;
+
+	struct hostile hostile;
+	unsigned int active;	/* hostile modes on for this batch */
 };
 
 static volatile sig_atomic_t stopping;
@@ -229,6 +236,8 @@ static bool pace(void *ctx, const struct hshm_wire_rx_msg *m)
 	struct peer *p = ctx;
 	unsigned long long now;
 
+	if (p->active && !hostile_before(&p->hostile, &p->rx, m, p->active))
+		return false;
 	if (p->test_hooks && m->service_id == PEER_SVC_DIE) {
 		/* Answered first, so a restarted peer does not die on it too. */
 		hshm_wire_rx_reply(&p->rx, m, HSHM_WIRE_RESULT_FAIL, 0);
@@ -260,15 +269,55 @@ static int test_service(void *ctx, const struct hshm_wire_rx_msg *m, u8 *buf,
 {
 	struct peer *p = ctx;
 
-	(void)room;
-	if (!p->test_hooks || m->service_id != PEER_SVC_SET_COST)
-		return -1;
-	if (m->length < 8)
-		return HSHM_WIRE_RESULT_FAIL;
-	p->msg_ns = get_le32(buf);
-	p->kib_ns = get_le32(buf + 4);
-	*out_len = 0;
-	return HSHM_WIRE_RESULT_SUCCESS;
+	if (p->test_hooks && m->service_id == PEER_SVC_SET_COST) {
+		if (m->length < 8)
+			return HSHM_WIRE_RESULT_FAIL;
+		p->msg_ns = get_le32(buf);
+		p->kib_ns = get_le32(buf + 4);
+		*out_len = 0;
+		return HSHM_WIRE_RESULT_SUCCESS;
+	}
+	if (p->test_hooks && m->service_id == PEER_SVC_HOSTILE) {
+		if (hostile_control(&p->hostile, (const char *)buf, m->length,
+				    now_ns()))
+			return HSHM_WIRE_RESULT_FAIL;
+		say(p, "hostile: '%.*s'\n", (int)m->length, (const char *)buf);
+		*out_len = 0;
+		return HSHM_WIRE_RESULT_SUCCESS;
+	}
+	if (p->test_hooks && m->service_id == PEER_SVC_CLAIM) {
+		char num[16];
+		size_t n = m->length < sizeof(num) ? m->length : sizeof(num) - 1;
+
+		/* A peer that reports more than it wrote: nothing is written. */
+		memcpy(num, buf, n);
+		num[n] = '\0';
+		*out_len = (u32)strtoul(num, NULL, 10);
+		if (*out_len > room)
+			*out_len = room;
+		return HSHM_WIRE_RESULT_SUCCESS;
+	}
+	if (p->test_hooks && m->service_id == PEER_SVC_HOSTILE_STATS) {
+		char text[512];
+		size_t n = hostile_report(&p->hostile, text, sizeof(text));
+
+		if (n > room)
+			return HSHM_WIRE_RESULT_FAIL;
+		memcpy(buf, text, n);
+		*out_len = n;
+		return HSHM_WIRE_RESULT_SUCCESS;
+	}
+	if (p->active)
+		return hostile_service(&p->hostile, &p->rx, m, buf, room,
+				       p->active);
+	return -1;
+}
+
+static bool batch_end(void *ctx, struct hshm_wire_rx *rx)
+{
+	struct peer *p = ctx;
+
+	return !p->active || hostile_end(&p->hostile, rx, p->active);
 }
 
 static void serve(struct peer *p)
@@ -276,6 +325,7 @@ static void serve(struct peer *p)
 	const struct hshm_peer_hooks hooks = {
 		.before = pace,
 		.service = test_service,
+		.end = batch_end,
 		.ctx = p,
 	};
 
@@ -289,9 +339,18 @@ static void serve(struct peer *p)
 	}
 	while (!stopping && hshm_wire_rx_pending(&p->rx)) {
 		p->due_ns = now_ns();
-		if (hshm_peer_serve_batch(&p->rx, p->mem + HSHM_WIRE_DATA_OFFSET,
-					  &hooks) < 0)
+		p->active = hostile_active(&p->hostile, p->due_ns);
+		if (hostile_hold(&p->hostile, &p->rx, p->active))
 			return;
+		if (p->active)
+			hostile_begin(&p->hostile, &p->rx, p->active);
+		if (hshm_peer_serve_batch(&p->rx, p->mem + HSHM_WIRE_DATA_OFFSET,
+					  &hooks) < 0) {
+			/* A hostile end of the batch: tell the guest anyway. */
+			if (p->active && !stopping)
+				ring_guests(p);
+			return;
+		}
 		p->batches++;
 		ring_guests(p);
 	}
@@ -428,7 +487,19 @@ static void usage(FILE *f)
 		"                      restart), look at the queue every US microseconds\n"
 		"                      (default 200)\n"
 		"      --test-hooks    honour the test services 0xfff0 (SIGKILL itself\n"
-		"                      mid-batch) and 0xfff1 (set the service cost)\n"
+		"                      mid-batch), 0xfff1 (set the service cost),\n"
+		"                      0xfff2 (hostile modes for a while: payload\n"
+		"                      \"MODES DURATION_MS [RATE]\") and 0xfff3 (the\n"
+		"                      hostile faults injected, as \"mode count\" lines),\n"
+		"                      0xfff4 (payload \"N\": answer N bytes, write none)\n"
+		"      --hostile MODES break the protocol on purpose, MODES a comma-\n"
+		"                      separated list of corrupt-header, corrupt-entries,\n"
+		"                      corrupt-flags, corrupt-lengths, corrupt-offsets,\n"
+		"                      loop, answer-twice, answer-unsent, never-answer,\n"
+		"                      flip-mark, vanish, or all\n"
+		"      --hostile-rate P  percent of batches or messages a mode acts on\n"
+		"                      (default 20)\n"
+		"      --hostile-seed N  seed of the hostile choices (default: the time)\n"
 		"      --stats         print statistics on exit\n"
 		"  -q, --quiet         no progress messages\n"
 		"  -h, --help          this text\n", PEER_MAX_VECTORS);
@@ -464,6 +535,9 @@ int main(int argc, char **argv)
 		{ "poll-us", required_argument, NULL, 3 },
 		{ "test-hooks", no_argument, NULL, 4 },
 		{ "stats", no_argument, NULL, 5 },
+		{ "hostile", required_argument, NULL, 6 },
+		{ "hostile-rate", required_argument, NULL, 7 },
+		{ "hostile-seed", required_argument, NULL, 8 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
@@ -476,6 +550,7 @@ int main(int argc, char **argv)
 		.poll_us = 200,
 		.listen_fd = -1,
 		.next_id = PEER_SELF_ID + 1,
+		.hostile = { .rate = 20 },
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	int c, i;
@@ -491,6 +566,16 @@ int main(int argc, char **argv)
 		case 3: p.poll_us = parse_num("--poll-us", optarg); break;
 		case 4: p.test_hooks = true; break;
 		case 5: p.stats = true; break;
+		case 6:
+			if (hostile_parse_modes(optarg, &p.hostile.modes))
+				die("--hostile: unknown mode in '%s'\n", optarg);
+			break;
+		case 7:
+			p.hostile.rate = parse_num("--hostile-rate", optarg);
+			if (p.hostile.rate > 100)
+				die("--hostile-rate: 0-100\n");
+			break;
+		case 8: p.hostile.rng = parse_num("--hostile-seed", optarg); break;
 		case 'q': p.quiet = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -509,6 +594,11 @@ int main(int argc, char **argv)
 		p.poll_us = 1;
 	for (i = 0; i < PEER_MAX_CLIENTS; i++)
 		p.clients[i].sock = -1;
+	if (!p.hostile.rng)
+		p.hostile.rng = now_ns() ^ ((unsigned long long)getpid() << 32);
+	if (p.hostile.modes)
+		say(&p, "hostile, rate %u%%, seed %llu\n", p.hostile.rate,
+		    p.hostile.rng);
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -532,6 +622,8 @@ int main(int argc, char **argv)
 			"hshm-peer: %llu batches, %llu messages, %" PRIu64 " invalid, %" PRIu64 " heals, %llu doorbells, %llu rings\n",
 			p.batches, p.messages, p.rx.invalid, p.rx.heals,
 			p.doorbells, p.rings);
+	if (p.stats || p.hostile.modes)
+		hostile_print(&p.hostile, stderr);
 	munmap(p.mem, p.size);
 	close(p.shm_fd);
 	return 0;

@@ -70,7 +70,8 @@ struct dev_info {
 	uint32_t index, features, entries, data_bytes, max_requests;
 	uint32_t batch_max, rt_batch_max, timeout_ms;
 	uint8_t scheduler;
-	uint64_t bad_replies, lost_irqs;
+	uint64_t bad_replies, lost_irqs, heals;
+	uint64_t faults[HSHM_FA_MAX + 1];
 	char name[32], transport[32];
 	struct cls_info cls[NCLS];
 };
@@ -84,6 +85,16 @@ struct opts {
 	double timeout;
 	int qos_class;
 	uint32_t call_timeout_ms;
+};
+
+static const char *const fault_names[HSHM_FA_MAX + 1] = {
+	[HSHM_FA_BAD_FLAG] = "bad_flag",
+	[HSHM_FA_BAD_LENGTH] = "bad_length",
+	[HSHM_FA_BAD_RESULT] = "bad_result",
+	[HSHM_FA_SKIPPED] = "skipped",
+	[HSHM_FA_BAD_MARK] = "bad_mark",
+	[HSHM_FA_SPURIOUS] = "spurious",
+	[HSHM_FA_BAD_HEADER] = "bad_header",
 };
 
 static const char *prog = "hshmctl";
@@ -380,6 +391,16 @@ static int get_cb(struct nl_msg *m, void *arg)
 		d->timeout_ms = get32(tb[HSHM_A_TIMEOUT_MS]);
 		d->bad_replies = get64(tb[HSHM_A_BAD_REPLIES]);
 		d->lost_irqs = get64(tb[HSHM_A_LOST_IRQS]);
+		d->heals = get64(tb[HSHM_A_HEALS]);
+		if (tb[HSHM_A_FAULTS]) {
+			struct nlattr *f;
+			int frem;
+
+			nla_for_each_nested(f, tb[HSHM_A_FAULTS], frem)
+				if (nla_type(f) > 0 && nla_type(f) < HSHM_FA_PAD &&
+				    nla_len(f) == 8)
+					d->faults[nla_type(f)] = nla_get_u64(f);
+		}
 	}
 	nla_for_each_attr(a, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
 			  rem)
@@ -475,9 +496,15 @@ static void status_json(const struct dev_info *d)
 
 	printf("{\"device\": \"%s\", \"transport\": \"%s\", \"scheduler\": \"%s\", "
 	       "\"batch_max\": %u, \"rt_batch_max\": %u, \"timeout_ms\": %u, "
-	       "\"bad_replies\": %" PRIu64 ", \"lost_irqs\": %" PRIu64 ", \"classes\": {",
+	       "\"bad_replies\": %" PRIu64 ", \"lost_irqs\": %" PRIu64
+	       ", \"heals\": %" PRIu64 ", \"faults\": {",
 	       d->name, d->transport, sched_name(d->scheduler), d->batch_max,
-	       d->rt_batch_max, d->timeout_ms, d->bad_replies, d->lost_irqs);
+	       d->rt_batch_max, d->timeout_ms, d->bad_replies, d->lost_irqs,
+	       d->heals);
+	for (c = 1; c < HSHM_FA_PAD; c++)
+		printf("%s\"%s\": %" PRIu64, c > 1 ? ", " : "", fault_names[c],
+		       d->faults[c]);
+	fputs("}, \"classes\": {", stdout);
 	for (c = 0; c < NCLS; c++)
 		printf("%s\"%s\": {\"weight\": %u, \"reservation\": %u, "
 		       "\"shed_us\": %u, \"target_us\": %u}", c ? ", " : "",
@@ -497,8 +524,12 @@ static void status_text(const struct dev_info *d)
 	printf("  scheduler %s, batch_max %u, rt_batch_max %u, timeout %u ms\n",
 	       sched_name(d->scheduler), d->batch_max, d->rt_batch_max,
 	       d->timeout_ms);
-	printf("  bad_replies %" PRIu64 ", lost_irqs %" PRIu64 "\n",
-	       d->bad_replies, d->lost_irqs);
+	printf("  bad_replies %" PRIu64 ", lost_irqs %" PRIu64 ", heals %" PRIu64 "\n",
+	       d->bad_replies, d->lost_irqs, d->heals);
+	printf("  faults:");
+	for (c = 1; c < HSHM_FA_PAD; c++)
+		printf(" %s %" PRIu64, fault_names[c], d->faults[c]);
+	putchar('\n');
 	printf("  %-12s %7s %12s %10s %10s\n", "CLASS", "WEIGHT",
 	       "RESERVATION", "SHED_US", "TARGET_US");
 	for (c = 0; c < NCLS; c++)
