@@ -3,16 +3,15 @@
  * Lifecycle under faults:
  *   - processes blocked in HSHM_CALL and HSHM_COMPLETE die promptly on
  *     SIGKILL, their requests are accounted for, the device keeps working;
- *   - every slab allocation of loading the module (module init, probe,
- *     dispatcher start, device registration) and of open/submit/close is
- *     made to fail once, one at a time, through the kernel's fail-nth
- *     fault injection: each load either fails cleanly or gives a working
- *     module, no open or submit crashes.  Leaks and splats are caught by
- *     the debug kernel's kmemleak scan and the runner's log check.
+ *   - every slab allocation of open/submit/complete/close is made to fail
+ *     once, one at a time, through the kernel's fail-nth fault injection:
+ *     the call fails with ENOMEM or works, nothing crashes, and the device
+ *     works afterwards.  Leaks and splats are caught by the debug kernel's
+ *     kmemleak scan and the runner's log check.
  *
- * The fail-nth tests need a kernel with CONFIG_FAULT_INJECTION,
+ * The fail-nth test needs a kernel with CONFIG_FAULT_INJECTION,
  * CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS (make check-debug)
- * and skip elsewhere; the load test needs HSHM_KO (the runner sets it).
+ * and skips elsewhere.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -199,98 +198,6 @@ static bool fail_nth_fired(void)
 	fired = atoi(buf) == 0;
 	hs_write_path(FAIL_NTH, "0");
 	return fired;
-}
-
-static bool module_loaded(void)
-{
-	char buf[65536];
-	int n = hs_read_path("/proc/modules", buf, sizeof(buf));
-
-	return n > 0 && (!strncmp(buf, "hshm ", 5) || strstr(buf, "\nhshm "));
-}
-
-static int unload(void)
-{
-	int i;
-
-	/* The device of a just-loaded module may still be opened by udev-less
-	 * nobody; retry a few times for references held by exiting tasks.
-	 */
-	for (i = 0; i < 100; i++) {
-		if (!syscall(SYS_delete_module, "hshm", O_NONBLOCK))
-			return 0;
-		if (errno != EAGAIN && errno != EBUSY)
-			return -errno;
-		hs_sleep_ms(20);
-	}
-	return -EBUSY;
-}
-
-static int load(const char *ko, const char *params)
-{
-	int fd = open(ko, O_RDONLY | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-TEST(fail_nth_load)
-{
-	const char *ko = getenv("HSHM_KO");
-	const char *params = hs_env("HSHM_KO_PARAMS", "");
-	unsigned int n, failed = 0, loaded = 0, nodev = 0;
-	bool fired = true;
-	int fd;
-
-	if (!ko || !*ko)
-		SKIP(return, "HSHM_KO is not set");
-	if (!failslab_setup())
-		SKIP(return, "no fail-nth/failslab (a debug kernel has them)");
-	ASSERT_EQ(0, unload());
-
-	for (n = 1; n <= MAX_SITES && fired; n++) {
-		int ret;
-
-		ASSERT_EQ(0, fail_nth_arm(n));
-		ret = load(ko, params);
-		fired = fail_nth_fired();
-		if (ret) {
-			/* A failed load leaves nothing behind. */
-			EXPECT_EQ(-ENOMEM, ret) TH_LOG("site %u: load: %d", n, ret);
-			EXPECT_FALSE(module_loaded());
-			failed++;
-			continue;
-		}
-		loaded++;
-		/* Loaded: its device works, or its probe failed and it has none. */
-		if (!access(hs_dev(), F_OK)) {
-			fd = hs_open(0);
-			ASSERT_LE(0, fd) TH_LOG("site %u: open: %d", n, errno);
-			EXPECT_EQ(0, echo_call(fd, 10000)) TH_LOG("site %u", n);
-			close(fd);
-		} else {
-			nodev++;
-		}
-		ASSERT_EQ(0, unload()) TH_LOG("site %u", n);
-	}
-	failslab_restore();
-	TH_LOG("%u allocation sites failed one at a time: %u loads failed cleanly, %u loaded (%u without a device: probe failed)",
-	       n - 2, failed, loaded, nodev);
-	EXPECT_FALSE(fired) TH_LOG("more than %u sites", MAX_SITES);
-	EXPECT_LT(0u, failed);
-
-	/* The rest of the suite needs the module as it was. */
-	ASSERT_EQ(0, load(ko, params));
-	for (n = 0; n < 500 && access(hs_dev(), F_OK); n++)
-		hs_sleep_ms(10);
-	fd = hs_open(0);
-	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, echo_call(fd, 10000));
-	close(fd);
 }
 
 TEST(fail_nth_open_submit)
