@@ -447,7 +447,30 @@ static void json_sep(bool *first)
 	*first = false;
 }
 
-static int cmd_list(struct nl *nl, const struct opts *o)
+static void list_json(const struct dev_info *d)
+{
+	printf("{\"device\": \"%s\", \"index\": %u, \"transport\": \"%s\", "
+	       "\"interrupts\": %s, \"queue_entries\": %u, "
+	       "\"data_bytes\": %u, \"max_requests\": %u}",
+	       d->name, d->index, d->transport,
+	       d->features & HSHM_FEAT_IRQ ? "true" : "false",
+	       d->entries, d->data_bytes, d->max_requests);
+}
+
+static void list_text(const struct dev_info *d)
+{
+	printf("%-8s %-10s %-9s %8u %10u %9u\n", d->name, d->transport,
+	       d->features & HSHM_FEAT_IRQ ? "interrupt" : "polling",
+	       d->entries, d->data_bytes >> 10, d->max_requests);
+}
+
+/*
+ * One report of every selected device: a JSON array of @json objects, or
+ * @header (if any) and @text per device.
+ */
+static int report(struct nl *nl, const struct opts *o, const char *header,
+		  void (*json)(const struct dev_info *),
+		  void (*text)(const struct dev_info *))
 {
 	struct devs *devs = calloc(1, sizeof(*devs));
 	bool first = true;
@@ -460,27 +483,16 @@ static int cmd_list(struct nl *nl, const struct opts *o)
 		goto out;
 	if (o->json)
 		fputs("[", stdout);
-	else
-		printf("%-8s %-10s %-9s %8s %10s %9s\n", "DEVICE", "TRANSPORT",
-		       "NOTIFY", "ENTRIES", "DATA_KIB", "REQUESTS");
+	else if (header)
+		fputs(header, stdout);
 	for (i = 0; i < MAX_DEVS; i++) {
-		const struct dev_info *d = &devs->d[i];
-
-		if (!selected(d, o))
+		if (!selected(&devs->d[i], o))
 			continue;
 		if (o->json) {
 			json_sep(&first);
-			printf("{\"device\": \"%s\", \"index\": %u, \"transport\": \"%s\", "
-			       "\"interrupts\": %s, \"queue_entries\": %u, "
-			       "\"data_bytes\": %u, \"max_requests\": %u}",
-			       d->name, d->index, d->transport,
-			       d->features & HSHM_FEAT_IRQ ? "true" : "false",
-			       d->entries, d->data_bytes, d->max_requests);
+			json(&devs->d[i]);
 		} else {
-			printf("%-8s %-10s %-9s %8u %10u %9u\n", d->name,
-			       d->transport,
-			       d->features & HSHM_FEAT_IRQ ? "interrupt" : "polling",
-			       d->entries, d->data_bytes >> 10, d->max_requests);
+			text(&devs->d[i]);
 		}
 	}
 	if (o->json)
@@ -488,6 +500,16 @@ static int cmd_list(struct nl *nl, const struct opts *o)
 out:
 	free(devs);
 	return ret;
+}
+
+static int cmd_list(struct nl *nl, const struct opts *o)
+{
+	char header[128];
+
+	snprintf(header, sizeof(header), "%-8s %-10s %-9s %8s %10s %9s\n",
+		 "DEVICE", "TRANSPORT", "NOTIFY", "ENTRIES", "DATA_KIB",
+		 "REQUESTS");
+	return report(nl, o, header, list_json, list_text);
 }
 
 static void status_json(const struct dev_info *d)
@@ -540,32 +562,7 @@ static void status_text(const struct dev_info *d)
 
 static int cmd_status(struct nl *nl, const struct opts *o)
 {
-	struct devs *devs = calloc(1, sizeof(*devs));
-	bool first = true;
-	int ret, i;
-
-	if (!devs)
-		return EXIT_FAIL;
-	ret = get_all(nl, devs, o);
-	if (ret)
-		goto out;
-	if (o->json)
-		fputs("[", stdout);
-	for (i = 0; i < MAX_DEVS; i++) {
-		if (!selected(&devs->d[i], o))
-			continue;
-		if (o->json) {
-			json_sep(&first);
-			status_json(&devs->d[i]);
-		} else {
-			status_text(&devs->d[i]);
-		}
-	}
-	if (o->json)
-		puts("]");
-out:
-	free(devs);
-	return ret;
+	return report(nl, o, NULL, status_json, status_text);
 }
 
 static void hist_json(const struct cls_info *c)
