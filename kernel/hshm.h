@@ -12,6 +12,7 @@
 
 #include <linux/atomic.h>
 #include <linux/cdev.h>
+#include <linux/hrtimer.h>
 #include <linux/device.h>
 #include <linux/kfifo.h>
 #include <linux/kref.h>
@@ -20,7 +21,6 @@
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
-#include <linux/timer.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/hshm.h>
@@ -35,6 +35,8 @@
 #define HSHM_MAX_REQUESTS_LIMIT	16384
 #define HSHM_MAX_EVENTS		1024
 #define HSHM_TIMEOUT_MAX_MS	3600000u
+/* how late a request timeout may fire, so that expiries can be batched */
+#define HSHM_TIMEOUT_SLACK_NS	(100 * NSEC_PER_USEC)
 #define HSHM_NR_SERVICES	65536
 
 enum hshm_sched_mode {
@@ -180,7 +182,9 @@ struct hshm_layout {
  *	freed
  * @file_node: on @file->live while the user still owns it (file lock)
  * @done_node: on @file->done once completed, until reaped (file lock)
- * @timer: per-request timeout; a pending timer holds a reference
+ * @timer: per-request timeout, on CLOCK_MONOTONIC like @t_submit so that
+ *	it never fires before the timeout measured in @latency_ns has passed
+ *	(jiffies can lag behind it); a pending timer holds a reference
  * @ref: holders: the user (until reaped or closed), the wire (from submit
  *	until the dispatcher lets go of it), the pending timer
  * @state: enum hshm_req_state, changed with cmpxchg
@@ -211,7 +215,7 @@ struct hshm_req {
 	struct hshm_file *file;
 	struct list_head file_node;
 	struct list_head done_node;
-	struct timer_list timer;
+	struct hrtimer timer;
 	refcount_t ref;
 	atomic_t state;
 	u64 id;

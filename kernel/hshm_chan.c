@@ -138,7 +138,7 @@ bool hshm_req_finish(struct hshm_req *req, int status)
 	req->latency_ns = ktime_to_ns(ktime_sub(ktime_get(), req->t_submit));
 	hshm_stats_count(req->ch, req->cls, status);
 	/* A timer that is not running any more gives its reference back. */
-	if (del_timer(&req->timer))
+	if (hrtimer_try_to_cancel(&req->timer) == 1)
 		hshm_req_put(req);
 
 	spin_lock_irqsave(&f->lock, flags);
@@ -153,12 +153,13 @@ bool hshm_req_finish(struct hshm_req *req, int status)
 	return true;
 }
 
-static void hshm_req_timeout(struct timer_list *t)
+static enum hrtimer_restart hshm_req_timeout(struct hrtimer *t)
 {
-	struct hshm_req *req = from_timer(req, t, timer);
+	struct hshm_req *req = container_of(t, struct hshm_req, timer);
 
 	hshm_req_finish(req, -ETIMEDOUT);
 	hshm_req_put(req);
+	return HRTIMER_NORESTART;
 }
 
 static int hshm_submit_check(struct hshm_chan *ch, const struct hshm_submit *s)
@@ -280,7 +281,8 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 		WRITE_ONCE(ch->rt_seen, req->t_submit);
 	timeout_ms = s->timeout_ms ?: READ_ONCE(ch->timeout_ms);
 	hshm_req_get(req);
-	mod_timer(&req->timer, jiffies + msecs_to_jiffies(timeout_ms));
+	hrtimer_start_range_ns(&req->timer, ms_to_ktime(timeout_ms),
+			       HSHM_TIMEOUT_SLACK_NS, HRTIMER_MODE_REL_SOFT);
 	hshm_sched_enqueue(ch, req);
 	return 0;
 }
@@ -404,7 +406,9 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 		ch->reqs[i].idx = i;
 		INIT_LIST_HEAD(&ch->reqs[i].file_node);
 		INIT_LIST_HEAD(&ch->reqs[i].done_node);
-		timer_setup(&ch->reqs[i].timer, hshm_req_timeout, 0);
+		hrtimer_init(&ch->reqs[i].timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_SOFT);
+		ch->reqs[i].timer.function = hshm_req_timeout;
 	}
 	ch->svc_map = vmalloc(HSHM_NR_SERVICES);
 	if (!ch->svc_map) {
@@ -511,7 +515,7 @@ void hshm_chan_remove(struct hshm_chan *ch)
 		struct hshm_req *req = &ch->reqs[i];
 
 		if (atomic_read(&req->state) != HSHM_REQ_FREE &&
-		    del_timer_sync(&req->timer))
+		    hrtimer_cancel(&req->timer))
 			hshm_req_put(req);
 	}
 	put_device(&ch->dev);

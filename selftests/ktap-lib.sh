@@ -81,12 +81,18 @@ ktap_run_dir() {
 #  - "Bail out!" counts as one failure;
 #  - a plan "1..N" that does not match the number of results at its level
 #    counts as one failure (and stands for the failure of its parent).
-# Each failure is also described on stderr as "# FAILED: ...".
+# Each failure is also described on stderr as "# FAILED: ...", a failing
+# leaf followed by the last lines the harness printed in it (its
+# "Expected ..." and TH_LOG lines), so that the summary of a run tells why.
 ktap_count() {
 	awk '
 	function fail(why) {
 		failed++
 		print "# FAILED: " why > "/dev/stderr"
+	}
+	function why_leaf(    i) {
+		for (i = (nlog > 8 ? nlog - 8 : 0); i < nlog; i++)
+			print "#   | " logl[i] > "/dev/stderr"
 	}
 	# Check and forget the plans of the levels deeper than d, at the line
 	# "at". Returns the number of mismatches.
@@ -118,8 +124,13 @@ ktap_count() {
 			next
 		}
 		isbail = (rest ~ /^Bail out!/)
-		if (!isbail && rest !~ /^(not )?ok [0-9]+/)
+		if (!isbail && rest !~ /^(not )?ok [0-9]+/) {
+			# what a test case prints (not the harness RUN/OK lines)
+			if (rest != "" && rest !~ /^(RUN|OK|FAIL|SKIP) / &&
+			    rest !~ /^(TAP version|selftests:|Starting |FAILED:|PASSED:|Totals:)/)
+				logl[nlog++] = rest
 			next
+		}
 
 		# ch: results nested below this one; chf: failures among them
 		chf = close_plans(d, rest)
@@ -142,15 +153,17 @@ ktap_count() {
 			# a leaf, or a program that printed a plan but no result
 			if (skip)
 				skipped++
-			else if (bad && !chf)
+			else if (bad && !chf) {
 				fail(rest)
-			else if (!bad && !chf)
+				why_leaf()
+			} else if (!bad && !chf)
 				passed++
 		} else if (bad && !chf) {
 			fail(rest " (no failing subtest reported)")
 		}
 		if (bad || chf)
 			fl[d]++
+		nlog = 0
 	}
 	END {
 		close_plans(-1, "at the end of the output")
