@@ -16,6 +16,9 @@ KO=${HSHM_KO:-}
 MOD=hshm
 CYCLES=${HSHM_LIFECYCLE_CYCLES:-20}
 
+# shellcheck source=hshm_ktap.sh
+. "$(dirname "$0")/lib/hshm_ktap.sh"
+
 echo "TAP version 13"
 if [ -z "$KO" ]; then
 	echo "1..0 # SKIP HSHM_KO is not set"
@@ -31,20 +34,6 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 echo "1..$((CYCLES + 3))"
-n=0
-fails=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n $*"
-	fails=$((fails + 1))
-}
-
 diag() {
 	echo "# $*"
 }
@@ -180,9 +169,4 @@ else
 	not_ok "loaded at the end"
 fi
 
-if [ $fails -gt 0 ]; then
-	echo "# FAILED: $fails of $n"
-	exit 1
-fi
-echo "# PASSED: $n of $n"
-exit 0
+ktap_exit

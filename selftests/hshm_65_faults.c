@@ -148,16 +148,7 @@ TEST(kill_waiting)
 	restore_cost();
 	ASSERT_EQ(0, hs_wait_idle(60000));
 	ASSERT_EQ(0, hs_stats_read(&after));
-	for (i = 0; i < HS_NR_CLASSES; i++) {
-		unsigned long long d[HS_NR_ST];
-		unsigned int f;
-
-		for (f = 0; f < HS_NR_ST; f++)
-			d[f] = after.v[i][f] - before.v[i][f];
-		EXPECT_EQ(d[HS_ST_SUBMITTED], d[HS_ST_COMPLETED] + d[HS_ST_FAILED] +
-			  d[HS_ST_CANCELLED] + d[HS_ST_DROPPED])
-			TH_LOG("%s: counters do not balance", hs_class_names[i]);
-	}
+	hs_expect_balanced(_metadata, &before, &after);
 	EXPECT_LT(0ull, hs_stats_sum(&after, HS_ST_SUBMITTED) -
 		  hs_stats_sum(&before, HS_ST_SUBMITTED));
 	for (i = 0; i < 20; i++)

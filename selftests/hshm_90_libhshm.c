@@ -57,8 +57,8 @@ TEST_F(lib, open_info)
 	int idx = dev_index();
 
 	ASSERT_EQ(0, hshm_info(self->h, &a));
-	EXPECT_EQ(HSHM_ABI_VERSION, a.abi_version);
-	EXPECT_EQ(HSHM_CLASS_COUNT, a.nr_classes);
+	EXPECT_EQ((__u32)HSHM_ABI_VERSION, a.abi_version);
+	EXPECT_EQ((__u32)HSHM_CLASS_COUNT, a.nr_classes);
 	EXPECT_EQ(self->info.max_payload, a.max_payload);
 	EXPECT_EQ(self->info.max_requests, a.max_requests);
 	EXPECT_EQ(self->info.data_size, a.data_size);
@@ -88,7 +88,7 @@ TEST_F(lib, submit_reap)
 {
 	uint8_t in[4][300], out[4][300];
 	struct hshm_submit s[4];
-	struct hshm_completion c[8];
+	struct hshm_completion c[8], *big;
 	unsigned int i, seen = 0;
 	uint64_t seed = 7;
 	int n;
@@ -120,14 +120,11 @@ TEST_F(lib, submit_reap)
 	/* nothing outstanding: the wait returns at once */
 	EXPECT_EQ(0, hshm_reap_wait(self->h, c, 8, 1, -1));
 	/* more room than the kernel's 1024 per ioctl is fine */
-	{
-		struct hshm_completion *big = calloc(3000, sizeof(*big));
-
-		ASSERT_NE(NULL, big);
-		ASSERT_EQ(0, hshm_submit(self->h, &s[0]));
-		EXPECT_EQ(1, hshm_reap_wait(self->h, big, 3000, 1, 20000));
-		free(big);
-	}
+	big = calloc(3000, sizeof(*big));
+	ASSERT_NE(NULL, big);
+	ASSERT_EQ(0, hshm_submit(self->h, &s[0]));
+	EXPECT_EQ(1, hshm_reap_wait(self->h, big, 3000, 1, 20000));
+	free(big);
 	EXPECT_EQ(-EINVAL, hshm_reap(self->h, c, 0));
 	EXPECT_EQ(-EINVAL, hshm_reap_wait(self->h, c, 4, 5, 0));
 	EXPECT_EQ(-EINVAL, hshm_reap_wait(self->h, NULL, 4, 1, 0));

@@ -17,6 +17,9 @@ SECS=${HSHM_BENCH_SECONDS:-3}
 TMP=${TMPDIR:-/tmp}/hshm-bench.$$
 HEADER="scheduler,class,mode,load,requests,accepted,completed,failed,rejected,unfinished,lost,loss_pct,shed,timed_out,elapsed_s,req_s,mb_s,p50_us,p95_us,p99_us,p999_us,max_us,mean_us,target_us,violations,violation_pct,avg_queued,avg_at_peer,max_queued,driver_dropped,weights,reservations"
 
+# shellcheck source=hshm_ktap.sh
+. "$(dirname "$0")/lib/hshm_ktap.sh"
+
 echo "TAP version 13"
 if [ ! -e "$DEV" ]; then
 	echo "1..0 # SKIP $DEV not present"
@@ -28,26 +31,6 @@ if [ ! -x "$BENCH" ]; then
 fi
 echo "1..10"
 mkdir -p "$TMP"
-n=0
-fails=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-
-not_ok() {
-	n=$((n + 1))
-	fails=$((fails + 1))
-	echo "not ok $n $*"
-}
-
-# check NAME CMD...: ok if CMD succeeds
-check() {
-	_name=$1
-	shift
-	if "$@"; then ok "$_name"; else not_ok "$_name"; fi
-}
 
 # run EXPECTED_RC LOG ARGS...: hshm-bench ARGS, output to LOG (and indented
 # to ours); true if it exited with EXPECTED_RC
@@ -140,7 +123,7 @@ before=$(cat "$SYSFS/scheduler")
 if [ "$(id -u)" != 0 ]; then
 	echo "ok 8 --compare # SKIP not root"
 	echo "ok 9 --compare CSV # SKIP not root"
-	n=9
+	ktap_n=9
 else
 	if run 0 "$TMP/cmp.out" -d "$DEV" --quiet --compare --duration 2 \
 		--class realtime:closed:size=128 \
@@ -170,6 +153,4 @@ else
 fi
 
 rm -rf "$TMP"
-echo "# totals: $((n - fails)) passed, $fails failed"
-[ "$fails" = 0 ] || exit 1
-exit 0
+ktap_exit

@@ -15,6 +15,9 @@ CTL=${HSHMCTL:-./bin/hshmctl}
 DEVN=${SYSFS##*/hshm}
 TMP=${TMPDIR:-/tmp}/hshmctl.$$
 
+# shellcheck source=hshm_ktap.sh
+. "$(dirname "$0")/lib/hshm_ktap.sh"
+
 echo "TAP version 13"
 if [ ! -x "$CTL" ]; then
 	echo "1..0 # SKIP no $CTL (built without netlink support)"
@@ -29,27 +32,7 @@ if [ ! -d "$SYSFS" ]; then
 	exit 4
 fi
 echo "1..22"
-n=0
-fails=0
 mkdir -p "$TMP"
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-
-fail() {
-	n=$((n + 1))
-	fails=$((fails + 1))
-	echo "not ok $n $*"
-}
-
-# check NAME CONDITION...: pass if the command succeeds
-check() {
-	_name=$1
-	shift
-	if "$@"; then ok "$_name"; else fail "$_name"; fi
-}
 
 # run_ctl ARGS...: run hshmctl -d DEVN ARGS, keep stdout, stderr and status
 run_ctl() {
@@ -69,7 +52,7 @@ expect() {
 	else
 		echo "# hshmctl $*: exit $rc (want $_rc), stderr:"
 		sed -e 's/^/#   /' "$TMP/err"
-		fail "$_name"
+		not_ok "$_name"
 	fi
 }
 
@@ -124,7 +107,11 @@ check "call echo prints the response" grep -qx hello "$TMP/out"
 run_ctl --json stats
 a=$(json_class_field reliable submitted <"$TMP/out")
 b=$(cat "$SYSFS/classes/reliable/submitted")
-check "stats submitted: netlink $a = sysfs $b" [ -n "$a" ] && [ "$a" -ge 1 ] && [ "$a" = "$b" ]
+# shellcheck disable=SC2317 # called by check
+agree() {
+	[ -n "$a" ] && [ "$a" -ge 1 ] && [ "$a" = "$b" ]
+}
+check "stats submitted: netlink $a = sysfs $b" agree
 
 # bad input: a message and the documented exit status
 expect "non-number weight: exit 2" 2 "invalid weight 'x'" set weights 1 2 x 4
@@ -145,8 +132,11 @@ fi
 su -s /bin/sh nobody -c "$CTL -d $DEVN set weights 1 1 1 1" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 sed -e 's/^/#   /' "$TMP/err"
-check "set as nobody: exit 4, nothing changed" [ "$rc" = 4 ] && \
-	[ "$(cat "$SYSFS/weights")" = "8 2 1 1" ]
+# shellcheck disable=SC2317 # called by check
+refused() {
+	[ "$rc" = 4 ] && [ "$(cat "$SYSFS/weights")" = "8 2 1 1" ]
+}
+check "set as nobody: exit 4, nothing changed" refused
 
 # monitor receives an SLA violation: a 1 us target every call misses
 "$CTL" -d "$DEVN" set target best_effort 1
@@ -157,8 +147,12 @@ sleep 1
 wait $mon
 rc=$?
 sed -e 's/^/#   /' "$TMP/mon" "$TMP/monerr"
-check "monitor got the sla_violation event" [ "$rc" = 0 ] && \
-	grep -q '"event": "sla_violation", "class": "best_effort"' "$TMP/mon"
+# shellcheck disable=SC2317 # called by check
+got_event() {
+	[ "$rc" = 0 ] &&
+		grep -q '"event": "sla_violation", "class": "best_effort"' "$TMP/mon"
+}
+check "monitor got the sla_violation event" got_event
 "$CTL" -d "$DEVN" set target best_effort 0
 "$CTL" -d "$DEVN" set target realtime 0
 
@@ -166,5 +160,4 @@ echo "$old_weights" >"$SYSFS/weights"
 echo "$old_res" >"$SYSFS/reservations"
 echo "$old_timeout" >"$SYSFS/timeout_ms"
 rm -rf "$TMP"
-echo "# $fails failed"
-[ "$fails" = 0 ]
+ktap_exit

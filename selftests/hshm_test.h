@@ -568,6 +568,28 @@ static inline void hs_fixture_setup(struct __test_metadata *_metadata,
 }
 
 /*
+ * Every request submitted between the snapshots @before and @after (the
+ * device idle at @after) ended exactly one way: completed, failed,
+ * cancelled or dropped, in every class.
+ */
+static inline void hs_expect_balanced(struct __test_metadata *_metadata,
+				      const struct hs_stats *before,
+				      const struct hs_stats *after)
+{
+	unsigned int i, f;
+
+	for (i = 0; i < HS_NR_CLASSES; i++) {
+		unsigned long long d[HS_NR_ST];
+
+		for (f = 0; f < HS_NR_ST; f++)
+			d[f] = after->v[i][f] - before->v[i][f];
+		EXPECT_EQ(d[HS_ST_SUBMITTED], d[HS_ST_COMPLETED] + d[HS_ST_FAILED] +
+			  d[HS_ST_CANCELLED] + d[HS_ST_DROPPED])
+			TH_LOG("%s: counters do not balance", hs_class_names[i]);
+	}
+}
+
+/*
  * FIXTURE_TEARDOWN to match: close @fd, let the loopback peer drain what
  * is left at full speed (up to @idle_ms), then put the defaults back.
  */
