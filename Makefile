@@ -139,6 +139,12 @@ SCENARIOS ?= loopback ivshmem plain
 # more run.sh arguments of the loopback scenario (check-debug: the KUnit module)
 LOOPBACK_RUN_ARGS =
 
+# $(call peer_log,FILE): the end of a peer's log after a failed scenario,
+# for the summary of a run whose logs are gone (CI): the test hooks it
+# served, its restarts, what it injected.
+peer_log = echo "\# the peer's log, $(1), last 30 lines:"; \
+	tail -n 30 $(1) 2>/dev/null | sed 's/^/\#   /'
+
 # The QEMU scenarios of SCENARIOS, logs in CHECK_DIR, as one shell command
 # list for a recipe that set rc=0 (each failing scenario sets rc=1):
 #   loopback  the in-kernel peer (LOOPBACK_PARAMS)
@@ -154,12 +160,14 @@ check_scenarios = \
 	$(WITH_PEER) --shm $(CHECK_DIR)/ivshmem.shm --socket $(IVS_SOCK) --restart 2 \
 		--peer-args --test-hooks --log $(CHECK_DIR)/ivshmem.peer -- \
 		$(call qemu_run,ivshmem,nr_devices=0,$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
-			--env HSHM_PEER_RESTART=1 --qemu-args "$(IVS_DOORBELL)") || rc=1;; esac; \
+			--env HSHM_PEER_RESTART=1 --qemu-args "$(IVS_DOORBELL)") || \
+		{ rc=1; $(call peer_log,$(CHECK_DIR)/ivshmem.peer); };; esac; \
 	case " $(SCENARIOS) " in *" plain "*) \
 	$(WITH_PEER) --shm $(CHECK_DIR)/plain.shm --peer-args --test-hooks \
 		--log $(CHECK_DIR)/plain.peer -- \
 		$(call qemu_run,plain,nr_devices=0,$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
-			--qemu-args "$(IVS_PLAIN)") || rc=1;; esac;
+			--qemu-args "$(IVS_PLAIN)") || \
+		{ rc=1; $(call peer_log,$(CHECK_DIR)/plain.peer); };; esac;
 
 # `make check` runs every suite of CHECKS, each with its own log directory,
 # and ends with one "N passed, N failed" line summed over all of them.
