@@ -485,7 +485,8 @@ DEBUG_KDIR := $(DEBUG)/linux
 DEBUG_IMAGE := $(DEBUG_KDIR)/arch/x86/boot/bzImage
 DEBUG_MOD := $(DEBUG)/mod
 DEBUG_CHECK_DIR := $(BUILD)/check-debug
-DEBUG_SCENARIOS ?= loopback ivshmem
+# plain: a polled device, where hshm_75_unbind binds under fail-nth faults
+DEBUG_SCENARIOS ?= loopback ivshmem plain
 DEBUG_QEMU_TIMEOUT ?= 3600
 DEBUG_TEST_TIMEOUT ?= 1200
 DEBUG_KMAKE = $(MAKE) -C $(DEBUG_KDIR) M=$(DEBUG_MOD)

@@ -27,9 +27,6 @@
 #include "kselftest_harness.h"
 #include "hshm_test.h"
 
-#define FAILSLAB	"/sys/kernel/debug/failslab"
-#define FAIL_NTH	"/proc/thread-self/fail-nth"
-#define MAX_SITES	5000
 #define SLOW_NS		500000000ull	/* per message while processes wait */
 
 /* Slow the peer down (loopback knobs or hshm-peer's hook); false: can't. */
@@ -48,24 +45,6 @@ static void restore_cost(void)
 		hs_set_cost(HS_DEF_MSG_NS, HS_DEF_KIB_NS);
 	else if (hs_peer_hooks())
 		hs_peer_set_cost(0, 0);
-}
-
-static int echo_call(int fd, unsigned int timeout_ms)
-{
-	static const char msg[] = "still alive";
-	struct hshm_call c;
-	char resp[64];
-
-	memset(&c, 0, sizeof(c));
-	hs_prep(&c.submit, msg, sizeof(msg), resp, sizeof(resp), HSHM_SVC_ECHO,
-		HSHM_CLASS_RELIABLE, 0);
-	c.submit.timeout_ms = timeout_ms;
-	if (hs_call(fd, &c))
-		return -errno;
-	if (c.completion.status)
-		return c.completion.status;
-	return c.completion.length == sizeof(msg) &&
-	       !memcmp(resp, msg, sizeof(msg)) ? 0 : -EBADMSG;
 }
 
 /* Child: block in HSHM_CALL (@mode 0) or in HSHM_COMPLETE (@mode 1). */
@@ -152,43 +131,8 @@ TEST(kill_waiting)
 	EXPECT_LT(0ull, hs_stats_sum(&after, HS_ST_SUBMITTED) -
 		  hs_stats_sum(&before, HS_ST_SUBMITTED));
 	for (i = 0; i < 20; i++)
-		ASSERT_EQ(0, echo_call(fd, 5000));
+		ASSERT_EQ(0, hs_echo_call(fd, 5000));
 	close(fd);
-}
-
-/* fail-nth needs failslab to consider sleeping allocations, quietly. */
-static bool failslab_setup(void)
-{
-	if (access(FAIL_NTH, W_OK) || access(FAILSLAB, F_OK))
-		return false;
-	return !hs_write_path(FAILSLAB "/ignore-gfp-wait", "N") &&
-	       !hs_write_path(FAILSLAB "/verbose", "0");
-}
-
-static void failslab_restore(void)
-{
-	hs_write_path(FAILSLAB "/ignore-gfp-wait", "Y");
-}
-
-/* Arm fail-nth for this thread; read it back after the operation. */
-static int fail_nth_arm(unsigned int n)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%u", n);
-	return hs_write_path(FAIL_NTH, buf);
-}
-
-/* true if the armed fault was injected (fail-nth reads 0), and disarm. */
-static bool fail_nth_fired(void)
-{
-	char buf[16] = "";
-	bool fired;
-
-	hs_read_path(FAIL_NTH, buf, sizeof(buf));
-	fired = atoi(buf) == 0;
-	hs_write_path(FAIL_NTH, "0");
-	return fired;
 }
 
 TEST(fail_nth_open_submit)
@@ -198,15 +142,15 @@ TEST(fail_nth_open_submit)
 	bool fired = true;
 	int fd;
 
-	if (!failslab_setup())
+	if (!hs_failslab_setup())
 		SKIP(return, "no fail-nth/failslab (a debug kernel has them)");
-	for (n = 1; n <= MAX_SITES && fired; n++) {
+	for (n = 1; n <= HS_FAIL_NTH_MAX && fired; n++) {
 		struct hshm_completion out;
 		struct hshm_submit s;
 		uint32_t cnt;
 		char resp[16];
 
-		ASSERT_EQ(0, fail_nth_arm(n));
+		ASSERT_EQ(0, hs_fail_nth_arm(n));
 		fd = hs_open(0);
 		if (fd >= 0) {
 			hs_prep(&s, msg, sizeof(msg), resp, sizeof(resp),
@@ -220,15 +164,15 @@ TEST(fail_nth_open_submit)
 			EXPECT_EQ(ENOMEM, errno);
 			errs++;
 		}
-		fired = fail_nth_fired();
+		fired = hs_fail_nth_fired();
 	}
-	failslab_restore();
+	hs_failslab_restore();
 	TH_LOG("%u allocation sites of open/submit/complete/close failed one at a time, %u failed calls",
 	       n - 2, errs);
 	EXPECT_FALSE(fired);
 	fd = hs_open(0);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, echo_call(fd, 10000));
+	EXPECT_EQ(0, hs_echo_call(fd, 10000));
 	close(fd);
 }
 

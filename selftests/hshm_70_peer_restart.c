@@ -51,24 +51,6 @@ FIXTURE_TEARDOWN(restart)
 		close(self->fd);
 }
 
-static int echo_call(int fd, uint32_t timeout_ms)
-{
-	char in[16] = "peer, are you?", out[16];
-	struct hshm_call c;
-	int ret;
-
-	memset(&c, 0, sizeof(c));
-	hs_prep(&c.submit, in, sizeof(in), out, sizeof(out), HSHM_SVC_ECHO,
-		HSHM_CLASS_AUTO, 0);
-	c.submit.timeout_ms = timeout_ms;
-	ret = hs_call(fd, &c);
-	if (ret)
-		return ret;
-	if (c.completion.status)
-		return c.completion.status;
-	return memcmp(in, out, sizeof(in)) ? -EBADMSG : 0;
-}
-
 static void submit_one(struct __test_metadata *_metadata, int fd,
 		       uint16_t svc, uint64_t user_data, uint32_t timeout_ms)
 {
@@ -92,7 +74,7 @@ TEST_F_TIMEOUT(restart, killed_mid_stream, 180)
 
 	if (!restart_scenario())
 		SKIP(return, "the peer is not restarted in this scenario");
-	ASSERT_EQ(0, echo_call(self->fd, 5000));
+	ASSERT_EQ(0, hs_echo_call(self->fd, 5000));
 	ASSERT_EQ(0, hs_stats_read(&before));
 	/* Slow the peer down so the stream is still at it when it dies. */
 	ASSERT_EQ(0, hs_peer_set_cost(COST_NS, 0));
@@ -144,13 +126,13 @@ TEST_F_TIMEOUT(restart, killed_mid_stream, 180)
 	/* The restarted peer finishes the abandoned batch; traffic resumes. */
 	t0 = hs_now_ns();
 	do {
-		ret = echo_call(self->fd, 1000);
+		ret = hs_echo_call(self->fd, 1000);
 	} while (ret && hs_now_ns() - t0 < 60ull * 1000000000ull);
 	ASSERT_EQ(0, ret) TH_LOG("traffic did not resume in 60 s: %d", ret);
 	TH_LOG("traffic resumed %llu ms after the stream ended",
 	       (unsigned long long)((hs_now_ns() - t0) / 1000000));
 	for (i = 0; i < 50; i++)
-		ASSERT_EQ(0, echo_call(self->fd, 5000));
+		ASSERT_EQ(0, hs_echo_call(self->fd, 5000));
 
 	ASSERT_EQ(0, hs_wait_idle(30000));
 	ASSERT_EQ(0, hs_stats_read(&after));

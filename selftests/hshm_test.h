@@ -496,6 +496,31 @@ static inline int hs_call(int fd, struct hshm_call *c)
 	return ioctl(fd, HSHM_CALL, c) ? -errno : 0;
 }
 
+/*
+ * A short echo through HSHM_CALL, with its own timeout: 0 if the answer
+ * is the payload, else -errno of the ioctl, the completion's status, or
+ * -EBADMSG for a wrong answer.
+ */
+static inline int hs_echo_call(int fd, uint32_t timeout_ms)
+{
+	static const char msg[] = "still alive?";
+	char resp[64];
+	struct hshm_call c;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	hs_prep(&c.submit, msg, sizeof(msg), resp, sizeof(resp), HSHM_SVC_ECHO,
+		HSHM_CLASS_AUTO, 0);
+	c.submit.timeout_ms = timeout_ms;
+	ret = hs_call(fd, &c);
+	if (ret)
+		return ret;
+	if (c.completion.status)
+		return c.completion.status;
+	return c.completion.length == sizeof(msg) &&
+	       !memcmp(resp, msg, sizeof(msg)) ? 0 : -EBADMSG;
+}
+
 /* Reap; the count goes to *@count.  0 or -errno. */
 static inline int hs_complete(int fd, struct hshm_completion *out,
 			      uint32_t max, uint32_t min, uint32_t timeout_ms,
@@ -521,6 +546,54 @@ static inline int hs_cancel(int fd, uint64_t id)
 	struct hshm_cancel c = { .id = id };
 
 	return ioctl(fd, HSHM_CANCEL, &c) ? -errno : 0;
+}
+
+/* ---------------------------------------------------- fault injection */
+
+/*
+ * fail-nth (CONFIG_FAULT_INJECTION, FAILSLAB, FAULT_INJECTION_DEBUG_FS: the
+ * debug kernel of make check-debug): writing N to this thread's fail-nth
+ * makes the Nth slab allocation it does from then on fail.
+ */
+#define HS_FAILSLAB		"/sys/kernel/debug/failslab"
+#define HS_FAIL_NTH		"/proc/thread-self/fail-nth"
+/* More allocation sites than any one operation of hshm has. */
+#define HS_FAIL_NTH_MAX		5000
+
+/* Make failslab consider sleeping allocations too, quietly; false: none. */
+static inline bool hs_failslab_setup(void)
+{
+	if (access(HS_FAIL_NTH, W_OK) || access(HS_FAILSLAB, F_OK))
+		return false;
+	return !hs_write_path(HS_FAILSLAB "/ignore-gfp-wait", "N") &&
+	       !hs_write_path(HS_FAILSLAB "/verbose", "0");
+}
+
+static inline void hs_failslab_restore(void)
+{
+	if (!access(HS_FAILSLAB, F_OK))
+		hs_write_path(HS_FAILSLAB "/ignore-gfp-wait", "Y");
+}
+
+/* Arm fail-nth for the @n-th allocation of this thread from now. */
+static inline int hs_fail_nth_arm(unsigned int n)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u", n);
+	return hs_write_path(HS_FAIL_NTH, buf);
+}
+
+/* true if the armed fault was injected (fail-nth reads 0); disarms. */
+static inline bool hs_fail_nth_fired(void)
+{
+	char buf[16] = "";
+	bool fired;
+
+	hs_read_path(HS_FAIL_NTH, buf, sizeof(buf));
+	fired = atoi(buf) == 0;
+	hs_write_path(HS_FAIL_NTH, "0");
+	return fired;
 }
 
 /* -------------------------------------------------------------- alarm */
