@@ -194,14 +194,20 @@ static int hshm_ioc_complete(struct hshm_file *f, struct hshm_complete __user *u
 	if (put_user(0, &uarg->count))
 		return -EFAULT;
 
+	/*
+	 * An hrtimer on CLOCK_MONOTONIC bounds the wait, as for poll(): it
+	 * never ends before timeout_ms has passed (jiffies may lag).
+	 * -ETIME is the timeout, not an error; -ERESTARTSYS a signal.
+	 */
 	if (arg.min_events) {
-		long timeout = arg.timeout_ms == HSHM_WAIT_FOREVER ?
-			       MAX_SCHEDULE_TIMEOUT :
-			       (long)msecs_to_jiffies(arg.timeout_ms);
+		ktime_t timeout = arg.timeout_ms == HSHM_WAIT_FOREVER ?
+				  KTIME_MAX : ms_to_ktime(arg.timeout_ms);
 
-		ret = wait_event_interruptible_timeout(f->wq,
-						       hshm_file_ready(f, arg.min_events),
-						       timeout);
+		ret = wait_event_interruptible_hrtimeout(f->wq,
+							 hshm_file_ready(f, arg.min_events),
+							 timeout);
+		if (ret == -ETIME)
+			ret = 0;
 	}
 	idx = srcu_read_lock(&ch->srcu);
 	while (count < arg.max_events && (req = hshm_file_pop(f))) {
