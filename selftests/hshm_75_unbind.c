@@ -9,8 +9,8 @@
  * dispatcher thread, the character device, sysfs, the MSI-X vectors) is
  * made to fail once, one at a time, through fail-nth: the bind fails and
  * leaves no device behind, or the device works (on a polled device, see
- * the test).  Leaks and splats of the
- * unwinding are caught by the debug kernel's kmemleak scan and log check.
+ * the test).  Leaks and splats of the unwinding are caught by the debug
+ * kernel's kmemleak scan and log check.
  * Runs where the device is an ivshmem one served by hshm-peer with its
  * test hooks (HSHM_PEER_HOOKS=1), to make the peer slow; skips elsewhere
  * (the fail-nth test also where the kernel has no fail-nth: make
