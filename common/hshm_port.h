@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <linux/kernel.h>
 #include <linux/compiler.h>
+#include <linux/errno.h>
 #include <linux/bitops.h>
 #include <asm/barrier.h>
 #include <asm/byteorder.h>

@@ -25,6 +25,8 @@
 #include <linux/workqueue.h>
 #include <linux/hshm.h>
 
+#include "hshm_compat.h"
+
 #include "hshm_wire.h"
 #include "hshm_qos.h"
 
@@ -492,7 +494,7 @@ struct hshm_file {
 };
 
 extern const char *const hshm_class_names[HSHM_NR_CLASSES];
-extern struct class *hshm_dev_class;
+extern struct class hshm_class;
 extern dev_t hshm_devt;
 extern unsigned int hshm_max_requests;
 

@@ -381,5 +381,4 @@ const struct file_operations hshm_fops = {
 	.poll		= hshm_poll,
 	.unlocked_ioctl	= hshm_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= no_llseek,
 };

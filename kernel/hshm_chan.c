@@ -406,9 +406,8 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 		ch->reqs[i].idx = i;
 		INIT_LIST_HEAD(&ch->reqs[i].file_node);
 		INIT_LIST_HEAD(&ch->reqs[i].done_node);
-		hrtimer_init(&ch->reqs[i].timer, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL_SOFT);
-		ch->reqs[i].timer.function = hshm_req_timeout;
+		hrtimer_setup(&ch->reqs[i].timer, hshm_req_timeout,
+			      CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	}
 	ch->svc_map = vmalloc(HSHM_NR_SERVICES);
 	if (!ch->svc_map) {
@@ -428,7 +427,7 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 
 	/* From here on the device's release callback frees everything. */
 	device_initialize(&ch->dev);
-	ch->dev.class = hshm_dev_class;
+	ch->dev.class = &hshm_class;
 	ch->dev.parent = parent;
 	ch->dev.devt = MKDEV(MAJOR(hshm_devt), id);
 	ch->groups[0] = &hshm_chan_group;

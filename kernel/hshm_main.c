@@ -6,12 +6,13 @@
  */
 #include <linux/fs.h>
 #include <linux/module.h>
-#include <linux/version.h>
 
 #include "hshm.h"
 
 /* The class every hshmN device belongs to: /sys/class/hshm/. */
-struct class *hshm_dev_class;
+struct class hshm_class = {
+	.name = "hshm",
+};
 /* First device number of the hshmN char devices. */
 dev_t hshm_devt;
 
@@ -26,16 +27,9 @@ static int __init hshm_init(void)
 	ret = alloc_chrdev_region(&hshm_devt, 0, HSHM_MAX_DEVICES, "hshm");
 	if (ret)
 		return ret;
-	/* class_create() lost its module argument in 6.4. */
-#if KERNEL_VERSION(6, 4, 0) <= LINUX_VERSION_CODE
-	hshm_dev_class = class_create("hshm");
-#else
-	hshm_dev_class = class_create(THIS_MODULE, "hshm");
-#endif
-	if (IS_ERR(hshm_dev_class)) {
-		ret = PTR_ERR(hshm_dev_class);
+	ret = class_register(&hshm_class);
+	if (ret)
 		goto free_region;
-	}
 	ret = hshm_nl_init();
 	if (ret)
 		goto destroy_class;
@@ -57,7 +51,7 @@ exit_loopback:
 exit_nl:
 	hshm_nl_exit();
 destroy_class:
-	class_destroy(hshm_dev_class);
+	class_unregister(&hshm_class);
 free_region:
 	unregister_chrdev_region(hshm_devt, HSHM_MAX_DEVICES);
 	return ret;
@@ -69,7 +63,7 @@ static void __exit hshm_exit(void)
 	hshm_ivshmem_exit();
 	hshm_loopback_exit();
 	hshm_nl_exit();
-	class_destroy(hshm_dev_class);
+	class_unregister(&hshm_class);
 	unregister_chrdev_region(hshm_devt, HSHM_MAX_DEVICES);
 }
 

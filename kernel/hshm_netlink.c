@@ -9,7 +9,6 @@
  * and multicast from a work item.
  */
 #include <linux/ktime.h>
-#include <linux/version.h>
 #include <net/genetlink.h>
 #include <linux/hshm_netlink.h>
 
@@ -476,10 +475,8 @@ static struct genl_family hshm_genl __ro_after_init = {
 	.n_small_ops = ARRAY_SIZE(hshm_nl_ops),
 	.mcgrps = hshm_nl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(hshm_nl_mcgrps),
-	/* Strict validation of every command (the default before 6.1). */
-#if KERNEL_VERSION(6, 1, 0) <= LINUX_VERSION_CODE
+	/* Strict validation of every command. */
 	.resv_start_op = HSHM_CMD_EVENT + 1,
-#endif
 };
 
 /* Events */

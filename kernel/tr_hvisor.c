@@ -23,7 +23,6 @@
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <linux/platform_device.h>
-#include <linux/version.h>
 
 #include "hshm.h"
 
@@ -292,19 +291,7 @@ static void hshm_hv_remove_channel(struct platform_device *pdev)
 	hshm_chan_remove(hv->ch);
 }
 
-/* platform_driver.remove returns void since 6.11. */
-#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
-static void hshm_hv_remove(struct platform_device *pdev)
-{
-	hshm_hv_remove_channel(pdev);
-}
-#else
-static int hshm_hv_remove(struct platform_device *pdev)
-{
-	hshm_hv_remove_channel(pdev);
-	return 0;
-}
-#endif
+HSHM_DEFINE_PLATFORM_REMOVE(hshm_hv_remove_channel)
 
 static const struct of_device_id hshm_hv_of_match[] = {
 	{ .compatible = "hvisor,hyperamp-shm" },
@@ -318,7 +305,7 @@ static struct platform_driver hshm_hv_driver = {
 		.of_match_table = hshm_hv_of_match,
 	},
 	.probe = hshm_hv_probe,
-	.remove = hshm_hv_remove,
+	.remove = HSHM_PLATFORM_REMOVE(hshm_hv_remove_channel),
 };
 
 /**

@@ -170,13 +170,13 @@ static int hshm_ivs_setup_irq(struct hshm_ivs *ivs)
 	if (pci_msix_vec_count(pdev) > 0)
 		type = PCI_IRQ_MSIX;
 	else if (ivshmem_intx && pdev->pin)
-		type = PCI_IRQ_LEGACY;
+		type = PCI_IRQ_INTX;
 	else
 		return 0;
 	ret = pci_alloc_irq_vectors(pdev, 1, 1, type);
 	if (ret < 0)
 		return ret;
-	ivs->intx = type == PCI_IRQ_LEGACY;
+	ivs->intx = type == PCI_IRQ_INTX;
 	ivs->irq = pci_irq_vector(pdev, 0);
 	ret = request_irq(ivs->irq, hshm_ivs_irq, ivs->intx ? IRQF_SHARED : 0,
 			  "hshm-ivshmem", ivs);

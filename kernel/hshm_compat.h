@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hshm: the kernel API differences between the kernels hshm builds for.
+ *
+ * hshm is written against the current kernel API.  This header, and only
+ * this header, supplies that API on older kernels, down to the minimum
+ * below; no other file tests LINUX_VERSION_CODE.  Each entry names the
+ * release that introduced the API the driver uses, so that an entry can be
+ * dropped when the minimum moves past it.
+ *
+ * Tested (make check): Debian's 6.1, 6.12 and 6.12 PREEMPT_RT.
+ *
+ * Differences that need no entry, because the driver uses a form that is
+ * the same on every supported kernel:
+ * - no_llseek is gone in 6.12: the char device is opened with
+ *   stream_open() and has no .llseek, which makes lseek() fail with
+ *   -ESPIPE everywhere;
+ * - class_create() lost its owner argument in 6.4: the class is a static
+ *   struct class registered with class_register();
+ * - genl_family.resv_start_op exists from 6.1 on.
+ */
+#ifndef _HSHM_COMPAT_H
+#define _HSHM_COMPAT_H
+
+#include <linux/version.h>
+
+#define HSHM_MIN_KERNEL		KERNEL_VERSION(6, 1, 0)
+
+#if LINUX_VERSION_CODE < HSHM_MIN_KERNEL
+#error "hshm needs Linux 6.1 or later"
+#endif
+
+#include <linux/hrtimer.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
+
+/* 6.8: PCI_IRQ_INTX replaces PCI_IRQ_LEGACY, which 6.12 removed. */
+#ifndef PCI_IRQ_INTX
+#define PCI_IRQ_INTX	PCI_IRQ_LEGACY
+#endif
+
+/* 6.13: hrtimer_setup() sets the callback with the rest; hrtimer_init() goes. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+static inline void hrtimer_setup(struct hrtimer *timer,
+				 enum hrtimer_restart (*function)(struct hrtimer *),
+				 clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
+#endif
+
+/*
+ * 6.11: platform_driver.remove returns void.  A driver defines its remove
+ * as void fn(struct platform_device *) and names it with
+ * HSHM_PLATFORM_REMOVE(fn) after HSHM_DEFINE_PLATFORM_REMOVE(fn), which on
+ * older kernels wraps it in the int-returning form.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+#define HSHM_DEFINE_PLATFORM_REMOVE(fn)					\
+	static int fn##_int(struct platform_device *pdev)		\
+	{								\
+		fn(pdev);						\
+		return 0;						\
+	}
+#define HSHM_PLATFORM_REMOVE(fn)	fn##_int
+#else
+#define HSHM_DEFINE_PLATFORM_REMOVE(fn)
+#define HSHM_PLATFORM_REMOVE(fn)	fn
+#endif
+
+#endif /* _HSHM_COMPAT_H */
