@@ -16,28 +16,60 @@
 
 BUILD := $(CURDIR)/build
 
+# ---- kernels ---------------------------------------------------------------
+# The amd64 kernels hshm is tested on, by name (make check runs each of
+# KERNELS); each is Debian 12's package pair linux-image-X and
+# linux-headers-X of the flavour below, installed by `make deps`:
+#   6.1      Debian 12's default kernel (X = amd64)
+#   6.12     the 6.12 LTS kernel of Debian 13, as Debian 12 carries it
+#            (X = 6.12-amd64)
+#   6.12-rt  its PREEMPT_RT build (X = 6.12-rt-amd64)
+# A name's release (6.1.0-57-amd64...) is the one its headers metapackage
+# depends on, so it does not depend on which other kernels are installed;
+# without the metapackage, the newest installed headers of that flavour.
+KERNELS_ALL := 6.1 6.12 6.12-rt
+KERNELS ?= $(KERNELS_ALL)
+KFLAVOUR_6.1 := amd64
+KFLAVOUR_6.12 := 6.12-amd64
+KFLAVOUR_6.12-rt := 6.12-rt-amd64
+KGLOB_6.1 := 6.1.*[0-9]-amd64
+KGLOB_6.12 := 6.12.*[0-9]-amd64
+KGLOB_6.12-rt := 6.12.*-rt-amd64
+# $(call kver_of,NAME): the release of kernel NAME, empty if not installed
+kver_of = $(strip $(or \
+	$(shell dpkg-query -W -f='$${Depends}' linux-headers-$(KFLAVOUR_$(1)) 2>/dev/null | \
+		sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p'), \
+	$(shell cd /usr/src 2>/dev/null && ls -d linux-headers-$(KGLOB_$(1)) 2>/dev/null | \
+		sed 's/^linux-headers-//' | sort -V | tail -n 1)))
+
+# KDIR: the running kernel's build tree if it has one, else Debian's
+# default kernel's (6.1). KVER: its release, read from the tree.
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 ifneq ($(wildcard $(RUNNING_KDIR)/Makefile),)
 DEFAULT_KDIR := $(RUNNING_KDIR)
 else
-DEFAULT_KDIR := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+DEFAULT_KDIR := /usr/src/linux-headers-$(call kver_of,6.1)
 endif
 KDIR ?= $(DEFAULT_KDIR)
 
 # Debian's include/config/kernel.release holds the upstream version (6.1.x),
 # not the package's release (6.1.0-N-amd64) that names /boot/vmlinuz-*: read
 # UTS_RELEASE first.
-DEFAULT_KVER := $(or \
-	$(shell sed -n 's/^.define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null), \
-	$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
+kdir_release = $(or \
+	$(shell sed -n 's/^.define UTS_RELEASE "\(.*\)"/\1/p' $(1)/include/generated/utsrelease.h 2>/dev/null), \
+	$(shell cat $(1)/include/config/kernel.release 2>/dev/null))
+DEFAULT_KVER := $(call kdir_release,$(KDIR))
 KVER ?= $(DEFAULT_KVER)
 VMLINUZ ?= /boot/vmlinuz-$(KVER)
 KW ?=
 
-# Kernel source tarball (linux-source-6.1): the kselftest harness and
-# checkpatch come from it, extracted at build time, never copied in the tree.
-KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
-KSRC_TOP := linux-source-6.1
+# Kernel source tarball (linux-source-6.12): the kselftest harness,
+# checkpatch and the device-tree headers come from it, extracted at build
+# time, never copied in the tree; the arm64 and the debug guest kernels are
+# built from it.
+KSRC_VERSION ?= 6.12
+KSRC_TAR ?= /usr/src/linux-source-$(KSRC_VERSION).tar.xz
+KSRC_TOP := linux-source-$(KSRC_VERSION)
 KSFT_DIR := $(BUILD)/ksft
 KSFT_STAMP := $(KSFT_DIR)/kselftest_harness.h
 CHECKPATCH_DIR := $(BUILD)/checkpatch
@@ -48,7 +80,7 @@ KMAKE_ARGS = -C $(KDIR) M=$(CURDIR)
 
 RUN_SH := selftests/qemu/run.sh
 CHECK_DIR := $(BUILD)/check
-LOOPBACK_PARAMS ?=
+LOOPBACK_PARAMS ?= nr_devices=1
 DEMO_PARAMS ?= $(LOOPBACK_PARAMS)
 QEMU_TIMEOUT ?= 1500
 QEMU_TEST_TIMEOUT ?= 600
@@ -73,8 +105,12 @@ mod_sources = mkdir -p $(1) && \
 	rsync -a --delete --include='*/' --include='*.[ch]' --include=Kbuild \
 		--exclude='*' Kbuild kernel common uapi $(1)/
 
+# the kernels of KERNELS (see "kernels" above) and the source of the arm64
+# and debug guest kernels
 DEB_PKGS := build-essential linux-image-amd64 linux-headers-amd64 \
-	linux-source-6.1 qemu-system-x86 busybox-static sparse cpio kmod \
+	linux-image-6.12-amd64 linux-headers-6.12-amd64 \
+	linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64 \
+	linux-source-$(KSRC_VERSION) qemu-system-x86 busybox-static sparse cpio kmod \
 	xz-utils libnl-genl-3-dev pkg-config bc flex bison libelf-dev \
 	libssl-dev python3 gnuplot-nox dt-schema device-tree-compiler
 # arm64 (make ARCH=arm64, make check-arm64): the cross compiler and its libc
@@ -171,12 +207,13 @@ check_scenarios = \
 
 # `make check` runs every suite of CHECKS, each with its own log directory,
 # and ends with one "N passed, N failed" line summed over all of them.
-#   amd64  host unit tests + the QEMU scenarios (SCENARIOS) on Debian's kernel
+#   amd64  host unit tests + the QEMU scenarios (SCENARIOS) on each kernel
+#          of KERNELS
 #   arm64  check-arm64 (cross-built virt kernel, hvisor node)
 #   debug  check-debug (debug kernel: KASAN, lockdep, kmemleak..., KUnit)
 CHECKS ?= amd64 arm64 debug
 CHECK_LOGDIRS = $(foreach c,$(CHECKS),$(CHECK_LOGDIR_$(c)))
-CHECK_LOGDIR_amd64 = $(CHECK_DIR)
+CHECK_LOGDIR_amd64 = $(CHECK_DIR) $(addprefix $(CHECK_DIR)/,$(KERNELS))
 CHECK_LOGDIR_arm64 = $(ARM64_CHECK_DIR)
 CHECK_LOGDIR_debug = $(DEBUG_CHECK_DIR)
 
@@ -190,12 +227,45 @@ check: ## run every test suite of CHECKS (amd64 arm64 debug); last line: N passe
 	selftests/ktap-totals.sh $(CHECK_LOGDIRS) || rc=1; \
 	exit $$rc
 
-check-amd64: all ## host unit tests and the selftests in QEMU on amd64 (SCENARIOS); last line: N passed, N failed
+check-amd64: tests user ## host unit tests, then the selftests in QEMU (SCENARIOS) on each kernel of KERNELS; last line: N passed, N failed
 	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@rc=0; \
 	$(RUN_SH) --host --tests $(BUILD)/selftests/unit --name unit --log $(CHECK_DIR) || rc=1; \
+	for k in $(KERNELS); do \
+		echo "### check-kernel K=$$k"; \
+		$(MAKE) --no-print-directory check-kernel K=$$k || rc=1; \
+	done; \
+	selftests/ktap-totals.sh $(CHECK_LOGDIR_amd64) || rc=1; \
+	exit $$rc
+
+# One kernel of KERNELS (K=NAME): hshm.ko built against its headers in a
+# copy of the sources (build/kernels/NAME), then the scenarios on that
+# kernel, logs in build/check/NAME. `make kernel-module K=NAME` only builds.
+K_VER = $(call kver_of,$(K))
+K_MOD = $(BUILD)/kernels/$(K)
+.PHONY: check-kernel kernel-module kernel-release kernels
+
+kernel-module:
+	@test -n "$(K)" || { echo "kernel-module: K=NAME, one of: $(KERNELS_ALL)" >&2; exit 2; }
+	@test -n "$(K_VER)" -a -f "/usr/src/linux-headers-$(K_VER)/Makefile" || \
+		{ echo "kernel $(K): not installed (linux-headers-$(KFLAVOUR_$(K))); run make deps" >&2; exit 1; }
+	@echo "== hshm.ko for $(K): $(K_VER) in $(K_MOD)"
+	@$(call mod_sources,$(K_MOD))
+	$(MAKE) -C /usr/src/linux-headers-$(K_VER) M=$(K_MOD) $(if $(KW),W=$(KW)) modules
+
+kernel-release: # the release of kernel K (for scripts)
+	@echo $(K_VER)
+
+kernels: ## build hshm.ko for each kernel of KERNELS into build/kernels/NAME
+	@for k in $(KERNELS); do $(MAKE) --no-print-directory kernel-module K=$$k || exit 1; done
+
+check-kernel: CHECK_DIR = $(BUILD)/check/$(K)
+check-kernel: QEMU_KERNEL = /boot/vmlinuz-$(K_VER)
+check-kernel: QEMU_MODULE = $(K_MOD)/hshm.ko
+check-kernel: kernel-module
+	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
+	@rc=0; \
 	$(check_scenarios) \
-	selftests/ktap-totals.sh $(CHECK_DIR) || rc=1; \
 	exit $$rc
 
 # fuzz: the libFuzzer harness over common/ (selftests/fuzz) for FUZZ_SECONDS
@@ -229,7 +299,7 @@ bench: all ## round trip P50/P99 and req/s over every transport side by side; hs
 	@rc=0; \
 	for s in $(BENCH_SCENARIOS); do \
 		case $$s in \
-		loopback) $(call qemu_run,bench-loopback,loopback_msg_ns=0 loopback_kib_ns=0,$(BENCH_DIR),--run /tests/bench/hshm_rtt) ;; \
+		loopback) $(call qemu_run,bench-loopback,nr_devices=1 loopback_msg_ns=0 loopback_kib_ns=0,$(BENCH_DIR),--run /tests/bench/hshm_rtt) ;; \
 		ivshmem) $(WITH_PEER) --shm $(BENCH_DIR)/ivshmem.shm --socket $(BENCH_DIR)/ivshmem.sock \
 			--log $(BENCH_DIR)/ivshmem.peer -- \
 			$(call qemu_run,bench-ivshmem,nr_devices=0,$(BENCH_DIR),--run /tests/bench/hshm_rtt \
@@ -242,7 +312,7 @@ bench: all ## round trip P50/P99 and req/s over every transport side by side; hs
 	selftests/bench/table.sh $(BENCH_DIR) $(BENCH_SCENARIOS); \
 	if [ "$(BENCH_QOS)" = 1 ]; then \
 		echo "== QoS: hshm-bench --compare (fifo, then wrr) on loopback: $(BENCH_DIR)/qos.out"; \
-		$(call qemu_run,bench-qos,,$(BENCH_DIR),--run "sh bench/hshm_qos.sh" \
+		$(call qemu_run,bench-qos,nr_devices=1,$(BENCH_DIR),--run "sh bench/hshm_qos.sh" \
 			$(foreach e,$(BENCH_QOS_ENV),--env $(e))) >$(BENCH_DIR)/qos.out 2>&1 || \
 			{ rc=1; tail -20 $(BENCH_DIR)/qos.out; }; \
 		sed -n '/ fifo vs wrr/,/^====/p' $(BENCH_DIR)/bench-qos.serial | grep -v '^===='; \
@@ -302,31 +372,37 @@ $(DT_KSRC_STAMP):
 	@rm -rf $(DT_KSRC) && mv $(DT_KSRC).tmp $(DT_KSRC)
 
 # The sparse pass rebuilds without W=1, so the W=1 pass always recompiles.
-# Both passes run twice: against KDIR (Debian's headers: hshm.ko), and
-# against the debug kernel (build/debug/mod: hshm.ko and hshm_kunit.ko,
-# which only builds where the kernel has KUnit).
-lint: $(CHECKPATCH) $(DT_KSRC_STAMP) debug-kernel ## sparse (C=2), W=1 (also against the debug kernel), checkpatch --strict, dt-schema and dtc; fails on any finding
-	@mkdir -p $(BUILD)/lint
+# Both passes run against every kernel of KERNELS (Debian's headers: hshm.ko,
+# in a copy of the sources per kernel, build/lint/NAME) and against the
+# debug kernel (build/debug/mod: hshm.ko and hshm_kunit.ko, which only
+# builds where the kernel has KUnit). Only kernel/hshm_compat.h may test
+# LINUX_VERSION_CODE.
+# $(call lint_pass,NAME,KMAKE,MODDIR): sparse and W=1 with KMAKE over MODDIR,
+# logs build/lint/NAME-{sparse,w1}.log; sets rc=1 on any finding.
+lint_pass = \
+	echo "== sparse, $(1): $(BUILD)/lint/$(1)-sparse.log"; \
+	$(2) C=2 CF="-D__CHECK_ENDIAN__" modules >$(BUILD)/lint/$(1)-sparse.log 2>&1 || \
+		{ cat $(BUILD)/lint/$(1)-sparse.log; rc=1; }; \
+	grep -E '^('"$(3)"'/|\./)?(kernel|common|uapi)/[^:]*:[0-9]+:([0-9]+:)? (warning|error):' \
+		$(BUILD)/lint/$(1)-sparse.log && rc=1; \
+	echo "== W=1, $(1): $(BUILD)/lint/$(1)-w1.log"; \
+	$(2) W=1 modules >$(BUILD)/lint/$(1)-w1.log 2>&1 || { cat $(BUILD)/lint/$(1)-w1.log; rc=1; }; \
+	grep -i 'warning:' $(BUILD)/lint/$(1)-w1.log && rc=1;
+
+lint: $(CHECKPATCH) $(DT_KSRC_STAMP) debug-kernel ## sparse (C=2) and W=1 against every kernel of KERNELS and the debug kernel, checkpatch --strict, dt-schema and dtc; fails on any finding
+	@rm -rf $(BUILD)/lint && mkdir -p $(BUILD)/lint
 	@rc=0; \
-	echo "== sparse: $(BUILD)/lint/sparse.log"; \
-	$(MAKE) $(KMAKE_ARGS) C=2 CF="-D__CHECK_ENDIAN__" modules >$(BUILD)/lint/sparse.log 2>&1 || \
-		{ cat $(BUILD)/lint/sparse.log; rc=1; }; \
-	grep -E '^($(CURDIR)/|\./)?(kernel|common|uapi)/[^:]*:[0-9]+:([0-9]+:)? (warning|error):' \
-		$(BUILD)/lint/sparse.log && rc=1; \
-	echo "== W=1: $(BUILD)/lint/w1.log"; \
-	$(MAKE) $(KMAKE_ARGS) W=1 modules >$(BUILD)/lint/w1.log 2>&1 || { cat $(BUILD)/lint/w1.log; rc=1; }; \
-	grep -i 'warning:' $(BUILD)/lint/w1.log && rc=1; \
-	echo "== sparse, debug kernel: $(BUILD)/lint/debug-sparse.log"; \
+	for k in $(KERNELS); do \
+		kv=$$($(MAKE) -s --no-print-directory kernel-release K=$$k); \
+		[ -n "$$kv" ] || { echo "lint: kernel $$k is not installed (make deps)"; rc=1; continue; }; \
+		d=$(BUILD)/lint/$$k; $(call mod_sources,$$d) || rc=1; \
+		$(call lint_pass,$$k,$(MAKE) -C /usr/src/linux-headers-$$kv M=$$d,$$d) \
+	done; \
 	$(call mod_sources,$(DEBUG_MOD)) || rc=1; \
-	$(DEBUG_KMAKE) C=2 CF="-D__CHECK_ENDIAN__" modules >$(BUILD)/lint/debug-sparse.log 2>&1 || \
-		{ cat $(BUILD)/lint/debug-sparse.log; rc=1; }; \
-	grep -E '^($(DEBUG_MOD)/|\./)?(kernel|common|uapi)/[^:]*:[0-9]+:([0-9]+:)? (warning|error):' \
-		$(BUILD)/lint/debug-sparse.log && rc=1; \
+	$(call lint_pass,debug,$(DEBUG_KMAKE),$(DEBUG_MOD)) \
 	test -f $(DEBUG_MOD)/hshm_kunit.ko || { echo "no hshm_kunit.ko built"; rc=1; }; \
-	echo "== W=1, debug kernel: $(BUILD)/lint/debug-w1.log"; \
-	$(DEBUG_KMAKE) W=1 modules >$(BUILD)/lint/debug-w1.log 2>&1 || \
-		{ cat $(BUILD)/lint/debug-w1.log; rc=1; }; \
-	grep -i 'warning:' $(BUILD)/lint/debug-w1.log && rc=1; \
+	echo "== LINUX_VERSION_CODE outside kernel/hshm_compat.h"; \
+	grep -n 'LINUX_VERSION_CODE\|KERNEL_VERSION(' $(filter-out kernel/hshm_compat.h,$(CHECKPATCH_FILES)) && rc=1; \
 	echo "== checkpatch: $(BUILD)/lint/checkpatch.log"; \
 	ignore=$$(sed -e 's/#.*//' -e 's/[[:space:]]//g' .checkpatch-ignore | grep . | paste -sd, -); \
 	perl $(CHECKPATCH) --strict --no-tree --terse --show-types \
@@ -392,7 +468,7 @@ ARM64_BUSYBOX := $(ARM64)/busybox/bin/busybox
 ARM64_DTSI ?= dts/qemu-arm64-virt-hshm.dtsi
 ARM64_CHECK_DIR := $(BUILD)/check-arm64
 ARM64_SCENARIOS ?= loopback hvisor
-ARM64_LOOPBACK_PARAMS ?=
+ARM64_LOOPBACK_PARAMS ?= nr_devices=1
 ARM64_HVISOR_PARAMS ?= nr_devices=0 hvisor_loopback=1
 ARM64_KMAKE = $(MAKE) -C $(ARM64_KDIR) M=$(ARM64_MOD) ARCH=arm64 \
 	CROSS_COMPILE=$(ARM64_CROSS)

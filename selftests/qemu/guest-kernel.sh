@@ -10,7 +10,7 @@
 #   --arch ARCH     arm64: arch/arm64/boot/Image, cross-built with
 #                   CROSS_COMPILE=aarch64-linux-gnu- by default;
 #                   amd64: arch/x86/boot/bzImage (ARCH=x86_64), native
-#   --tar FILE      kernel source tarball (/usr/src/linux-source-6.1.tar.xz)
+#   --tar FILE      kernel source tarball (/usr/src/linux-source-6.12.tar.xz)
 #   --config FILE   config fragment (configs/arm64-virt.config,
 #                   configs/x86_64-debug.config)
 #   --dir DIR       DIR/src: the extracted source; DIR/linux: the object tree
@@ -72,7 +72,7 @@ amd64)
 *) usage ;;
 esac
 ME="guest-kernel ($ARCH)"
-[ -r "$TAR" ] || { echo "$ME: no $TAR (install linux-source-6.1)" >&2; exit 1; }
+[ -r "$TAR" ] || { echo "$ME: no $TAR (install linux-source-6.12)" >&2; exit 1; }
 [ -r "$CONFIG" ] || { echo "$ME: no $CONFIG" >&2; exit 1; }
 command -v "${CROSS}gcc" >/dev/null ||
 	{ echo "$ME: no ${CROSS}gcc (install $GCC_PKG)" >&2; exit 1; }

@@ -196,6 +196,36 @@ for ko in $KUNIT; do
 	[ -r "$ko" ] || die "cannot read KUnit module $ko"
 done
 [ -z "$TESTS" ] || [ -d "$TESTS" ] || die "no test directory $TESTS"
+
+# kernel_release IMAGE: the release the kernel image reports (uname -r):
+# an x86 bzImage names it in its setup header (the kernel_version field at
+# 0x20e points to the string, 0x200 bytes on), an uncompressed arm64 Image
+# carries the banner "Linux version RELEASE ...".
+kernel_release() {
+	local img=$1 off
+	if [ "$(dd if="$img" bs=1 skip=514 count=4 2>/dev/null)" = HdrS ]; then
+		off=$(od -An -tu2 -j 526 -N 2 "$img" | tr -d ' ')
+		dd if="$img" bs=1 skip=$((off + 512)) count=256 2>/dev/null |
+			tr '\0' '\n' | head -n 1 | cut -d' ' -f1
+	else
+		grep -a -o -m 1 'Linux version [^ ]*' "$img" | head -n 1 | cut -d' ' -f3
+	fi
+}
+
+# module_release KO: the release a module was built for (its vermagic).
+module_release() {
+	tr '\0' '\n' <"$1" | sed -n 's/^vermagic=\([^ ]*\).*/\1/p' | head -n 1
+}
+
+# A module only loads into the kernel it was built for: say so here rather
+# than "invalid module format" in the guest.
+krel=$(kernel_release "$KERNEL")
+[ -n "$krel" ] || die "cannot read the release of kernel $KERNEL"
+for ko in "$MODULE" $KUNIT; do
+	mrel=$(module_release "$ko")
+	[ "$mrel" = "$krel" ] ||
+		die "$ko was built for kernel '${mrel:-?}', but the guest kernel $KERNEL is '$krel': build the module against that kernel's tree (KDIR), or boot the kernel it was built for (VMLINUZ)"
+done
 [ -x "$BUSYBOX" ] || die "no $BUSYBOX (install busybox-static)"
 if command -v readelf >/dev/null && readelf -l "$BUSYBOX" | grep -q INTERP; then
 	die "$BUSYBOX is dynamically linked (install busybox-static)"
