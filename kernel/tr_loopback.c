@@ -21,9 +21,9 @@
 #include "hshm.h"
 #include "hshm_peer.h"
 
-static unsigned int nr_devices = 1;
+static unsigned int nr_devices;
 module_param(nr_devices, uint, 0444);
-MODULE_PARM_DESC(nr_devices, "Loopback channels to create, 0-8 (default 1)");
+MODULE_PARM_DESC(nr_devices, "Loopback channels (test peer in the kernel) to create, 0-8 (default 0)");
 
 static unsigned int loopback_msg_ns = 2000;
 module_param(loopback_msg_ns, uint, 0644);
