@@ -34,6 +34,10 @@
 #   --test-timeout SECONDS  each test program (600)
 #   --qemu-args "ARGS"   extra QEMU arguments (split on spaces)
 #   --env "N=V ..."      extra environment of the guest programs (repeatable)
+#   --host-bin FILE      a program of this machine (amd64 guests), copied to
+#                        /usr/bin in the guest with the shared libraries ldd
+#                        lists for it, at the same paths (repeatable); e.g.
+#                        hackbench from rt-tests as a load generator
 #   --log DIR            where the logs go (build/qemu)
 #   --host               run the programs of DIR on this machine, no QEMU
 #
@@ -67,7 +71,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 KERNEL='' MODULE='' PARAMS='' TESTS='' RUN='' NAME=loopback TIMEOUT=1500 KUNIT=
 TEST_TIMEOUT=600 QEMU_ARGS='' LOG=build/qemu HOST=0 TOTALS='' ENVS=''
-ARCH=amd64 DTB_APPEND=''
+ARCH=amd64 DTB_APPEND='' HOST_BINS=''
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
 usage() {
@@ -98,6 +102,7 @@ while [ $# -gt 0 ]; do
 	--busybox) BUSYBOX=$2 ;;
 	--dtb-append) DTB_APPEND=$2 ;;
 	--env) ENVS="$ENVS $2" ;;
+	--host-bin) HOST_BINS="$HOST_BINS $2" ;;
 	--module) MODULE=$2 ;;
 	--kunit) KUNIT="$KUNIT $2" ;;
 	--params) PARAMS=$2 ;;
@@ -196,6 +201,12 @@ for ko in $KUNIT; do
 	[ -r "$ko" ] || die "cannot read KUnit module $ko"
 done
 [ -z "$TESTS" ] || [ -d "$TESTS" ] || die "no test directory $TESTS"
+if [ -n "$HOST_BINS" ] && [ "$ARCH" != amd64 ]; then
+	die "--host-bin: the programs of this machine run in amd64 guests only"
+fi
+for b in $HOST_BINS; do
+	[ -x "$b" ] || die "--host-bin: no program $b"
+done
 
 # kernel_release IMAGE: the release the kernel image reports (uname -r):
 # an x86 bzImage names it in its setup header (the kernel_version field at
@@ -268,6 +279,14 @@ if [ -n "$KUNIT" ]; then
 	chmod 755 "$root/lib/kunit/kunit"
 fi
 chmod 755 "$root/init" "$root/bin/busybox"
+for b in $HOST_BINS; do
+	cp "$b" "$root/usr/bin/"
+	# "name => /path (addr)" and "/path (addr)"; not the vDSO
+	for lib in $(ldd "$b" | sed -n 's/.*[[:space:]]\(\/[^ ]*\) (0x.*/\1/p'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+done
 if [ -n "$TESTS" ]; then
 	# unit/ holds the host's unit tests (dynamically linked): not for the guest
 	tar -C "$TESTS" --exclude=./unit -cf - . | tar -C "$root/tests" -xpf -
