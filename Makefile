@@ -124,6 +124,8 @@ DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm rsync \
 	libnl-genl-3-dev:arm64
 # make fuzz and the fuzzing unit test: clang with libFuzzer
 DEB_PKGS += clang-14 libclang-rt-14-dev
+# make bench: hackbench, the load of the REALTIME-under-load runs
+DEB_PKGS += rt-tests
 
 .PHONY: all module tests user ksft check check-amd64 check-debug lint demo bench fuzz deps clean help
 
@@ -278,6 +280,7 @@ fuzz: tests ## run the libFuzzer harness over the wire and peer code for FUZZ_SE
 		$(BUILD)/selftests/fuzz; rc=$$?; [ $$rc = 4 ] && rc=0; exit $$rc
 
 BENCH_DIR := $(BUILD)/bench
+comma := ,
 BENCH_SCENARIOS ?= loopback ivshmem plain
 # (in variables: a comma in $(call ...) arguments would split them)
 BENCH_DOORBELL = -chardev socket,path=$(BENCH_DIR)/ivshmem.sock,id=ivsh \
@@ -319,7 +322,38 @@ bench: all ## round trip P50/P99 and req/s over every transport side by side; hs
 		selftests/bench/extract.sh $(BENCH_DIR)/bench-qos.serial $(BENCH_DIR) >/dev/null && \
 		$(BUILD)/userspace/hshm-bench --plot $(BENCH_DIR) --from-csv $(BENCH_DIR)/qos.csv || rc=1; \
 	fi; \
+	if [ "$(BENCH_RT)" = 1 ]; then \
+		for k in $(BENCH_RT_KERNELS); do \
+			echo "== REALTIME under load, kernel $$k: $(BENCH_DIR)/rt-$$k.out"; \
+			$(MAKE) --no-print-directory bench-rt-kernel K=$$k >$(BENCH_DIR)/rt-$$k.out 2>&1 || \
+				{ rc=1; tail -20 $(BENCH_DIR)/rt-$$k.out; }; \
+		done; \
+		selftests/bench/rt-table.sh $(foreach k,$(BENCH_RT_KERNELS),$(BENCH_DIR)/rt-$(k).serial) | \
+			tee $(BENCH_DIR)/rt.txt; \
+	fi; \
 	exit $$rc
+
+# bench, REALTIME latency under load (BENCH_RT=1), on each kernel of
+# BENCH_RT_KERNELS (generic and PREEMPT_RT 6.12): selftests/bench/hshm_rt.sh
+# in a guest of that kernel over ivshmem-doorbell, hshm-peer on the host
+# playing the other partition (so that the guest's load slows Linux's side
+# only, as on a board), with hackbench (rt-tests) copied in as the load:
+# 64-byte REALTIME calls with the dispatcher at SCHED_OTHER and SCHED_FIFO,
+# guest idle and busy. rt-table.sh puts the rows side by side with their
+# ratios (build/bench/rt.txt).
+BENCH_RT ?= 1
+BENCH_RT_KERNELS ?= 6.12 6.12-rt
+.PHONY: bench-rt-kernel
+bench-rt-kernel: QEMU_KERNEL = /boot/vmlinuz-$(K_VER)
+bench-rt-kernel: QEMU_MODULE = $(K_MOD)/hshm.ko
+bench-rt-kernel: kernel-module
+	@command -v hackbench >/dev/null || { echo "no hackbench (install rt-tests: make deps)" >&2; exit 1; }
+	$(WITH_PEER) --shm $(BENCH_DIR)/rt-$(K).shm --socket $(BENCH_DIR)/rt-$(K).sock \
+		--log $(BENCH_DIR)/rt-$(K).peer -- \
+		$(call qemu_run,rt-$(K),,$(BENCH_DIR),--run "sh bench/hshm_rt.sh" \
+		--host-bin $$(command -v hackbench) \
+		--qemu-args "-chardev socket$(comma)path=$(BENCH_DIR)/rt-$(K).sock$(comma)id=ivsh \
+			-device ivshmem-doorbell$(comma)chardev=ivsh$(comma)vectors=1")
 
 # the demo program, relative to build/selftests (/tests in the guest)
 DEMO = $(if $(wildcard $(BUILD)/selftests/demo/hshm_demo),demo/hshm_demo,hshm_demo)

@@ -11,10 +11,15 @@
  * The last line is machine-readable:
  *   RESULT <p50_us> <p99_us> <req_per_s>
  *
- * usage: hshm_rtt [-n CALLS] [-m REQUESTS] [-w WINDOW]
+ * usage: hshm_rtt [-n CALLS] [-m REQUESTS] [-w WINDOW] [-p PRIO]
+ *
+ * -p PRIO runs the program as SCHED_FIFO at PRIO, as a realtime
+ * application would, so that what is measured is the driver's part of the
+ * wait (the dispatcher's own policy is a sysfs knob) and not the caller's.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +48,7 @@ static int cmp_u64(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	unsigned int calls = 2000, reqs = 20000, window = 64, i, opt;
+	unsigned int calls = 2000, reqs = 20000, window = 64, prio = 0, i, opt;
 	const char *dev = getenv("HSHM_DEV") ? getenv("HSHM_DEV") : "/dev/hshm0";
 	struct hshm_completion comp[256];
 	char in[64], out[64];
@@ -51,13 +56,14 @@ int main(int argc, char **argv)
 	double secs;
 	int fd;
 
-	while ((opt = getopt(argc, argv, "n:m:w:")) != (unsigned int)-1) {
+	while ((opt = getopt(argc, argv, "n:m:w:p:")) != (unsigned int)-1) {
 		switch (opt) {
 		case 'n': calls = strtoul(optarg, NULL, 0); break;
 		case 'm': reqs = strtoul(optarg, NULL, 0); break;
 		case 'w': window = strtoul(optarg, NULL, 0); break;
+		case 'p': prio = strtoul(optarg, NULL, 0); break;
 		default:
-			fprintf(stderr, "usage: %s [-n CALLS] [-m REQUESTS] [-w WINDOW]\n",
+			fprintf(stderr, "usage: %s [-n CALLS] [-m REQUESTS] [-w WINDOW] [-p PRIO]\n",
 				argv[0]);
 			return 2;
 		}
@@ -65,6 +71,15 @@ int main(int argc, char **argv)
 	if (!calls || !reqs || !window || window > 256) {
 		fprintf(stderr, "hshm_rtt: CALLS, REQUESTS > 0, WINDOW 1-256\n");
 		return 2;
+	}
+	if (prio) {
+		struct sched_param sp = { .sched_priority = (int)prio };
+
+		if (sched_setscheduler(0, SCHED_FIFO, &sp)) {
+			fprintf(stderr, "hshm_rtt: SCHED_FIFO %u: %s\n", prio,
+				strerror(errno));
+			return 1;
+		}
 	}
 	fd = open(dev, O_RDWR);
 	if (fd < 0) {
