@@ -662,3 +662,165 @@ help: ## list the targets
 	@sed -n 's/^\([a-z][a-z0-9-]*\):.*## \(.*\)/\1|\2/p' $(firstword $(MAKEFILE_LIST)) | \
 		awk -F'|' '{ printf "  %-12s %s\n", $$1, $$2 }'
 	@echo "KDIR=$(KDIR) KVER=$(KVER) VMLINUZ=$(VMLINUZ)"
+
+# ---- install ---------------------------------------------------------------
+# `make install`: the module and user space, under DESTDIR (a staging
+# directory; empty: this system) and PREFIX (/usr/local):
+#   install-module  hshm.ko, built against KDIR, installed by the kernel's
+#                   modules_install as DESTDIR/lib/modules/KVER/updates/
+#                   hshm.ko (MODULE_INSTALL_DIR), compressed if that kernel
+#                   compresses its modules (6.12: hshm.ko.xz), signed if
+#                   its signing key is in KDIR (not so for Debian's
+#                   headers: left unsigned, the kernel then only taints);
+#                   then `depmod KVER` when DESTDIR is empty. With a
+#                   DESTDIR there is no depmod: the index is the target
+#                   system's to make (depmod there, or a package's
+#                   postinst), and DESTDIR holds only hshm's files.
+#   install-user    userspace/'s install (libhshm and hshm.pc in
+#                   PREFIX/lib, libhshm.h in PREFIX/include/hshm, the uapi
+#                   headers in PREFIX/include/linux, hshmctl, hshm-bench and
+#                   hshm-peer in PREFIX/bin, their manual pages), and the
+#                   udev rule as UDEVRULESDIR/60-hshm.rules: /etc/udev/
+#                   rules.d, the administrator's rules, for a local install;
+#                   /lib/udev/rules.d, the distribution's, for PREFIX=/usr;
+#                   then ldconfig when DESTDIR is empty.
+# `make uninstall` (uninstall-module, uninstall-user) removes exactly those
+# files, with the same DESTDIR, PREFIX, KDIR (KVER) and UDEVRULESDIR. The
+# module installed this way and one installed by DKMS (dkms-install below)
+# would both be in updates/: use one or the other.
+PREFIX ?= /usr/local
+DESTDIR ?=
+UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/udev/rules.d,/etc/udev/rules.d)
+MODULE_INSTALL_DIR ?= updates
+DEPMOD ?= depmod
+# A kernel configured with CONFIG_MODULE_SIG_ALL signs in modules_install
+# with CONFIG_MODULE_SIG_KEY; where that file is not there (distribution
+# headers), sign-file's errors are all it would add: turn signing off.
+MOD_SIG_KEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(KDIR)/.config 2>/dev/null)
+MOD_SIG_KEY_PATH = $(if $(filter /%,$(MOD_SIG_KEY)),$(MOD_SIG_KEY),$(KDIR)/$(MOD_SIG_KEY))
+MOD_INSTALL_NOSIGN = $(if $(filter pkcs11:%,$(MOD_SIG_KEY))$(wildcard $(MOD_SIG_KEY_PATH)),,CONFIG_MODULE_SIG_ALL=)
+MOD_INSTALL_PATH = $(DESTDIR)/lib/modules/$(KVER)/$(MODULE_INSTALL_DIR)
+# what modules_install may have written (hshm_kunit.ko: a kernel with KUnit)
+MOD_INSTALLED = $(foreach m,hshm hshm_kunit,$(foreach z,. .gz .xz .zst,$(MOD_INSTALL_PATH)/$(m).ko$(z:.=)))
+USER_INSTALL_ARGS = OUT=$(BUILD)/userspace PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+.PHONY: install install-module install-user uninstall uninstall-module uninstall-user
+
+install: install-module install-user ## install the module and user space (DESTDIR, PREFIX=/usr/local, KDIR)
+
+install-module: module ## install hshm.ko into DESTDIR/lib/modules/KVER/updates (modules_install), depmod if no DESTDIR
+	$(MAKE) $(KMAKE_ARGS) KERNELRELEASE=$(KVER) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=$(MODULE_INSTALL_DIR) DEPMOD=true $(MOD_INSTALL_NOSIGN) modules_install
+ifeq ($(DESTDIR),)
+	$(DEPMOD) $(KVER)
+else
+	@echo "install-module: no depmod in DESTDIR; on the target run: depmod $(KVER)"
+endif
+
+install-user: user ## install libhshm, hshm.pc, the headers, the tools, their manual pages, the udev rule (DESTDIR, PREFIX)
+	$(MAKE) -C userspace $(USER_INSTALL_ARGS) install
+	install -D -m 0644 udev/60-hshm.rules $(DESTDIR)$(UDEVRULESDIR)/60-hshm.rules
+ifeq ($(DESTDIR),)
+	ldconfig
+	@getent group hshm >/dev/null || \
+		echo "install-user: /dev/hshmN is for group hshm, which does not exist: groupadd --system hshm"
+	@echo "install-user: udevadm control --reload applies $(UDEVRULESDIR)/60-hshm.rules"
+endif
+
+uninstall: uninstall-module uninstall-user ## remove what make install installed (same DESTDIR, PREFIX, KDIR)
+
+uninstall-module: ## remove hshm.ko from DESTDIR/lib/modules/KVER/updates, depmod if no DESTDIR
+	rm -f $(MOD_INSTALLED)
+ifeq ($(DESTDIR),)
+	$(DEPMOD) $(KVER)
+endif
+
+uninstall-user: ## remove what install-user installed (same DESTDIR, PREFIX, UDEVRULESDIR)
+	$(MAKE) -C userspace $(USER_INSTALL_ARGS) uninstall
+	rm -f $(DESTDIR)$(UDEVRULESDIR)/60-hshm.rules
+ifeq ($(DESTDIR),)
+	ldconfig
+endif
+
+# ---- DKMS ------------------------------------------------------------------
+# `make dkms-install` (as root): the module's sources, what dkms.conf
+# builds from (Kbuild, VERSION, dkms.conf, and the .c and .h files of
+# kernel/, common/ and uapi/, as mod_sources copies them), go to
+# DKMS_SRC = /usr/src/hshm-HSHM_VERSION; `dkms add`, then `dkms build` and
+# `dkms install` for each kernel of DKMS_KVERS (by default every kernel
+# with a build tree, /lib/modules/RELEASE/build). Every version of hshm
+# DKMS has is removed first, so that running it again, or for a new
+# version, starts afresh. DKMS installs into /lib/modules/RELEASE/updates/
+# dkms/, runs depmod, signs the module with its own key (/var/lib/dkms/
+# mok.key, made on its first use) and, AUTOINSTALL, builds it for each
+# kernel installed later.
+# `make dkms-remove`: `dkms remove --all` of every version of hshm, and
+# its /usr/src/hshm-VERSION.
+HSHM_VERSION := $(shell cat $(CURDIR)/VERSION)
+DKMS ?= dkms
+DKMS_KVERS ?= $(patsubst /lib/modules/%/build/Makefile,%,$(wildcard /lib/modules/*/build/Makefile))
+DKMS_SRC = /usr/src/hshm-$(HSHM_VERSION)
+# the versions of hshm DKMS knows, from `dkms status` ("hshm/0.1.0, ...")
+dkms_versions = $(DKMS) status -m hshm 2>/dev/null | sed -n 's|^hshm/\([^,:]*\)[,:].*|\1|p' | sort -u
+# $(call dkms_need,TARGET): stop unless root with dkms
+dkms_need = test "$$(id -u)" = 0 || { echo "$(1): run as root" >&2; exit 1; }; \
+	command -v $(DKMS) >/dev/null || { echo "$(1): no $(DKMS) (apt-get install dkms)" >&2; exit 1; }
+
+.PHONY: dkms-install dkms-remove
+
+dkms-install: ## as root: copy the module's sources to /usr/src/hshm-VERSION, dkms add, build and install for DKMS_KVERS
+	@$(call dkms_need,$@)
+	@test -n "$(DKMS_KVERS)" || { echo "$@: no kernel build tree in /lib/modules: set DKMS_KVERS" >&2; exit 1; }
+	@$(MAKE) --no-print-directory dkms-remove
+	$(call mod_sources,$(DKMS_SRC))
+	install -m 0644 VERSION dkms.conf $(DKMS_SRC)/
+	$(DKMS) add -m hshm -v $(HSHM_VERSION)
+	@set -e; for k in $(DKMS_KVERS); do \
+		echo "$(DKMS) build -m hshm -v $(HSHM_VERSION) -k $$k"; \
+		$(DKMS) build -m hshm -v $(HSHM_VERSION) -k $$k; \
+		echo "$(DKMS) install -m hshm -v $(HSHM_VERSION) -k $$k"; \
+		$(DKMS) install -m hshm -v $(HSHM_VERSION) -k $$k; \
+	done
+	$(DKMS) status -m hshm
+
+dkms-remove: ## as root: dkms remove every version of hshm from every kernel, delete /usr/src/hshm-VERSION
+	@$(call dkms_need,$@)
+	@set -e; for v in $$($(dkms_versions)); do \
+		echo "$(DKMS) remove -m hshm -v $$v --all"; \
+		$(DKMS) remove -m hshm -v $$v --all; \
+		rm -rf /usr/src/hshm-$$v; \
+	done
+	rm -rf $(DKMS_SRC)
+
+# ---- check-install ---------------------------------------------------------
+# `make check-install` (selftests/install/check-install.sh): make install
+# into a temporary DESTDIR for the first kernel of CHECK_INSTALL_KVERS, its
+# files against selftests/install/expected-files, a program built against
+# the installed libhshm with pkg-config and run, make uninstall leaving no
+# file; then, as root, make dkms-install for CHECK_INSTALL_KVERS (twice),
+# dkms status, each kernel booted in QEMU with the module DKMS installed
+# (hshm_00_dkms.sh and hshm_10_ioctl), make dkms-remove. KTAP and totals in
+# build/check-install (CHECK_LOGDIR_install, for `make check
+# CHECKS=install`). CHECK_INSTALL_KVERS: releases; by default Debian's
+# 6.1 kernel, the newest installed 6.1.*-amd64 with a build tree.
+CHECK_INSTALL_DIR := $(BUILD)/check-install
+CHECK_LOGDIR_install = $(CHECK_INSTALL_DIR)
+CHECK_INSTALL_KVERS ?= $(shell ls -d /lib/modules/6.1.*-amd64/build 2>/dev/null | \
+	sed 's|^/lib/modules/\(.*\)/build$$|\1|' | sort -V | tail -n 1)
+
+# (not $(MAKE) itself in the recipe: `make -n` would run the script)
+CHECK_INSTALL_MAKE = $(MAKE)
+
+.PHONY: check-install
+
+check-install: user ksft ## make install/uninstall into a DESTDIR, libhshm via pkg-config, DKMS for CHECK_INSTALL_KVERS booted in QEMU; last line: N passed, N failed
+	@test -n "$(CHECK_INSTALL_KVERS)" || { echo "$@: no kernel: set CHECK_INSTALL_KVERS" >&2; exit 1; }
+	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR) OUT=$(BUILD)/selftests \
+		$(BUILD)/selftests/hshm_10_ioctl $(BUILD)/selftests/lib/hshm_ktap.sh
+	@rm -rf $(CHECK_INSTALL_DIR) && mkdir -p $(CHECK_INSTALL_DIR)
+	@rc=0; \
+	MAKE="$(CHECK_INSTALL_MAKE)" selftests/install/check-install.sh --log $(CHECK_INSTALL_DIR) \
+		--kvers "$(CHECK_INSTALL_KVERS)" --guest-tests $(BUILD)/selftests \
+		--timeout $(QEMU_TIMEOUT) --test-timeout $(QEMU_TEST_TIMEOUT) || rc=1; \
+	selftests/ktap-totals.sh $(CHECK_INSTALL_DIR) || rc=1; \
+	exit $$rc

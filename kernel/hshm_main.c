@@ -73,3 +73,6 @@ module_exit(hshm_exit);
 MODULE_DESCRIPTION("QoS-aware HyperAMP shared-memory channel");
 MODULE_AUTHOR("The hshm developers");
 MODULE_LICENSE("GPL");
+#ifdef HSHM_VERSION
+MODULE_VERSION(HSHM_VERSION);
+#endif
