@@ -97,13 +97,13 @@ qemu_run = $(RUN_SH) --kernel $(QEMU_KERNEL) --module $(QEMU_MODULE) \
 	--test-timeout $(QEMU_TEST_TIMEOUT) $(QEMU_RUN_ARGS) \
 	--name $(1) --params "$(2)" --log $(3) $(4)
 
-# $(call mod_sources,DIR): copy what builds hshm.ko (Kbuild and the .c and
-# .h files of kernel/, common/, uapi/) to DIR, for a build against another
+# $(call mod_sources,DIR): copy what builds hshm.ko (Kbuild, VERSION and
+# the .c and .h files of kernel/, common/, uapi/) to DIR, for a build against another
 # kernel tree: kbuild of 6.1 puts objects next to the sources, so the top
 # directory's objects (built against KDIR) must not be used or clobbered.
 mod_sources = mkdir -p $(1) && \
-	rsync -a --delete --include='*/' --include='*.[ch]' --include=Kbuild \
-		--exclude='*' Kbuild kernel common uapi $(1)/
+	rsync -a --delete --include='*/' --include='*.[ch]' --include=Kbuild --include=VERSION \
+		--exclude='*' Kbuild VERSION kernel common uapi $(1)/
 
 # the kernels of KERNELS (see "kernels" above) and the source of the arm64
 # and debug guest kernels
@@ -213,13 +213,15 @@ check_scenarios = \
 #          of KERNELS
 #   arm64  check-arm64 (cross-built virt kernel, hvisor node)
 #   debug  check-debug (debug kernel: KASAN, lockdep, kmemleak..., KUnit)
-CHECKS ?= amd64 arm64 debug
+#   install  check-install (make install into a DESTDIR, DKMS for each
+#          kernel of KERNELS, the DKMS-built module loaded in its guest)
+CHECKS ?= amd64 arm64 debug install
 CHECK_LOGDIRS = $(foreach c,$(CHECKS),$(CHECK_LOGDIR_$(c)))
 CHECK_LOGDIR_amd64 = $(CHECK_DIR) $(addprefix $(CHECK_DIR)/,$(KERNELS))
 CHECK_LOGDIR_arm64 = $(ARM64_CHECK_DIR)
 CHECK_LOGDIR_debug = $(DEBUG_CHECK_DIR)
 
-check: ## run every test suite of CHECKS (amd64 arm64 debug); last line: N passed, N failed
+check: ## run every test suite of CHECKS (amd64 arm64 debug install); last line: N passed, N failed
 	@rc=0; \
 	for c in $(CHECKS); do \
 		echo "### check-$$c"; \
@@ -801,12 +803,11 @@ dkms-remove: ## as root: dkms remove every version of hshm from every kernel, de
 # dkms status, each kernel booted in QEMU with the module DKMS installed
 # (hshm_00_dkms.sh and hshm_10_ioctl), make dkms-remove. KTAP and totals in
 # build/check-install (CHECK_LOGDIR_install, for `make check
-# CHECKS=install`). CHECK_INSTALL_KVERS: releases; by default Debian's
-# 6.1 kernel, the newest installed 6.1.*-amd64 with a build tree.
+# CHECKS=install`). CHECK_INSTALL_KVERS: releases; by default those of
+# every kernel of KERNELS (the install part uses the first).
 CHECK_INSTALL_DIR := $(BUILD)/check-install
 CHECK_LOGDIR_install = $(CHECK_INSTALL_DIR)
-CHECK_INSTALL_KVERS ?= $(shell ls -d /lib/modules/6.1.*-amd64/build 2>/dev/null | \
-	sed 's|^/lib/modules/\(.*\)/build$$|\1|' | sort -V | tail -n 1)
+CHECK_INSTALL_KVERS ?= $(foreach k,$(KERNELS),$(call kver_of,$(k)))
 
 # (not $(MAKE) itself in the recipe: `make -n` would run the script)
 CHECK_INSTALL_MAKE = $(MAKE)
