@@ -10,6 +10,12 @@
  * completion "interrupt" through irq_work (or none: the channel polls).
  * The same peer can serve another transport's region (hshm_lb_peer_*()),
  * which tests a device-tree region where no hypervisor runs the peer.
+ *
+ * The peer thread ("hshm-lb-peer") keeps the default SCHED_NORMAL policy
+ * whatever the channel's sched_policy says: it stands for the other
+ * partition, whose CPUs and scheduling are not Linux's to set, so a test
+ * of the dispatcher's policy measures that policy and nothing else.  A
+ * test that wants it otherwise can chrt the thread.
  */
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
