@@ -5,8 +5,8 @@
  * GET and SET read and write the same channel fields as sysfs, through
  * the same setters under the same lock (struct hshm_chan.cfg_lock), so the
  * two interfaces cannot disagree.  Events are posted from the dispatcher
- * (or any context) into a small per-channel ring, rate-limited per type,
- * and multicast from a work item.
+ * (or any context but hard interrupts on PREEMPT_RT) into a small
+ * per-channel ring, rate-limited per type, and multicast from a work item.
  */
 #include <linux/ktime.h>
 #include <net/genetlink.h>
@@ -621,7 +621,9 @@ static void hshm_nl_event_work(struct work_struct *work)
  * @target_ns: the target it missed (SLA violations)
  * @count: requests concerned
  *
- * Any context.  Nothing is done when nobody listens.  Of each type at most
+ * Any context but a hard interrupt on PREEMPT_RT, where the ring's
+ * spinlock_t sleeps; today only the dispatcher thread posts.  Nothing is
+ * done when nobody listens.  Of each type at most
  * %HSHM_EV_BURST events per second and device are sent; the others are
  * counted in the next one's HSHM_EA_SUPPRESSED.
  */

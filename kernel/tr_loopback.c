@@ -197,7 +197,13 @@ struct hshm_lb_peer *hshm_lb_peer_create(void *region,
 	p->txq_size = layout->txq_size;
 	p->irq_on = irq_on;
 	p->poll_us = poll_us;
-	init_irq_work(&p->irq, hshm_lb_irq);
+	/*
+	 * Hard even on PREEMPT_RT, where a plain irq_work would run in the
+	 * irq_work/N thread at SCHED_FIFO 1, below a real-time dispatcher
+	 * and any real-time load: hshm_chan_notify() only sets a bit and
+	 * wakes a task, which is safe in hard interrupt context everywhere.
+	 */
+	p->irq = IRQ_WORK_INIT_HARD(hshm_lb_irq);
 	p->task = kthread_create(hshm_lb_thread, p, "hshm-lb-peer");
 	if (IS_ERR(p->task)) {
 		long err = PTR_ERR(p->task);
