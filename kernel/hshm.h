@@ -19,6 +19,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/sched/prio.h>
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
 #include <linux/wait.h>
@@ -45,6 +46,38 @@ enum hshm_sched_mode {
 	HSHM_SCHED_WRR,
 	HSHM_SCHED_FIFO,
 };
+
+/**
+ * enum hshm_thread_policy - CPU scheduling policy of a channel's dispatcher
+ * @HSHM_POLICY_OTHER: SCHED_NORMAL, with a nice value
+ * @HSHM_POLICY_FIFO: SCHED_FIFO, with a real-time priority
+ * @HSHM_POLICY_RR: SCHED_RR, with a real-time priority
+ * @HSHM_POLICY_NR: number of policies
+ *
+ * The values are those of HSHM_NL_POLICY_* in the netlink uapi.
+ */
+enum hshm_thread_policy {
+	HSHM_POLICY_OTHER,
+	HSHM_POLICY_FIFO,
+	HSHM_POLICY_RR,
+	HSHM_POLICY_NR,
+};
+
+/* Real-time priority fifo and rr start from: the kernel's own choice. */
+#define HSHM_THREAD_RT_PRIO_DEFAULT	(MAX_RT_PRIO / 2)
+
+/**
+ * struct hshm_thread_sched - CPU scheduling of a channel's dispatcher
+ * @policy: enum hshm_thread_policy
+ * @prio: under fifo and rr the real-time priority, 1 to 99; under other
+ *	the nice value, -20 to 19
+ */
+struct hshm_thread_sched {
+	int policy;
+	int prio;
+};
+
+extern const char *const hshm_policy_names[HSHM_POLICY_NR];
 
 /* struct hshm_req.state */
 enum hshm_req_state {
@@ -366,7 +399,7 @@ struct hshm_cls {
  * @features: HSHM_FEAT_* of the transport
  * @dead: set once the channel is being removed; no new requests
  * @srcu: ioctls run inside it; removal waits for them after setting @dead
- * @cfg_lock: serialises configuration writes (sysfs)
+ * @cfg_lock: serialises configuration writes (sysfs, netlink)
  * @weights: the four weights packed 16 bits each, read by the dispatcher
  * @sched_mode: enum hshm_sched_mode
  * @batch_max: most messages per batch
@@ -374,12 +407,15 @@ struct hshm_cls {
  * @timeout_ms: default request timeout
  * @svc_map: class per service id; bytes read locklessly, written under
  *	@cfg_lock
+ * @thread_sched: CPU scheduling policy and priority of the dispatcher
+ *	thread, applied to it whenever it is started or changed (@cfg_lock)
  * @cls: per-class queues and knobs
  * @pool: request slots and buffers
  * @reqs: the request slots
  * @max_requests: number of @reqs
  * @stats: per-cpu statistics
- * @task: dispatcher thread; a reference is held until the channel is freed
+ * @task: dispatcher thread; a reference is held until the channel is freed;
+ *	set under @cfg_lock
  * @stopped: the dispatcher thread was stopped
  * @flags: HSHM_CHAN_* bits (kick)
  * @batch_out: a batch is at the peer (dispatcher writes, submit reads)
@@ -432,6 +468,7 @@ struct hshm_chan {
 	u32 rt_batch_max;
 	u32 timeout_ms;
 	u8 *svc_map;
+	struct hshm_thread_sched thread_sched;
 
 	struct hshm_cls cls[HSHM_NR_CLASSES];
 	struct hshm_pool pool;
@@ -525,6 +562,11 @@ void hshm_sched_kick(struct hshm_chan *ch);
 void hshm_sched_set_weights(struct hshm_chan *ch, const u16 *w);
 void hshm_sched_get_weights(struct hshm_chan *ch, u16 *w);
 void hshm_sched_heal(struct hshm_chan *ch, const char *reason);
+int hshm_sched_thread_resolve(struct hshm_chan *ch, const int *policy,
+			      const int *prio, struct hshm_thread_sched *ts);
+int hshm_sched_set_thread(struct hshm_chan *ch, const int *policy,
+			  const int *prio);
+void hshm_sched_get_thread(struct hshm_chan *ch, struct hshm_thread_sched *ts);
 
 /* hshm_pool.c */
 int hshm_pool_init(struct hshm_chan *ch);

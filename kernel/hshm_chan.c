@@ -291,7 +291,10 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
  * hshm_chan_notify() - the peer signalled: look at the batch
  * @ch: channel
  *
- * Transports call this from their reply interrupt; any context.
+ * Transports call this from their reply interrupt; any context, a hard
+ * interrupt on PREEMPT_RT included (a handler the kernel did not thread,
+ * a hard irq_work): it sets a bit and wakes the dispatcher, and takes no
+ * lock but the scheduler's raw ones.
  */
 void hshm_chan_notify(struct hshm_chan *ch)
 {

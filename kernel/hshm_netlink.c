@@ -5,8 +5,8 @@
  * GET and SET read and write the same channel fields as sysfs, through
  * the same setters under the same lock (struct hshm_chan.cfg_lock), so the
  * two interfaces cannot disagree.  Events are posted from the dispatcher
- * (or any context) into a small per-channel ring, rate-limited per type,
- * and multicast from a work item.
+ * (or any context but hard interrupts on PREEMPT_RT) into a small
+ * per-channel ring, rate-limited per type, and multicast from a work item.
  */
 #include <linux/ktime.h>
 #include <net/genetlink.h>
@@ -54,6 +54,9 @@ static const struct nla_policy hshm_nl_policy[HSHM_A_MAX + 1] = {
 	[HSHM_A_TIMEOUT_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
 							&hshm_nl_timeout_range),
 	[HSHM_A_CLASS]		= NLA_POLICY_NESTED(hshm_nl_class_policy),
+	[HSHM_A_SCHED_POLICY]	= NLA_POLICY_MAX(NLA_U8, HSHM_NL_POLICY_RR),
+	/* Its range depends on the policy: hshm_sched_thread_resolve(). */
+	[HSHM_A_SCHED_PRIORITY]	= { .type = NLA_S32 },
 };
 
 /**
@@ -142,6 +145,7 @@ static int hshm_nl_fill_faults(struct sk_buff *skb, struct hshm_chan *ch)
 static int hshm_nl_fill_dev(struct sk_buff *skb, struct hshm_chan *ch,
 			    u32 portid, u32 seq, int flags)
 {
+	struct hshm_thread_sched ts;
 	u16 w[HSHM_NR_CLASSES];
 	u8 p[HSHM_NR_CLASSES];
 	unsigned int c;
@@ -152,6 +156,7 @@ static int hshm_nl_fill_dev(struct sk_buff *skb, struct hshm_chan *ch,
 		return -EMSGSIZE;
 	hshm_sched_get_weights(ch, w);
 	hshm_pool_get_reservations(ch, p);
+	hshm_sched_get_thread(ch, &ts);
 	if (nla_put_u32(skb, HSHM_A_DEV_INDEX, ch->id) ||
 	    nla_put_string(skb, HSHM_A_DEV_NAME, dev_name(&ch->dev)) ||
 	    nla_put_string(skb, HSHM_A_TRANSPORT, ch->ops->name) ||
@@ -172,6 +177,8 @@ static int hshm_nl_fill_dev(struct sk_buff *skb, struct hshm_chan *ch,
 		goto cancel;
 	if (hshm_nl_put_u64(skb, HSHM_A_HEALS, atomic64_read(&ch->heals),
 			    HSHM_A_PAD) ||
+	    nla_put_u8(skb, HSHM_A_SCHED_POLICY, ts.policy) ||
+	    nla_put_s32(skb, HSHM_A_SCHED_PRIORITY, ts.prio) ||
 	    hshm_nl_fill_faults(skb, ch))
 		goto cancel;
 	for (c = 0; c < HSHM_NR_CLASSES; c++)
@@ -310,12 +317,20 @@ out:
  * @p: reservations
  * @shed_us: per-class shedding time
  * @target_us: per-class latency target
+ * @policy_v: HSHM_A_SCHED_POLICY
+ * @prio_v: HSHM_A_SCHED_PRIORITY
+ * @policy: &@policy_v if it was given, else NULL
+ * @prio: &@prio_v if it was given, else NULL
  */
 struct hshm_nl_cfg {
 	u16 w[HSHM_NR_CLASSES];
 	u8 p[HSHM_NR_CLASSES];
 	u32 shed_us[HSHM_NR_CLASSES];
 	u32 target_us[HSHM_NR_CLASSES];
+	int policy_v;
+	int prio_v;
+	int *policy;
+	int *prio;
 };
 
 static int hshm_nl_parse_class(struct nlattr *a, struct hshm_nl_cfg *cfg,
@@ -365,11 +380,43 @@ static int hshm_nl_check_batch(struct hshm_chan *ch, struct nlattr *a,
 	return 0;
 }
 
+/*
+ * HSHM_A_SCHED_POLICY (its range checked by the policy) and
+ * HSHM_A_SCHED_PRIORITY, either or both, into @cfg, checked against the
+ * channel's current setting.
+ */
+static int hshm_nl_parse_thread(struct hshm_chan *ch, struct nlattr **attrs,
+				struct hshm_nl_cfg *cfg,
+				struct netlink_ext_ack *extack)
+{
+	struct nlattr *pa = attrs[HSHM_A_SCHED_POLICY];
+	struct nlattr *ra = attrs[HSHM_A_SCHED_PRIORITY];
+	struct hshm_thread_sched ts;
+
+	BUILD_BUG_ON(HSHM_NL_POLICY_OTHER != HSHM_POLICY_OTHER);
+	BUILD_BUG_ON(HSHM_NL_POLICY_FIFO != HSHM_POLICY_FIFO);
+	BUILD_BUG_ON(HSHM_NL_POLICY_RR != HSHM_POLICY_RR);
+	cfg->policy = pa ? &cfg->policy_v : NULL;
+	cfg->prio = ra ? &cfg->prio_v : NULL;
+	if (pa)
+		cfg->policy_v = nla_get_u8(pa);
+	if (ra)
+		cfg->prio_v = nla_get_s32(ra);
+	if ((pa || ra) &&
+	    hshm_sched_thread_resolve(ch, cfg->policy, cfg->prio, &ts)) {
+		NL_SET_ERR_MSG_ATTR(extack, ra ?: pa,
+				    "priority out of range for the policy: 1 to 99 for fifo and rr, a nice value -20 to 19 for other");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Caller holds hshm_nl_lock and ch->cfg_lock. */
 static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **attrs = info->attrs;
+	u8 old_p[HSHM_NR_CLASSES];
 	struct hshm_nl_cfg cfg;
 	struct nlattr *a;
 	unsigned int c;
@@ -391,15 +438,31 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 	ret = hshm_nl_check_batch(ch, attrs[HSHM_A_BATCH_MAX], extack);
 	if (!ret)
 		ret = hshm_nl_check_batch(ch, attrs[HSHM_A_RT_BATCH_MAX], extack);
+	if (!ret)
+		ret = hshm_nl_parse_thread(ch, attrs, &cfg, extack);
 	if (ret)
 		return ret;
 
-	/* Everything is valid; only the reservations can still be refused. */
+	/*
+	 * Everything is valid; only the reservations can still be refused,
+	 * and the scheduler could in theory refuse the thread's setting, in
+	 * which case the reservations go back to what they were.
+	 */
+	hshm_pool_get_reservations(ch, old_p);
 	ret = hshm_pool_set_reservations(ch, cfg.p);
 	if (ret) {
 		NL_SET_ERR_MSG(extack,
 			       "reservations add up to more than 100 percent");
 		return ret;
+	}
+	if (cfg.policy || cfg.prio) {
+		ret = hshm_sched_set_thread(ch, cfg.policy, cfg.prio);
+		if (ret) {
+			hshm_pool_set_reservations(ch, old_p);
+			NL_SET_ERR_MSG(extack,
+				       "the scheduler refused the dispatcher thread's policy");
+			return ret;
+		}
 	}
 	hshm_sched_set_weights(ch, cfg.w);
 	for (c = 0; c < HSHM_NR_CLASSES; c++) {
@@ -558,7 +621,9 @@ static void hshm_nl_event_work(struct work_struct *work)
  * @target_ns: the target it missed (SLA violations)
  * @count: requests concerned
  *
- * Any context.  Nothing is done when nobody listens.  Of each type at most
+ * Any context but a hard interrupt on PREEMPT_RT, where the ring's
+ * spinlock_t sleeps; today only the dispatcher thread posts.  Nothing is
+ * done when nobody listens.  Of each type at most
  * %HSHM_EV_BURST events per second and device are sent; the others are
  * counted in the next one's HSHM_EA_SUPPRESSED.
  */

@@ -11,14 +11,22 @@
  * over and rings the doorbell.  The batch is built at hand-over time, not
  * earlier, so a REALTIME request that arrives while the peer is busy still
  * goes first in the next batch.
+ *
+ * The dispatcher runs under the CPU scheduling policy and priority the
+ * administrator chose (struct hshm_chan.thread_sched; SCHED_NORMAL nice 0
+ * unless told otherwise), set with sched_setattr_nocheck(), the one
+ * interface exported to modules on every supported kernel that takes any
+ * policy and priority.
  */
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
+#include <linux/lockdep.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/hshm_netlink.h>
+#include <uapi/linux/sched/types.h>
 
 #include "hshm.h"
 
@@ -72,6 +80,127 @@ void hshm_sched_get_weights(struct hshm_chan *ch, u16 *w)
 	hshm_unpack_weights(atomic64_read(&ch->weights), w);
 }
 
+const char *const hshm_policy_names[HSHM_POLICY_NR] = {
+	[HSHM_POLICY_OTHER] = "other",
+	[HSHM_POLICY_FIFO] = "fifo",
+	[HSHM_POLICY_RR] = "rr",
+};
+
+static bool hshm_policy_is_rt(int policy)
+{
+	return policy == HSHM_POLICY_FIFO || policy == HSHM_POLICY_RR;
+}
+
+/**
+ * hshm_sched_thread_resolve() - the dispatcher setting a change gives
+ * @ch: channel
+ * @policy: the new policy (enum hshm_thread_policy), or NULL to keep the
+ *	current one
+ * @prio: the new priority, or NULL: the current one if it means the same
+ *	under the new policy (a real-time priority between fifo and rr, a
+ *	nice value under other), else the new policy's default
+ *	(%HSHM_THREAD_RT_PRIO_DEFAULT for fifo and rr, nice 0 for other)
+ * @ts: the resulting setting; changes nothing in @ch
+ *
+ * The one place the ranges are checked: a real-time priority from 1 to
+ * 99 (MAX_RT_PRIO - 1) under fifo and rr, a nice value from -20 to 19
+ * under other.
+ *
+ * Context: process; @ch->cfg_lock held.
+ * Return: 0, or -EINVAL for an unknown policy or a priority out of range
+ * for the policy.
+ */
+int hshm_sched_thread_resolve(struct hshm_chan *ch, const int *policy,
+			      const int *prio, struct hshm_thread_sched *ts)
+{
+	const struct hshm_thread_sched *cur = &ch->thread_sched;
+
+	lockdep_assert_held(&ch->cfg_lock);
+	ts->policy = policy ? *policy : cur->policy;
+	if (ts->policy < 0 || ts->policy >= HSHM_POLICY_NR)
+		return -EINVAL;
+	if (prio)
+		ts->prio = *prio;
+	else if (hshm_policy_is_rt(ts->policy) == hshm_policy_is_rt(cur->policy))
+		ts->prio = cur->prio;
+	else
+		ts->prio = hshm_policy_is_rt(ts->policy) ?
+			   HSHM_THREAD_RT_PRIO_DEFAULT : 0;
+	if (hshm_policy_is_rt(ts->policy))
+		return ts->prio >= 1 && ts->prio <= MAX_RT_PRIO - 1 ? 0 : -EINVAL;
+	return ts->prio >= MIN_NICE && ts->prio <= MAX_NICE ? 0 : -EINVAL;
+}
+
+/* Give @t the policy and priority of @ts; 0 or a negative errno. */
+static int hshm_sched_apply(struct task_struct *t,
+			    const struct hshm_thread_sched *ts)
+{
+	struct sched_attr attr = { .size = sizeof(attr) };
+
+	switch (ts->policy) {
+	case HSHM_POLICY_FIFO:
+		attr.sched_policy = SCHED_FIFO;
+		attr.sched_priority = ts->prio;
+		break;
+	case HSHM_POLICY_RR:
+		attr.sched_policy = SCHED_RR;
+		attr.sched_priority = ts->prio;
+		break;
+	default:
+		attr.sched_policy = SCHED_NORMAL;
+		attr.sched_nice = ts->prio;
+		break;
+	}
+	return sched_setattr_nocheck(t, &attr);
+}
+
+/**
+ * hshm_sched_set_thread() - change the dispatcher's policy and priority
+ * @ch: channel
+ * @policy: as for hshm_sched_thread_resolve()
+ * @prio: as for hshm_sched_thread_resolve()
+ *
+ * The setting applies at once to the running dispatcher and is kept for
+ * any dispatcher started later (hshm_sched_start()).  The one setter of
+ * sysfs and netlink.
+ *
+ * Context: process; @ch->cfg_lock held.
+ * Return: 0; -EINVAL for a value out of range; or the error of
+ * sched_setattr_nocheck().  Nothing changes on error.
+ */
+int hshm_sched_set_thread(struct hshm_chan *ch, const int *policy,
+			  const int *prio)
+{
+	struct hshm_thread_sched ts;
+	int ret;
+
+	lockdep_assert_held(&ch->cfg_lock);
+	ret = hshm_sched_thread_resolve(ch, policy, prio, &ts);
+	if (ret)
+		return ret;
+	if (ch->task) {
+		ret = hshm_sched_apply(ch->task, &ts);
+		if (ret)
+			return ret;
+	}
+	ch->thread_sched = ts;
+	return 0;
+}
+
+/**
+ * hshm_sched_get_thread() - read the dispatcher's policy and priority
+ * @ch: channel
+ * @ts: filled with the current setting, both fields from the same one
+ *
+ * Context: process; takes @ch->cfg_lock.
+ */
+void hshm_sched_get_thread(struct hshm_chan *ch, struct hshm_thread_sched *ts)
+{
+	mutex_lock(&ch->cfg_lock);
+	*ts = ch->thread_sched;
+	mutex_unlock(&ch->cfg_lock);
+}
+
 /**
  * hshm_sched_init() - set up kfifos, wire sender state and the picker
  * @ch: channel with its layout and region set
@@ -119,6 +248,9 @@ int hshm_sched_init(struct hshm_chan *ch)
 	/* While REALTIME is active, the batch it waits for stays short. */
 	ch->rt_batch_max = min_t(u32, 8, ch->batch_max);
 	ch->poll_ns = HSHM_POLL_MIN_NS;
+	/* A driver does not join the system's real-time scheme uninvited. */
+	ch->thread_sched.policy = HSHM_POLICY_OTHER;
+	ch->thread_sched.prio = 0;
 	return 0;
 
 free_batch:
@@ -599,18 +731,32 @@ static int hshm_dispatcher(void *data)
  * hshm_sched_start() - start the dispatcher thread of a channel
  * @ch: channel
  *
- * Return: 0 or the error of kthread_run().
+ * The thread runs from the start with the channel's struct
+ * hshm_chan.thread_sched.
+ *
+ * Context: process; takes @ch->cfg_lock.
+ * Return: 0, the error of kthread_create() or of sched_setattr_nocheck().
  */
 int hshm_sched_start(struct hshm_chan *ch)
 {
 	struct task_struct *t;
+	int ret;
 
-	t = kthread_run(hshm_dispatcher, ch, "hshm%d-disp", ch->id);
+	t = kthread_create(hshm_dispatcher, ch, "hshm%d-disp", ch->id);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
+	mutex_lock(&ch->cfg_lock);
+	ret = hshm_sched_apply(t, &ch->thread_sched);
+	if (ret) {
+		mutex_unlock(&ch->cfg_lock);
+		kthread_stop(t);
+		return ret;
+	}
 	/* Kept until the channel is freed: a late kick finds a dead task. */
 	get_task_struct(t);
 	ch->task = t;
+	mutex_unlock(&ch->cfg_lock);
+	wake_up_process(t);
 	return 0;
 }
 

@@ -138,6 +138,64 @@ static ssize_t scheduler_store(struct device *dev, struct device_attribute *attr
 }
 static DEVICE_ATTR_RW(scheduler);
 
+/* The CPU scheduling of the dispatcher thread: "[other] fifo rr". */
+static ssize_t sched_policy_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct hshm_thread_sched ts;
+	unsigned int p;
+	int n = 0;
+
+	hshm_sched_get_thread(hshm_dev_chan(dev), &ts);
+	for (p = 0; p < HSHM_POLICY_NR; p++)
+		n += sysfs_emit_at(buf, n, p == ts.policy ? "%s[%s]" : "%s%s",
+				   p ? " " : "", hshm_policy_names[p]);
+	return n + sysfs_emit_at(buf, n, "\n");
+}
+
+static ssize_t sched_policy_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t len)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+	int policy, ret;
+
+	policy = sysfs_match_string(hshm_policy_names, buf);
+	if (policy < 0)
+		return -EINVAL;
+	mutex_lock(&ch->cfg_lock);
+	ret = hshm_sched_set_thread(ch, &policy, NULL);
+	mutex_unlock(&ch->cfg_lock);
+	return ret ?: len;
+}
+static DEVICE_ATTR_RW(sched_policy);
+
+static ssize_t sched_priority_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct hshm_thread_sched ts;
+
+	hshm_sched_get_thread(hshm_dev_chan(dev), &ts);
+	return sysfs_emit(buf, "%d\n", ts.prio);
+}
+
+/* The priority under the current policy: hshm_sched_thread_resolve(). */
+static ssize_t sched_priority_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t len)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+	int prio, ret;
+
+	if (kstrtoint(buf, 10, &prio))
+		return -EINVAL;
+	mutex_lock(&ch->cfg_lock);
+	ret = hshm_sched_set_thread(ch, NULL, &prio);
+	mutex_unlock(&ch->cfg_lock);
+	return ret ?: len;
+}
+static DEVICE_ATTR_RW(sched_priority);
+
 static ssize_t service_map_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
@@ -346,6 +404,8 @@ static struct attribute *hshm_chan_attrs[] = {
 	&dev_attr_weights.attr,
 	&dev_attr_reservations.attr,
 	&dev_attr_scheduler.attr,
+	&dev_attr_sched_policy.attr,
+	&dev_attr_sched_priority.attr,
 	&dev_attr_service_map.attr,
 	&dev_attr_stats.attr,
 	&dev_attr_stats_reset.attr,

@@ -10,6 +10,12 @@
  * completion "interrupt" through irq_work (or none: the channel polls).
  * The same peer can serve another transport's region (hshm_lb_peer_*()),
  * which tests a device-tree region where no hypervisor runs the peer.
+ *
+ * The peer thread ("hshm-lb-peer") keeps the default SCHED_NORMAL policy
+ * whatever the channel's sched_policy says: it stands for the other
+ * partition, whose CPUs and scheduling are not Linux's to set, so a test
+ * of the dispatcher's policy measures that policy and nothing else.  A
+ * test that wants it otherwise can chrt the thread.
  */
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
@@ -191,7 +197,13 @@ struct hshm_lb_peer *hshm_lb_peer_create(void *region,
 	p->txq_size = layout->txq_size;
 	p->irq_on = irq_on;
 	p->poll_us = poll_us;
-	init_irq_work(&p->irq, hshm_lb_irq);
+	/*
+	 * Hard even on PREEMPT_RT, where a plain irq_work would run in the
+	 * irq_work/N thread at SCHED_FIFO 1, below a real-time dispatcher
+	 * and any real-time load: hshm_chan_notify() only sets a bit and
+	 * wakes a task, which is safe in hard interrupt context everywhere.
+	 */
+	p->irq = IRQ_WORK_INIT_HARD(hshm_lb_irq);
 	p->task = kthread_create(hshm_lb_thread, p, "hshm-lb-peer");
 	if (IS_ERR(p->task)) {
 		long err = PTR_ERR(p->task);

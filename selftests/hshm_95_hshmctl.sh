@@ -5,6 +5,7 @@
 # same through sysfs and the other way round, bad input gives a clear
 # message and the documented exit status, SET needs CAP_NET_ADMIN, call
 # runs a service, and monitor receives an SLA violation the test causes.
+# set sched changes the dispatcher thread itself (/proc/PID/stat).
 # For busybox sh in the guest; prints KTAP; exits 0 (pass), 4 (skip) or 1.
 #
 # Environment: HSHM_DEV [/dev/hshm0], HSHM_SYSFS [/sys/class/hshm/hshm0],
@@ -31,7 +32,7 @@ if [ ! -d "$SYSFS" ]; then
 	echo "1..0 # SKIP no $SYSFS"
 	exit 4
 fi
-echo "1..22"
+echo "1..34"
 mkdir -p "$TMP"
 
 # run_ctl ARGS...: run hshmctl -d DEVN ARGS, keep stdout, stderr and status
@@ -60,6 +61,25 @@ expect() {
 json_class_field() {
 	sed -e "s/.*\"$1\": {//" -e "s/}.*//" | tr ',' '\n' |
 		sed -n "s/.*\"$2\": \\([0-9]*\\).*/\\1/p" | head -n 1
+}
+
+# json_field FIELD < status JSON: the value of a top-level field
+json_field() {
+	tr ',' '\n' | sed -n "s/.*\"$1\": \"*\([a-z0-9-]*\).*/\\1/p" | head -n 1
+}
+
+# disp_sched: "POLICY RT_PRIORITY NICE" of the dispatcher thread, numbers
+# as /proc/PID/stat has them (policy 0 other, 1 fifo, 2 rr)
+disp_sched() {
+	for _d in /proc/[0-9]*; do
+		if [ "$(cat "$_d/comm" 2>/dev/null)" = "hshm$DEVN-disp" ]; then
+			# comm has no spaces: the fields split on them
+			cut -d' ' -f19,40,41 "$_d/stat" |
+				awk '{ print $3, $2, $1 }'
+			return
+		fi
+	done
+	echo "no thread hshm$DEVN-disp"
 }
 
 old_weights=$(cat "$SYSFS/weights")
@@ -101,6 +121,41 @@ check "sysfs weights read back through netlink" [ "$w" = 8 ]
 check "sysfs shed_us reads back through netlink" [ "$s" = 40 ]
 echo 0 >"$SYSFS/classes/best_effort/shed_us"
 
+# the dispatcher thread's policy: netlink -> sysfs and the thread
+run_ctl set sched fifo 40
+check "set sched fifo 40: exit 0" [ "$rc" = 0 ]
+check "set sched reads back in sysfs" \
+	[ "$(cat "$SYSFS/sched_policy") $(cat "$SYSFS/sched_priority")" = "other [fifo] rr 40" ]
+echo "# dispatcher: $(disp_sched)"
+check "set sched fifo 40: the thread runs SCHED_FIFO 40" [ "$(disp_sched)" = "1 40 0" ]
+run_ctl status
+check "status shows the thread's policy" \
+	grep -q "dispatcher thread: sched fifo, priority 40" "$TMP/out"
+run_ctl --json status
+p=$(json_field sched_policy <"$TMP/out")
+r=$(json_field sched_priority <"$TMP/out")
+check "status --json shows the thread's policy" [ "$p $r" = "fifo 40" ]
+run_ctl set sched rr
+check "set sched rr keeps the priority: SCHED_RR 40" [ "$(disp_sched)" = "2 40 0" ]
+# sysfs -> netlink and the thread
+echo other >"$SYSFS/sched_policy"
+echo 7 >"$SYSFS/sched_priority"
+run_ctl --json status
+p=$(json_field sched_policy <"$TMP/out")
+r=$(json_field sched_priority <"$TMP/out")
+check "sysfs other nice 7 reads back through netlink" [ "$p $r" = "other 7" ]
+check "and the thread runs SCHED_OTHER nice 7" [ "$(disp_sched)" = "0 0 7" ]
+expect "sched priority out of range: kernel says why" 2 \
+	"out of range for the policy" set sched fifo 0
+expect "nice out of range: kernel says why" 2 \
+	"out of range for the policy" set sched other 20
+# shellcheck disable=SC2317 # called by check
+unchanged() {
+	[ "$(cat "$SYSFS/sched_priority")" = 7 ] && [ "$(disp_sched)" = "0 0 7" ]
+}
+check "refused sched settings changed nothing" unchanged
+run_ctl set sched other 0
+
 # counters agree on a quiet device
 run_ctl -c reliable call echo hello
 check "call echo prints the response" grep -qx hello "$TMP/out"
@@ -123,6 +178,7 @@ expect "batch larger than the queue: kernel says why" 2 "larger than the queue" 
 	set batch-max 60000
 expect "no such device: exit 3" 3 "no device hshm31" -d 31 status
 expect "unknown command: exit 2" 2 "unknown command" frobnicate
+expect "unknown sched policy: exit 2" 2 "unknown policy 'idle'" set sched idle 1
 
 # SET needs CAP_NET_ADMIN: as nobody (busybox su, an /etc/passwd made here)
 if ! grep -q '^nobody:' /etc/passwd 2>/dev/null; then

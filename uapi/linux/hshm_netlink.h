@@ -40,6 +40,11 @@ enum hshm_nl_cmd {
 #define HSHM_NL_SCHED_WRR	0
 #define HSHM_NL_SCHED_FIFO	1
 
+/* HSHM_A_SCHED_POLICY: CPU scheduling policy of the dispatcher thread */
+#define HSHM_NL_POLICY_OTHER	0	/* SCHED_OTHER, priority = nice value */
+#define HSHM_NL_POLICY_FIFO	1	/* SCHED_FIFO, priority 1..99 */
+#define HSHM_NL_POLICY_RR	2	/* SCHED_RR, priority 1..99 */
+
 /**
  * enum hshm_nl_attr - top-level attributes
  * @HSHM_A_UNSPEC: not used
@@ -62,6 +67,13 @@ enum hshm_nl_cmd {
  * @HSHM_A_FAULTS: nest of u64 counters of bad data seen from the peer, one
  *	attribute per kind (enum hshm_nl_fault_attr; sysfs faults)
  * @HSHM_A_HEALS: u64, queue resets after repeated bad data or a stuck peer
+ * @HSHM_A_SCHED_POLICY: u8, HSHM_NL_POLICY_*: CPU scheduling policy of the
+ *	dispatcher thread (settable; without HSHM_A_SCHED_PRIORITY the
+ *	priority is kept between fifo and rr, else set to the policy's
+ *	default: 50 for fifo and rr, 0 for other)
+ * @HSHM_A_SCHED_PRIORITY: s32, its priority: 1..99 under fifo and rr, the
+ *	nice value -20..19 under other (settable; alone it applies to the
+ *	current policy)
  * @__HSHM_A_MAX: end marker
  */
 enum hshm_nl_attr {
@@ -84,6 +96,8 @@ enum hshm_nl_attr {
 	HSHM_A_EVENT,
 	HSHM_A_FAULTS,
 	HSHM_A_HEALS,
+	HSHM_A_SCHED_POLICY,
+	HSHM_A_SCHED_PRIORITY,
 	__HSHM_A_MAX,
 };
 

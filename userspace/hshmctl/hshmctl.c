@@ -70,6 +70,9 @@ struct dev_info {
 	uint32_t index, features, entries, data_bytes, max_requests;
 	uint32_t batch_max, rt_batch_max, timeout_ms;
 	uint8_t scheduler;
+	bool has_thread;	/* a driver that reports the thread's policy */
+	uint8_t sched_policy;
+	int32_t sched_priority;
 	uint64_t bad_replies, lost_irqs, heals;
 	uint64_t faults[HSHM_FA_MAX + 1];
 	char name[32], transport[32];
@@ -96,6 +99,15 @@ static const char *const fault_names[HSHM_FA_MAX + 1] = {
 	[HSHM_FA_SPURIOUS] = "spurious",
 	[HSHM_FA_BAD_HEADER] = "bad_header",
 };
+
+/* HSHM_NL_POLICY_*: the dispatcher thread's CPU scheduling policy */
+static const char *const policy_names[] = {
+	[HSHM_NL_POLICY_OTHER] = "other",
+	[HSHM_NL_POLICY_FIFO] = "fifo",
+	[HSHM_NL_POLICY_RR] = "rr",
+};
+
+#define NPOLICIES	(sizeof(policy_names) / sizeof(policy_names[0]))
 
 static const char *prog = "hshmctl";
 
@@ -155,6 +167,22 @@ bad:
 	msg("invalid %s '%s': expected a whole number from %u to %u", what, s,
 	    min, max);
 	return false;
+}
+
+/* A decimal integer, maybe negative, that fits in 32 bits. */
+static bool parse_s32(const char *what, const char *s, int32_t *out)
+{
+	long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (!*s || errno || *end || v < INT32_MIN || v > INT32_MAX) {
+		msg("invalid %s '%s': expected a whole number", what, s);
+		return false;
+	}
+	*out = (int32_t)v;
+	return true;
 }
 
 /* Netlink plumbing */
@@ -392,6 +420,12 @@ static int get_cb(struct nl_msg *m, void *arg)
 		d->bad_replies = get64(tb[HSHM_A_BAD_REPLIES]);
 		d->lost_irqs = get64(tb[HSHM_A_LOST_IRQS]);
 		d->heals = get64(tb[HSHM_A_HEALS]);
+		d->has_thread = tb[HSHM_A_SCHED_POLICY] &&
+				tb[HSHM_A_SCHED_PRIORITY];
+		if (d->has_thread) {
+			d->sched_policy = nla_get_u8(tb[HSHM_A_SCHED_POLICY]);
+			d->sched_priority = nla_get_s32(tb[HSHM_A_SCHED_PRIORITY]);
+		}
 		if (tb[HSHM_A_FAULTS]) {
 			struct nlattr *f;
 			int frem;
@@ -438,6 +472,11 @@ static bool selected(const struct dev_info *d, const struct opts *o)
 static const char *sched_name(uint8_t s)
 {
 	return s == HSHM_NL_SCHED_FIFO ? "fifo" : "wrr";
+}
+
+static const char *policy_name(uint8_t p)
+{
+	return p < NPOLICIES ? policy_names[p] : "?";
 }
 
 static void json_sep(bool *first)
@@ -526,7 +565,11 @@ static void status_json(const struct dev_info *d)
 	for (c = 1; c < HSHM_FA_PAD; c++)
 		printf("%s\"%s\": %" PRIu64, c > 1 ? ", " : "", fault_names[c],
 		       d->faults[c]);
-	fputs("}, \"classes\": {", stdout);
+	fputs("}", stdout);
+	if (d->has_thread)
+		printf(", \"sched_policy\": \"%s\", \"sched_priority\": %d",
+		       policy_name(d->sched_policy), d->sched_priority);
+	fputs(", \"classes\": {", stdout);
 	for (c = 0; c < NCLS; c++)
 		printf("%s\"%s\": {\"weight\": %u, \"reservation\": %u, "
 		       "\"shed_us\": %u, \"target_us\": %u}", c ? ", " : "",
@@ -546,6 +589,11 @@ static void status_text(const struct dev_info *d)
 	printf("  scheduler %s, batch_max %u, rt_batch_max %u, timeout %u ms\n",
 	       sched_name(d->scheduler), d->batch_max, d->rt_batch_max,
 	       d->timeout_ms);
+	if (d->has_thread)
+		printf("  dispatcher thread: sched %s, %s %d\n",
+		       policy_name(d->sched_policy),
+		       d->sched_policy == HSHM_NL_POLICY_OTHER ? "nice" :
+		       "priority", d->sched_priority);
 	printf("  bad_replies %" PRIu64 ", lost_irqs %" PRIu64 ", heals %" PRIu64 "\n",
 	       d->bad_replies, d->lost_irqs, d->heals);
 	printf("  faults:");
@@ -727,12 +775,16 @@ static int cmd_stats(struct nl *nl, const struct opts *o)
  * @ca: for HSHM_A_CLASS: HSHM_CA_* set in every class of @mask
  * @mask: classes concerned
  * @v: value per class, or v[0] for a device attribute
+ * @prio: for HSHM_A_SCHED_POLICY: the priority, if @has_prio
+ * @has_prio: a priority was given (else the driver picks the policy's)
  */
 struct setting {
 	int kind;
 	int ca;
 	unsigned int mask;
 	uint32_t v[NCLS];
+	int32_t prio;
+	bool has_prio;
 };
 
 static int parse_set(const struct opts *o, int argc, char **argv,
@@ -743,7 +795,7 @@ static int parse_set(const struct opts *o, int argc, char **argv,
 
 	memset(st, 0, sizeof(*st));
 	if (!argc)
-		return usage_error("set: what? (weights, reservations, scheduler, target, shed, batch-max, rt-batch-max, timeout)");
+		return usage_error("set: what? (weights, reservations, scheduler, sched, target, shed, batch-max, rt-batch-max, timeout)");
 	argc--;
 	argv++;
 	if (!strcmp(what, "weights") || !strcmp(what, "reservations")) {
@@ -766,6 +818,21 @@ static int parse_set(const struct opts *o, int argc, char **argv,
 		st->kind = HSHM_A_SCHEDULER;
 		st->v[0] = strcmp(argv[0], "fifo") ? HSHM_NL_SCHED_WRR :
 			   HSHM_NL_SCHED_FIFO;
+	} else if (!strcmp(what, "sched")) {
+		/* The priority's range depends on the policy: the driver checks. */
+		if (argc < 1 || argc > 2)
+			return usage_error("set sched: expected POLICY [PRIORITY], POLICY one of other fifo rr");
+		for (i = 0; i < (int)NPOLICIES; i++)
+			if (!strcmp(argv[0], policy_names[i]))
+				break;
+		if (i == (int)NPOLICIES)
+			return usage_error("set sched: unknown policy '%s': one of other fifo rr",
+					   argv[0]);
+		st->kind = HSHM_A_SCHED_POLICY;
+		st->v[0] = i;
+		st->has_prio = argc == 2;
+		if (st->has_prio && !parse_s32("priority", argv[1], &st->prio))
+			return EXIT_USAGE;
 	} else if (!strcmp(what, "target") || !strcmp(what, "shed")) {
 		if (argc != 2 || (cls = class_parse(argv[0])) < 0)
 			return usage_error("set %s: expected CLASS MICROSECONDS, CLASS one of realtime throughput reliable best_effort",
@@ -798,6 +865,10 @@ static int put_setting(struct nl_msg *m, const struct setting *st)
 
 	if (st->kind == HSHM_A_SCHEDULER)
 		return nla_put_u8(m, st->kind, st->v[0]);
+	if (st->kind == HSHM_A_SCHED_POLICY)
+		return nla_put_u8(m, st->kind, st->v[0]) ||
+		       (st->has_prio &&
+			nla_put_s32(m, HSHM_A_SCHED_PRIORITY, st->prio));
 	if (st->kind != HSHM_A_CLASS)
 		return nla_put_u32(m, st->kind, st->v[0]);
 	for (c = 0; c < NCLS; c++) {
@@ -954,6 +1025,9 @@ static void help(void)
 	       "                               reliable best_effort\n"
 	       "  set reservations P P P P     reserved percent per class (sum <= 100)\n"
 	       "  set scheduler wrr|fifo       dispatcher policy\n"
+	       "  set sched POLICY [PRIO]      CPU scheduling of the dispatcher thread:\n"
+	       "                               other (PRIO: nice -20..19), fifo or rr\n"
+	       "                               (PRIO: 1..99); see hshmctl(8) without PRIO\n"
 	       "  set target CLASS US          latency target (SLA), 0 = none\n"
 	       "  set shed CLASS US            shed after US queued (throughput and\n"
 	       "                               best_effort only), 0 = never\n"
