@@ -26,7 +26,7 @@
 
 #define HSHM_MIN_KERNEL		KERNEL_VERSION(6, 1, 0)
 
-#if LINUX_VERSION_CODE < HSHM_MIN_KERNEL
+#if HSHM_MIN_KERNEL > LINUX_VERSION_CODE
 #error "hshm needs Linux 6.1 or later"
 #endif
 
@@ -40,7 +40,7 @@
 #endif
 
 /* 6.13: hrtimer_setup() sets the callback with the rest; hrtimer_init() goes. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#if KERNEL_VERSION(6, 13, 0) > LINUX_VERSION_CODE
 static inline void hrtimer_setup(struct hrtimer *timer,
 				 enum hrtimer_restart (*function)(struct hrtimer *),
 				 clockid_t clock_id, enum hrtimer_mode mode)
@@ -52,20 +52,25 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 
 /*
  * 6.11: platform_driver.remove returns void.  A driver defines its remove
- * as void fn(struct platform_device *) and names it with
- * HSHM_PLATFORM_REMOVE(fn) after HSHM_DEFINE_PLATFORM_REMOVE(fn), which on
- * older kernels wraps it in the int-returning form.
+ * as void fn(struct platform_device *), declares it the remove callback with
+ * HSHM_DEFINE_PLATFORM_REMOVE(fn); (which checks its type, or on older
+ * kernels wraps it in the int-returning form) and names it in the driver
+ * with HSHM_PLATFORM_REMOVE(fn).
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+#define HSHM_CHECK_PLATFORM_REMOVE(fn)					\
+	static_assert(__same_type(typeof(fn) *, void (*)(struct platform_device *)))
+#if KERNEL_VERSION(6, 11, 0) > LINUX_VERSION_CODE
+/* (the prototype at the end takes the caller's semicolon) */
 #define HSHM_DEFINE_PLATFORM_REMOVE(fn)					\
 	static int fn##_int(struct platform_device *pdev)		\
 	{								\
 		fn(pdev);						\
 		return 0;						\
-	}
+	}								\
+	static int fn##_int(struct platform_device *pdev)
 #define HSHM_PLATFORM_REMOVE(fn)	fn##_int
 #else
-#define HSHM_DEFINE_PLATFORM_REMOVE(fn)
+#define HSHM_DEFINE_PLATFORM_REMOVE(fn)	HSHM_CHECK_PLATFORM_REMOVE(fn)
 #define HSHM_PLATFORM_REMOVE(fn)	fn
 #endif
 

@@ -13,6 +13,7 @@
 struct class hshm_class = {
 	.name = "hshm",
 };
+
 /* First device number of the hshmN char devices. */
 dev_t hshm_devt;
 

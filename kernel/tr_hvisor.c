@@ -291,7 +291,7 @@ static void hshm_hv_remove_channel(struct platform_device *pdev)
 	hshm_chan_remove(hv->ch);
 }
 
-HSHM_DEFINE_PLATFORM_REMOVE(hshm_hv_remove_channel)
+HSHM_DEFINE_PLATFORM_REMOVE(hshm_hv_remove_channel);
 
 static const struct of_device_id hshm_hv_of_match[] = {
 	{ .compatible = "hvisor,hyperamp-shm" },
