@@ -126,6 +126,9 @@ DEB_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm rsync \
 DEB_PKGS += clang-14 libclang-rt-14-dev
 # make bench: hackbench, the load of the REALTIME-under-load runs
 DEB_PKGS += rt-tests
+# make dkms-install and check-install: DKMS (with --no-install-recommends
+# it brings no headers of its own; the kernels' come from the list above)
+DEB_PKGS += dkms
 
 .PHONY: all module tests user ksft check check-amd64 check-debug lint demo bench fuzz deps clean help
 
