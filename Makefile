@@ -381,8 +381,9 @@ $(CHECKPATCH):
 # - its examples as the kernel's dt_binding_check does them: dt-extract-example,
 #   cpp with the kernel's include/dt-bindings, dtc with the kernel's
 #   DT_BINDING flags, dt-validate against the schema processed by
-#   dt-mk-schema (the core schemas, ours, and the kernel's memory-region.yaml,
-#   which gives memory-region its type: without it dt-validate 2022.08 fails);
+#   dt-mk-schema (the core schemas, ours, and dts/schemas/memory-region.yaml,
+#   which gives memory-region its type: dt-schema 2022.08 lacks it, and the
+#   kernel's copy is gone since 6.5; without it dt-validate fails);
 # - every dts/*.dtso compiled by dtc -@. An overlay cannot know its target's
 #   #address-cells, #size-cells or interrupt parent, so the four checks that
 #   need them (DT_OVERLAY_WNO) are off there; each overlay is then applied
@@ -391,13 +392,13 @@ $(CHECKPATCH):
 #   dt-validate.
 # Any message from these tools fails lint: dt-doc-validate and dt-validate
 # report problems without a failing exit code, and dtc has no -Werror.
-# The kernel's headers and memory-region.yaml come from KSRC_TAR at lint time.
+# The kernel's dt-bindings headers come from KSRC_TAR at lint time.
 DT_BINDINGS_DIR := Documentation/devicetree/bindings
 DT_BINDINGS = $(wildcard $(DT_BINDINGS_DIR)/*/*.yaml)
 DT_OVERLAYS = $(wildcard dts/*.dtso)
 DT_KSRC := $(BUILD)/dt-ksrc
 DT_KSRC_STAMP := $(DT_KSRC)/include/dt-bindings/interrupt-controller/arm-gic.h
-DT_MEMORY_REGION := $(DT_KSRC)/$(DT_BINDINGS_DIR)/reserved-memory/memory-region.yaml
+DT_MEMORY_REGION := dts/schemas/memory-region.yaml
 DT_EXAMPLE_FLAGS := -Wno-avoid_unnecessary_addr_size -Wno-graph_child_address \
 	-Wno-interrupt_provider -Wno-unique_unit_address -Wunique_unit_address_if_enabled
 DT_OVERLAY_WNO := -Wno-reg_format -Wno-ranges_format -Wno-avoid_default_addr_size \
@@ -406,8 +407,7 @@ DT_OVERLAY_WNO := -Wno-reg_format -Wno-ranges_format -Wno-avoid_default_addr_siz
 $(DT_KSRC_STAMP):
 	@rm -rf $(DT_KSRC).tmp && mkdir -p $(DT_KSRC).tmp
 	tar -xmJf $(KSRC_TAR) -C $(DT_KSRC).tmp --strip-components=1 \
-		$(KSRC_TOP)/include/dt-bindings \
-		$(KSRC_TOP)/$(DT_BINDINGS_DIR)/reserved-memory/memory-region.yaml
+		$(KSRC_TOP)/include/dt-bindings
 	@rm -rf $(DT_KSRC) && mv $(DT_KSRC).tmp $(DT_KSRC)
 
 # The sparse pass rebuilds without W=1, so the W=1 pass always recompiles.
