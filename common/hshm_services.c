@@ -204,3 +204,154 @@ u8 hshm_service_run(u16 service_id, u8 *buf, u32 len, u32 room, u32 *out_len)
 	*out_len = len;
 	return HSHM_WIRE_RESULT_SUCCESS;
 }
+
+/* The value of a hex digit, or -1 for any other byte. */
+static int hshm_svc_nibble(u8 c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/**
+ * hshm_svc_hex_len() - decode check of an ASCII hex payload (V1-10)
+ * @buf: the payload
+ * @len: its length
+ *
+ * Two hex digits (either case) make one byte.  Of a payload of odd length
+ * the last byte is dropped if it is a control character (0x00-0x1f, as
+ * NUL, CR and LF, or 0x7f); otherwise an odd length fails.  Any other
+ * byte that is not a hex digit fails.
+ *
+ * Return: the number of bytes the payload decodes to, or -EINVAL.
+ */
+int hshm_svc_hex_len(const u8 *buf, u32 len)
+{
+	u32 i;
+
+	if (len & 1) {
+		u8 last = buf[len - 1];
+
+		if (last >= 0x20 && last != 0x7f)
+			return -EINVAL;
+		len--;
+	}
+	for (i = 0; i < len; i++)
+		if (hshm_svc_nibble(buf[i]) < 0)
+			return -EINVAL;
+	return (int)(len / 2);
+}
+
+/**
+ * hshm_svc_hex_byte() - one decoded byte of a hex payload
+ * @buf: a payload hshm_svc_hex_len() accepted
+ * @i: index of the decoded byte, below what hshm_svc_hex_len() returned
+ *
+ * Return: the byte that digits 2 * @i and 2 * @i + 1 encode.
+ */
+u8 hshm_svc_hex_byte(const u8 *buf, u32 i)
+{
+	return (u8)(hshm_svc_nibble(buf[2 * i]) << 4 |
+		    hshm_svc_nibble(buf[2 * i + 1]));
+}
+
+/**
+ * hshm_service_prints() - is @service_id a print-only service of @set?
+ * @set: the peer's service set
+ * @service_id: the id
+ *
+ * Return: true for the seL4 server's 10-13 (V1-10), which decode and print
+ * the payload and write nothing back.
+ */
+bool hshm_service_prints(enum hshm_svc_set set, u16 service_id)
+{
+	return set == HSHM_SVC_SET_SEL4_V1 &&
+	       service_id >= HSHM_SVC_V1_PRINT_FIRST &&
+	       service_id <= HSHM_SVC_V1_PRINT_LAST;
+}
+
+static void hshm_svc_xor(u8 *buf, u32 len, u8 key)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		buf[i] ^= key;
+}
+
+/*
+ * V1-10.  @room is the number of bytes from @buf to the end of the data
+ * area, so offset + length >= the data area's size is len >= room.
+ */
+static u8 hshm_svc_sel4_v1(u16 service_id, u8 *buf, u32 len, u32 room)
+{
+	switch (service_id) {
+	case 1:
+	case 2:
+		if (len >= room)
+			return HSHM_WIRE_RESULT_FAIL;
+		hshm_svc_xor(buf, len, HSHM_SVC_V1_XOR_KEY);
+		return HSHM_WIRE_RESULT_SUCCESS;
+	case HSHM_SVC_V1_PRINT_FIRST ... HSHM_SVC_V1_PRINT_LAST:
+		/* Bytes beyond the data area are taken for non-hex. */
+		if (len > HSHM_SVC_V1_HEX_MAX || len > room ||
+		    hshm_svc_hex_len(buf, len) < 0)
+			return HSHM_WIRE_RESULT_FAIL;
+		return HSHM_WIRE_RESULT_SUCCESS;
+	default:
+		/* Echo: every other id, never "no such service". */
+		return HSHM_WIRE_RESULT_SUCCESS;
+	}
+}
+
+/* V1-12: 1 encrypt, 2 decrypt (both XOR with the v1 key), 66 echo. */
+static u8 hshm_svc_hvisor_tool_v1(u16 service_id, u8 *buf, u32 len, u32 room)
+{
+	switch (service_id) {
+	case HSHM_SVC_HT_ENCRYPT:
+	case HSHM_SVC_HT_DECRYPT:
+		if (len > room)
+			return HSHM_WIRE_RESULT_FAIL;
+		hshm_svc_xor(buf, len, HSHM_SVC_V1_XOR_KEY);
+		return HSHM_WIRE_RESULT_SUCCESS;
+	case HSHM_SVC_HT_ECHO:
+		return HSHM_WIRE_RESULT_SUCCESS;
+	default:
+		return HSHM_WIRE_RESULT_NOSERVICE;
+	}
+}
+
+/**
+ * hshm_service_run_set() - run a service as the peer of @set means it
+ * @set: the peer's service set (struct hshm_peer_profile.services)
+ * @service_id: the id the request carries
+ * @buf: payload, in place; the response is written over it
+ * @len: payload length
+ * @room: bytes from @buf to the end of the data area
+ * @out_len: response length
+ *
+ * %HSHM_SVC_SET_HSHM is hshm_service_run().  The v1 sets never rewrite the
+ * length (V1-8): *@out_len is @len whatever the result, and a failed or
+ * print-only service leaves the payload as it was.  Tools call this to
+ * compute the response a peer of a profile gives (peers.md D-8).
+ *
+ * Return: a HSHM_WIRE_RESULT_* value.
+ */
+u8 hshm_service_run_set(enum hshm_svc_set set, u16 service_id, u8 *buf,
+			u32 len, u32 room, u32 *out_len)
+{
+	switch (set) {
+	case HSHM_SVC_SET_SEL4_V1:
+		*out_len = len;
+		return hshm_svc_sel4_v1(service_id, buf, len, room);
+	case HSHM_SVC_SET_HVISOR_TOOL_V1:
+		*out_len = len;
+		return hshm_svc_hvisor_tool_v1(service_id, buf, len, room);
+	case HSHM_SVC_SET_HSHM:
+	default:
+		return hshm_service_run(service_id, buf, len, room, out_len);
+	}
+}

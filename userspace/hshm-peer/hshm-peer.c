@@ -12,6 +12,13 @@
  * The memory is a file (by default under /dev/shm) that outlives the
  * process, so a killed hshm-peer can be started again while the guest
  * keeps running: it finds the queue where the guest left it.
+ *
+ * --profile chooses which peer it plays (common/hshm_peer.h): hshm's own
+ * (the default, as above), or one of the public v1 servers of peers.md,
+ * quirks included: they take no doorbell and ring nothing, look at the
+ * queue on their own schedule and serve one message per look
+ * (Documentation/hshm/peers.rst).  The profile's start-up runs when
+ * hshm-peer starts, before or after the guest's driver, or while it runs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,6 +61,7 @@ struct client {
 };
 
 struct peer {
+	const struct hshm_peer_profile *prof;
 	const char *sock_path;
 	const char *shm_path;
 	size_t size;
@@ -61,6 +69,10 @@ struct peer {
 	unsigned long long msg_ns, kib_ns;
 	unsigned int poll_us;
 	bool test_hooks, stats, quiet;
+	bool cost_set;			/* --msg-ns or --pace-us given */
+	unsigned long long flag_delay_ns;	/* v1: between the two flag writes */
+	unsigned long long look_ns;	/* v1: from one look to the next */
+	long long exit_after;		/* v1: -1: the profile's */
 
 	u8 *mem;
 	int shm_fd;
@@ -73,6 +85,10 @@ struct peer {
 	bool attached;
 	struct hshm_wire_tx own;	/* the queue this zone owns */
 	unsigned long long due_ns;
+
+	struct hshm_peer_v1 v1;		/* v1 profiles: the server's loop */
+	unsigned long long next_look_ns;
+	unsigned long long prints;
 
 	unsigned long long batches, messages, doorbells, rings;
 
@@ -356,8 +372,107 @@ static void serve(struct peer *p)
 	}
 }
 
+static void sleep_ns(unsigned long long d)
+{
+	struct timespec ts = {
+		.tv_sec = d / 1000000000ull,
+		.tv_nsec = d % 1000000000ull,
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR && !stopping)
+		;
+}
+
+/* v1: the pace of one message (V1-11: the real servers print for ~17 ms). */
+static bool v1_pace(void *ctx, const struct hshm_wire_rx_msg *m)
+{
+	struct peer *p = ctx;
+	struct hshm_wire_entry *e;
+
+	if (p->test_hooks && m->service_id == PEER_SVC_DIE) {
+		/* Answered first, so a restarted peer does not die on it too. */
+		e = &p->v1.q->entries[m->idx];
+		WRITE_ONCE(e->msg.flag, cpu_to_le16(HSHM_WIRE_FLAG_DEALT |
+			   HSHM_WIRE_RESULT_FAIL << HSHM_WIRE_FLAG_RESULT_SHIFT));
+		fprintf(stderr, "hshm-peer: test hook: killed mid-message\n");
+		raise(SIGKILL);
+	}
+	if (p->msg_ns || p->kib_ns)
+		sleep_ns(p->msg_ns + p->kib_ns * m->length / 1024);
+	p->messages++;
+	return !stopping;
+}
+
+static int v1_test_service(void *ctx, const struct hshm_wire_rx_msg *m,
+			   u8 *buf, u32 room, u32 *out_len)
+{
+	struct peer *p = ctx;
+
+	if (!p->test_hooks || m->service_id != PEER_SVC_SET_COST)
+		return -1;
+	if (m->length < 8)
+		return HSHM_WIRE_RESULT_FAIL;
+	p->msg_ns = get_le32(buf);
+	p->kib_ns = get_le32(buf + 4);
+	*out_len = m->length;
+	return HSHM_WIRE_RESULT_SUCCESS;
+}
+
+/* V1-8: the delay between deal_state and service_result. */
+static void v1_between(void *ctx, const struct hshm_wire_rx_msg *m)
+{
+	struct peer *p = ctx;
+
+	if (p->flag_delay_ns)
+		sleep_ns(p->flag_delay_ns);
+}
+
+/* V1-10: what the hex-print services print. */
+static void v1_print(void *ctx, const struct hshm_wire_rx_msg *m,
+		     const u8 *buf, u32 len)
+{
+	struct peer *p = ctx;
+	int n = hshm_svc_hex_len(buf, len), i;
+
+	p->prints++;
+	if (p->quiet || n < 0)
+		return;
+	fprintf(stderr, "hshm-peer: service %u prints %d bytes: \"",
+		m->service_id, n);
+	for (i = 0; i < n && i < 64; i++) {
+		u8 c = hshm_svc_hex_byte(buf, i);
+
+		fprintf(stderr, c >= 0x20 && c < 0x7f ? "%c" : "\\x%02x", c);
+	}
+	fprintf(stderr, "\"%s\n", n > 64 ? "..." : "");
+}
+
+/* v1: one look when it is time for one; nothing rings anyone (V1-11). */
+static void serve_v1(struct peer *p)
+{
+	const struct hshm_peer_hooks hooks = {
+		.before = v1_pace,
+		.service = v1_test_service,
+		.between = v1_between,
+		.print = v1_print,
+		.ctx = p,
+	};
+	unsigned long long now = now_ns();
+
+	if (now < p->next_look_ns)
+		return;
+	p->next_look_ns = now + p->look_ns;
+	if (hshm_peer_v1_look(&p->v1, &hooks) == HSHM_PEER_LOOK_EXITED ||
+	    p->v1.exited) {
+		say(p, "%s: served %llu messages, exiting\n", p->prof->name,
+		    (unsigned long long)p->v1.served);
+		stopping = 1;
+	}
+}
+
 static void setup_memory(struct peer *p)
 {
+	struct hshm_peer_region region;
 	struct stat st;
 
 	p->shm_fd = open(p->shm_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -373,10 +488,26 @@ static void setup_memory(struct peer *p)
 		      p->shm_fd, 0);
 	if (p->mem == MAP_FAILED)
 		die("mmap %s: %s\n", p->shm_path, strerror(errno));
+	region = (struct hshm_peer_region){
+		.data = p->mem + HSHM_WIRE_DATA_OFFSET,
+		.data_size = HSHM_WIRE_DATA_SIZE,
+		.txq = p->mem + HSHM_WIRE_TXQ_OFFSET,
+		.txq_size = HSHM_WIRE_QUEUE_SIZE,
+		.rxq = p->mem + HSHM_WIRE_RXQ_OFFSET,
+		.rxq_size = HSHM_WIRE_QUEUE_SIZE,
+	};
 	/* This zone owns the second queue: peer-to-Linux requests. */
-	if (hshm_wire_tx_init(&p->own, p->mem + HSHM_WIRE_RXQ_OFFSET,
+	if ((p->prof->start & HSHM_PEER_START_OWN_QUEUE) &&
+	    hshm_wire_tx_init(&p->own, p->mem + HSHM_WIRE_RXQ_OFFSET,
 			      HSHM_WIRE_QUEUE_SIZE))
 		die("cannot initialise the peer-owned queue\n");
+	/* The rest of the profile's start-up (V1-2 to V1-4). */
+	hshm_peer_profile_start(p->prof, &region);
+	if (p->prof->walk == HSHM_PEER_WALK_V1 &&
+	    hshm_peer_v1_init(&p->v1, p->prof, &region))
+		die("cannot set up the %s loop\n", p->prof->name);
+	if (p->exit_after >= 0)
+		p->v1.exit_after = p->exit_after;
 }
 
 static void setup_server(struct peer *p)
@@ -424,11 +555,18 @@ static void loop(struct peer *p)
 	while (!stopping) {
 		int n = 0, i, self_lo, self_hi;
 		unsigned int v;
-		unsigned long long us = have_guests(p) ? 1000000 : p->poll_us;
-		struct timespec ts = {
-			.tv_sec = us / 1000000,
-			.tv_nsec = (us % 1000000) * 1000,
-		};
+		unsigned long long ns = have_guests(p) ? 1000000000ull :
+				       p->poll_us * 1000ull;
+		struct timespec ts;
+
+		/* v1 profiles look on their own schedule, rung or not. */
+		if (p->prof->walk == HSHM_PEER_WALK_V1) {
+			unsigned long long now = now_ns();
+
+			ns = p->next_look_ns > now ? p->next_look_ns - now : 0;
+		}
+		ts.tv_sec = ns / 1000000000ull;
+		ts.tv_nsec = ns % 1000000000ull;
 
 		if (p->listen_fd >= 0)
 			fds[n++] = (struct pollfd){ .fd = p->listen_fd, .events = POLLIN };
@@ -466,43 +604,65 @@ static void loop(struct peer *p)
 			}
 		}
 		/* Doorbell or not, a busy queue is served (polling fallback). */
-		serve(p);
+		if (p->prof->walk == HSHM_PEER_WALK_V1)
+			serve_v1(p);
+		else
+			serve(p);
 	}
 }
 
 static void usage(FILE *f)
 {
+	const struct hshm_peer_profile *pr;
+	unsigned int i;
+
 	fprintf(f,
 		"usage: hshm-peer [options]\n"
 		"Serve an hshm guest's requests through QEMU ivshmem, as its peer zone.\n\n"
+		"  -P, --profile NAME  the peer to play (default hshm; list below)\n"
 		"  -S, --socket PATH   ivshmem server socket (default /tmp/hshm-ivshmem.sock);\n"
 		"                      'none': no server, for ivshmem-plain (polls)\n"
 		"  -m, --shm PATH      shared memory file, kept across restarts\n"
 		"                      (default /dev/shm/hshm-ivshmem)\n"
 		"  -s, --size BYTES    its size, a power of two >= 0x420000 (default 8M)\n"
 		"  -v, --vectors N     interrupt vectors per peer, 1-%d (default 1)\n"
-		"      --msg-ns NS     service cost per message (default 0)\n"
+		"      --msg-ns NS     service cost per message (default: the profile's\n"
+		"                      pace, 0 for hshm)\n"
+		"      --pace-us US    the same in microseconds (v1 profiles: default 100;\n"
+		"                      17000 is the real seL4 server's, V1-11)\n"
 		"      --kib-ns NS     service cost per KiB of payload (default 0)\n"
+		"      --flag-delay-us US  v1 profiles: pause between the two writes of\n"
+		"                      the flag, deal_state then service_result (V1-8;\n"
+		"                      default 0)\n"
+		"      --look-us US    v1 profiles: from one look at the queue to the next\n"
+		"                      (default: the profile's, 100000 for hvisor-tool-v1;\n"
+		"                      seL4 and FreeRTOS spin, here every --poll-us)\n"
+		"      --exit-after N  v1 profiles: exit after serving N messages, 0: never\n"
+		"                      (default: the profile's, 10 for hvisor-tool-v1)\n"
 		"      --poll-us US    with no guest connected (ivshmem-plain, or after a\n"
 		"                      restart), look at the queue every US microseconds\n"
 		"                      (default 200)\n"
 		"      --test-hooks    honour the test services 0xfff0 (SIGKILL itself\n"
-		"                      mid-batch), 0xfff1 (set the service cost),\n"
-		"                      0xfff2 (hostile modes for a while: payload\n"
-		"                      \"MODES DURATION_MS [RATE]\") and 0xfff3 (the\n"
-		"                      hostile faults injected, as \"mode count\" lines),\n"
-		"                      0xfff4 (payload \"N\": answer N bytes, write none)\n"
-		"      --hostile MODES break the protocol on purpose, MODES a comma-\n"
-		"                      separated list of corrupt-header, corrupt-entries,\n"
-		"                      corrupt-flags, corrupt-lengths, corrupt-offsets,\n"
-		"                      loop, answer-twice, answer-unsent, never-answer,\n"
-		"                      flip-mark, vanish, or all\n"
+		"                      mid-batch) and 0xfff1 (set the service cost), and\n"
+		"                      with the hshm profile 0xfff2 (hostile modes for a\n"
+		"                      while: payload \"MODES DURATION_MS [RATE]\"),\n"
+		"                      0xfff3 (the hostile faults injected, as \"mode\n"
+		"                      count\" lines) and 0xfff4 (payload \"N\": answer\n"
+		"                      N bytes, write none)\n"
+		"      --hostile MODES hshm profile: break the protocol on purpose, MODES\n"
+		"                      a comma-separated list of corrupt-header,\n"
+		"                      corrupt-entries, corrupt-flags, corrupt-lengths,\n"
+		"                      corrupt-offsets, loop, answer-twice, answer-unsent,\n"
+		"                      never-answer, flip-mark, vanish, or all\n"
 		"      --hostile-rate P  percent of batches or messages a mode acts on\n"
 		"                      (default 20)\n"
 		"      --hostile-seed N  seed of the hostile choices (default: the time)\n"
 		"      --stats         print statistics on exit\n"
 		"  -q, --quiet         no progress messages\n"
-		"  -h, --help          this text\n", PEER_MAX_VECTORS);
+		"  -h, --help          this text\n\n"
+		"Profiles (Documentation/hshm/peers.rst):\n", PEER_MAX_VECTORS);
+	for (i = 0; (pr = hshm_peer_profile_get(i)); i++)
+		fprintf(f, "  %-18s  %s\n", pr->name, pr->about);
 }
 
 static unsigned long long parse_num(const char *opt, const char *s)
@@ -538,11 +698,18 @@ int main(int argc, char **argv)
 		{ "hostile", required_argument, NULL, 6 },
 		{ "hostile-rate", required_argument, NULL, 7 },
 		{ "hostile-seed", required_argument, NULL, 8 },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "pace-us", required_argument, NULL, 9 },
+		{ "flag-delay-us", required_argument, NULL, 10 },
+		{ "look-us", required_argument, NULL, 11 },
+		{ "exit-after", required_argument, NULL, 12 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	struct peer p = {
+		.prof = hshm_peer_profile_find(NULL),
+		.exit_after = -1,
 		.sock_path = "/tmp/hshm-ivshmem.sock",
 		.shm_path = "/dev/shm/hshm-ivshmem",
 		.size = 8 << 20,
@@ -553,15 +720,20 @@ int main(int argc, char **argv)
 		.hostile = { .rate = 20 },
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
+	unsigned long long look_us = 0;
+	bool look_set = false;
 	int c, i;
 
-	while ((c = getopt_long(argc, argv, "S:m:s:v:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "S:m:s:v:P:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'S': p.sock_path = optarg; break;
 		case 'm': p.shm_path = optarg; break;
 		case 's': p.size = parse_num("--size", optarg); break;
 		case 'v': p.vectors = parse_num("--vectors", optarg); break;
-		case 1: p.msg_ns = parse_num("--msg-ns", optarg); break;
+		case 1:
+			p.msg_ns = parse_num("--msg-ns", optarg);
+			p.cost_set = true;
+			break;
 		case 2: p.kib_ns = parse_num("--kib-ns", optarg); break;
 		case 3: p.poll_us = parse_num("--poll-us", optarg); break;
 		case 4: p.test_hooks = true; break;
@@ -576,6 +748,24 @@ int main(int argc, char **argv)
 				die("--hostile-rate: 0-100\n");
 			break;
 		case 8: p.hostile.rng = parse_num("--hostile-seed", optarg); break;
+		case 'P':
+			p.prof = hshm_peer_profile_find(optarg);
+			if (!p.prof)
+				die("--profile: no profile '%s' (--help lists them)\n",
+				    optarg);
+			break;
+		case 9:
+			p.msg_ns = parse_num("--pace-us", optarg) * 1000;
+			p.cost_set = true;
+			break;
+		case 10:
+			p.flag_delay_ns = parse_num("--flag-delay-us", optarg) * 1000;
+			break;
+		case 11:
+			look_us = parse_num("--look-us", optarg);
+			look_set = true;
+			break;
+		case 12: p.exit_after = parse_num("--exit-after", optarg); break;
 		case 'q': p.quiet = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -592,6 +782,13 @@ int main(int argc, char **argv)
 		die("--vectors must be 1-%d\n", PEER_MAX_VECTORS);
 	if (!p.poll_us)
 		p.poll_us = 1;
+	if (p.prof->walk != HSHM_PEER_WALK_BATCH && p.hostile.modes)
+		die("--hostile: only with --profile hshm\n");
+	if (!p.cost_set)
+		p.msg_ns = p.prof->pace_us * 1000ull;
+	if (!look_set)
+		look_us = p.prof->look_us ? p.prof->look_us : p.poll_us;
+	p.look_ns = (look_us ? look_us : 1) * 1000ull;
 	for (i = 0; i < PEER_MAX_CLIENTS; i++)
 		p.clients[i].sock = -1;
 	if (!p.hostile.rng)
@@ -605,9 +802,9 @@ int main(int argc, char **argv)
 	setup_memory(&p);
 	if (strcmp(p.sock_path, "none"))
 		setup_server(&p);
-	say(&p, "serving %s (%zu bytes)%s%s\n", p.shm_path, p.size,
+	say(&p, "serving %s (%zu bytes)%s%s, profile %s\n", p.shm_path, p.size,
 	    p.listen_fd >= 0 ? " on " : ", polling",
-	    p.listen_fd >= 0 ? p.sock_path : "");
+	    p.listen_fd >= 0 ? p.sock_path : "", p.prof->name);
 	loop(&p);
 
 	for (i = 0; i < PEER_MAX_CLIENTS; i++)
@@ -617,12 +814,17 @@ int main(int argc, char **argv)
 		close(p.listen_fd);
 		unlink(p.sock_path);
 	}
-	if (p.stats)
+	if (p.stats && p.prof->walk == HSHM_PEER_WALK_V1)
+		fprintf(stderr,
+			"hshm-peer: %s: %" PRIu64 " looks, %" PRIu64 " served, %" PRIu64 " invalid, %" PRIu64 " heals, %llu prints, %llu doorbells\n",
+			p.prof->name, p.v1.looks, p.v1.served, p.v1.invalid,
+			p.v1.heals, p.prints, p.doorbells);
+	else if (p.stats)
 		fprintf(stderr,
 			"hshm-peer: %llu batches, %llu messages, %" PRIu64 " invalid, %" PRIu64 " heals, %llu doorbells, %llu rings\n",
 			p.batches, p.messages, p.rx.invalid, p.rx.heals,
 			p.doorbells, p.rings);
-	if (p.stats || p.hostile.modes)
+	if (p.prof->walk == HSHM_PEER_WALK_BATCH && (p.stats || p.hostile.modes))
 		hostile_print(&p.hostile, stderr);
 	munmap(p.mem, p.size);
 	close(p.shm_fd);
