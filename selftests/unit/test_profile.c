@@ -130,17 +130,12 @@ static int look(struct hshm_peer_v1 *s, const struct hshm_peer_hooks *hooks)
 	return hshm_peer_v1_look(s, hooks);
 }
 
-/* Write one request into entry @idx by hand, nothing else. */
+/* Write one request into entry @idx by hand; nxt_idx as it was. */
 static void put_msg(struct hshm_wire_queue *q, u16 idx, u16 flag, u16 svc,
 		    u32 off, u32 len)
 {
-	struct hshm_wire_entry *e = &q->entries[idx];
-
-	e->msg.flag = cpu_to_le16(flag);
-	e->msg.service_id = cpu_to_le16(svc);
-	e->msg.offset = cpu_to_le32(off);
-	e->msg.length = cpu_to_le32(len);
-	e->cur_idx = cpu_to_le16(idx);
+	unit_put_entry(q, idx, flag, svc, off, len,
+		       le16_to_cpu(q->entries[idx].nxt_idx));
 }
 
 static void set_head(struct hshm_wire_queue *q, u16 head, u32 mark)

@@ -28,14 +28,7 @@ static u32 rd32(const __le32 *p)
 static void raw_entry(struct hshm_wire_queue *q, u16 idx, u16 flag, u16 svc,
 		      u32 off, u32 len, u16 nxt)
 {
-	struct hshm_wire_entry *e = &q->entries[idx];
-
-	e->msg.flag = cpu_to_le16(flag);
-	e->msg.service_id = cpu_to_le16(svc);
-	e->msg.offset = cpu_to_le32(off);
-	e->msg.length = cpu_to_le32(len);
-	e->cur_idx = cpu_to_le16(idx);
-	e->nxt_idx = cpu_to_le16(nxt);
+	unit_put_entry(q, idx, flag, svc, off, len, nxt);
 }
 
 static void raw_handover(struct hshm_wire_queue *q, u16 head)

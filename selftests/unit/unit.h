@@ -55,4 +55,22 @@ static inline void unit_queue_teardown(u8 *data, struct hshm_wire_queue *q,
 	free(tx);
 }
 
+/*
+ * Write entry @idx of @q by hand, as a client or a hostile owner would:
+ * the message, cur_idx = @idx and nxt_idx = @nxt.
+ */
+static inline void unit_put_entry(struct hshm_wire_queue *q, uint16_t idx,
+				  uint16_t flag, uint16_t svc, uint32_t off,
+				  uint32_t len, uint16_t nxt)
+{
+	struct hshm_wire_entry *e = &q->entries[idx];
+
+	e->msg.flag = cpu_to_le16(flag);
+	e->msg.service_id = cpu_to_le16(svc);
+	e->msg.offset = cpu_to_le32(off);
+	e->msg.length = cpu_to_le32(len);
+	e->cur_idx = cpu_to_le16(idx);
+	e->nxt_idx = cpu_to_le16(nxt);
+}
+
 #endif /* _HSHM_UNIT_H */
