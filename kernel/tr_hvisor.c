@@ -23,6 +23,7 @@
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <linux/platform_device.h>
+#include <linux/ratelimit.h>
 
 #include "hshm.h"
 
@@ -49,6 +50,8 @@ enum hshm_hv_doorbell {
  * @doorbell: how the peer is rung
  * @peer_zone: the peer's zone id
  * @service: service id put in the doorbell
+ * @word: the value written to the control page, never 0
+ * @hvc_errors: hypercalls the hypervisor refused (negative return)
  * @irq: reply interrupt, or 0 when polling
  * @ch: the channel; NULL until created
  * @lb: the in-kernel peer (hvisor_loopback), or NULL
@@ -60,12 +63,15 @@ struct hshm_hv {
 	enum hshm_hv_doorbell doorbell;
 	u32 peer_zone;
 	u32 service;
+	u32 word;
+	atomic64_t hvc_errors;
 	int irq;
 	struct hshm_chan *ch;
 	struct hshm_lb_peer *lb;
 };
 
-static void hshm_hv_hypercall(u32 zone, u32 service)
+/* Returns what the hypervisor left in x0: 0, or -EPERM / -ENOENT. */
+static long hshm_hv_hypercall(u32 zone, u32 service)
 {
 #ifdef CONFIG_ARM64
 	register unsigned long x0 asm("x0") = HSHM_HV_HVC_SHM_SIGNAL;
@@ -73,20 +79,34 @@ static void hshm_hv_hypercall(u32 zone, u32 service)
 	register unsigned long x2 asm("x2") = service;
 
 	asm volatile("hvc #0x4856" : "+r" (x0) : "r" (x1), "r" (x2) : "memory");
+	return (long)x0;
+#else
+	return -EOPNOTSUPP;
 #endif
 }
 
 static void hshm_hv_ring(struct hshm_chan *ch)
 {
 	struct hshm_hv *hv = ch->priv;
+	long ret;
 
 	switch (hv->doorbell) {
 	case HSHM_HV_DOORBELL_MMIO:
 		/* The hypervisor traps the write and interrupts the zone. */
-		writel(hv->peer_zone << 16 | hv->service, hv->ctrl);
+		writel(hv->word, hv->ctrl);
 		break;
 	case HSHM_HV_DOORBELL_HVC:
-		hshm_hv_hypercall(hv->peer_zone, hv->service);
+		ret = hshm_hv_hypercall(hv->peer_zone, hv->service);
+		if (ret < 0) {
+			/*
+			 * The peer was not rung; the batch completes on the
+			 * channel's fallback timer or times out.
+			 */
+			atomic64_inc(&hv->hvc_errors);
+			dev_warn_ratelimited(hv->dev,
+					     "hypercall to zone %u failed: %ld\n",
+					     hv->peer_zone, ret);
+		}
 		break;
 	case HSHM_HV_DOORBELL_NONE:
 		if (hv->lb)
@@ -142,9 +162,21 @@ static ssize_t doorbell_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(doorbell);
 
+static ssize_t doorbell_errors_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct hshm_chan *ch = dev_get_drvdata(dev);
+	struct hshm_hv *hv = ch->priv;
+
+	return sysfs_emit(buf, "%lld\n",
+			  (long long)atomic64_read(&hv->hvc_errors));
+}
+static DEVICE_ATTR_RO(doorbell_errors);
+
 static struct attribute *hshm_hv_attrs[] = {
 	&dev_attr_peer_zone.attr,
 	&dev_attr_doorbell.attr,
+	&dev_attr_doorbell_errors.attr,
 	NULL,
 };
 
@@ -197,6 +229,23 @@ static int hshm_hv_parse(struct hshm_hv *hv, struct hshm_layout *l,
 	else if (strcmp(db, "none"))
 		return dev_err_probe(hv->dev, -EINVAL,
 				     "hvisor,doorbell \"%s\" not supported here\n", db);
+	/*
+	 * The hypervisor ignores a write of 0 to the control page (the
+	 * warm-up of hvisor-tool's client) and does not look at the zone
+	 * and service fields of any other value: every non-zero word pends
+	 * the same interrupt.  So the one configuration whose word is 0,
+	 * zone 0 with service 0, writes service 1 instead and still rings.
+	 */
+	hv->word = hv->peer_zone << 16 | hv->service;
+	if (hv->doorbell == HSHM_HV_DOORBELL_MMIO && !hv->word) {
+		hv->word = 1;
+		dev_info(hv->dev,
+			 "doorbell word 0 is ignored by hvisor: writing 1\n");
+	}
+	/* The hypercall's zone is its target; zone 0 is the caller itself. */
+	if (hv->doorbell == HSHM_HV_DOORBELL_HVC && !hv->peer_zone)
+		return dev_err_probe(hv->dev, -EINVAL,
+				     "hypercall doorbell to zone 0, the root zone itself\n");
 	*cacheable = of_property_read_bool(np, "hvisor,cacheable");
 
 	l->region_size = resource_size(res);
