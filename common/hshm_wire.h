@@ -21,6 +21,30 @@
 /* Consecutive invalid entries after which a receiver resets the queue. */
 #define HSHM_WIRE_HEAL_RUN	32
 
+/*
+ * Data offsets below this one are written by public peers when they start,
+ * whatever the queues say: "FREERTOS" or "Test" at 0, the seL4 server's
+ * boot string at 0x40-0x57.  No buffer is ever handed out below it.
+ */
+#define HSHM_WIRE_DATA_BOOT_END	0x58u
+
+/**
+ * hshm_wire_alloc_skip() - bytes to leave unused at the start of an area
+ * @alloc_off: data offset where the area a side allocates from starts
+ * @granule: allocation granule, a power of two; @alloc_off is a multiple
+ *
+ * Return: 0 when the area starts at or above %HSHM_WIRE_DATA_BOOT_END,
+ * else the whole granules that cover the part below it, so that the area
+ * starts, still aligned, at or above it.
+ */
+static inline u32 hshm_wire_alloc_skip(u32 alloc_off, u32 granule)
+{
+	if (alloc_off >= HSHM_WIRE_DATA_BOOT_END)
+		return 0;
+	return (HSHM_WIRE_DATA_BOOT_END - alloc_off + granule - 1) &
+	       ~(granule - 1);
+}
+
 /**
  * struct hshm_wire_tx - sender-private state of a queue this side owns
  * @q: the shared queue

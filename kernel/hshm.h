@@ -569,7 +569,10 @@ int hshm_sched_set_thread(struct hshm_chan *ch, const int *policy,
 void hshm_sched_get_thread(struct hshm_chan *ch, struct hshm_thread_sched *ts);
 
 /* hshm_pool.c */
+void hshm_pool_skip_boot(struct hshm_layout *l);
 int hshm_pool_init(struct hshm_chan *ch);
+u32 hshm_pool_data_offset(const struct hshm_chan *ch,
+			  const struct hshm_req *req);
 void hshm_pool_free(struct hshm_chan *ch);
 struct hshm_req *hshm_pool_alloc(struct hshm_chan *ch, unsigned int cls,
 				 u32 bytes, long timeout, int *err);

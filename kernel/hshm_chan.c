@@ -229,8 +229,7 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 		if (READ_ONCE(f->ndone))
 			return -EBUSY;
 	}
-	req->offset = ch->layout.alloc_off +
-		      (req->first_block << HSHM_BLOCK_SHIFT);
+	req->offset = hshm_pool_data_offset(ch, req);
 	if (copy_from_user(ch->data + req->offset, u64_to_user_ptr(s->payload),
 			   s->length)) {
 		hshm_pool_release(ch, req);
@@ -349,7 +348,8 @@ static int hshm_layout_check(const struct hshm_layout *l)
  * @ops: transport operations
  * @priv: transport's private data (struct hshm_chan.priv)
  * @base: the mapped region
- * @layout: where its parts are; checked here
+ * @layout: where its parts are; checked here, after the first data block
+ *	is taken out of allocation where peers write at start
  * @features: HSHM_FEAT_IRQ or HSHM_FEAT_POLL
  * @max_requests: request slots, 1..%HSHM_MAX_REQUESTS_LIMIT
  *
@@ -364,11 +364,13 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 				   const struct hshm_layout *layout,
 				   u32 features, u32 max_requests)
 {
+	struct hshm_layout l = *layout;
 	struct hshm_chan *ch;
 	int ret, id;
 	u32 i;
 
-	if (hshm_layout_check(layout) || !max_requests ||
+	hshm_pool_skip_boot(&l);
+	if (hshm_layout_check(&l) || !max_requests ||
 	    max_requests > HSHM_MAX_REQUESTS_LIMIT)
 		return ERR_PTR(-EINVAL);
 	id = ida_alloc_max(&hshm_ida, HSHM_MAX_DEVICES - 1, GFP_KERNEL);
@@ -383,8 +385,8 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 	ch->ops = ops;
 	ch->priv = priv;
 	ch->base = base;
-	ch->layout = *layout;
-	ch->data = (u8 *)base + layout->data_off;
+	ch->layout = l;
+	ch->data = (u8 *)base + l.data_off;
 	ch->features = features;
 	ch->max_requests = max_requests;
 	ch->timeout_ms = 5000;
@@ -455,7 +457,7 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 		goto del_cdev;
 	hshm_nl_add(ch);
 	dev_info(&ch->dev, "%s transport, %u KiB data, %u queue entries, %s\n",
-		 ops->name, layout->alloc_size >> 10, ch->tx->n,
+		 ops->name, ch->layout.alloc_size >> 10, ch->tx->n,
 		 features & HSHM_FEAT_IRQ ? "interrupt" : "polling");
 	return ch;
 

@@ -2,8 +2,8 @@
 /*
  * KUnit suite of the request pool (kernel/hshm_pool.c): slots and data
  * buffers, reserved + shared accounting per class, exhaustion, first-fit
- * buffers, reservation changes, and waiters woken by a release or by the
- * channel going away.
+ * buffers, reservation changes, the peers' boot scribbles kept out of
+ * allocation, and waiters woken by a release or by the channel going away.
  *
  * Part of hshm_kunit.ko; the code under test is compiled into this object
  * from its own source file (see hshm_kunit_qos.c). A channel here is only
@@ -330,6 +330,94 @@ static void hshm_pool_reservations(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->blocks.shared_used, 0u);
 }
 
+/* The part of the data area a layout allocates from, after skipping. */
+static void hshm_pool_skip_boot_layouts(struct kunit *test)
+{
+	static const struct {
+		u32 off, size, want_off, want_size;
+	} cases[] = {
+		{ 0, 0x200000, 0x100, 0x1fff00 },	/* public lower half */
+		{ 0, 0x100, 0x100, 0 },			/* emptied: refused */
+		{ 0x100, 0x1000, 0x100, 0x1000 },	/* already above */
+		{ 0x200000, 0x200000, 0x200000, 0x200000 }, /* upper half */
+	};
+	struct hshm_layout l;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memset(&l, 0, sizeof(l));
+		l.alloc_off = cases[i].off;
+		l.alloc_size = cases[i].size;
+		hshm_pool_skip_boot(&l);
+		KUNIT_EXPECT_EQ_MSG(test, l.alloc_off, cases[i].want_off,
+				    "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, l.alloc_size, cases[i].want_size,
+				    "case %u", i);
+	}
+}
+
+/*
+ * Peers write at data offsets 0x00-0x57 when they start: over a layout
+ * that begins at data offset 0, no buffer handed out, first or later, of
+ * any size or class, ever starts below 0x58 or ends past the area.
+ */
+static void hshm_pool_skips_boot_scribbles(struct kunit *test)
+{
+	static const u8 none[HSHM_NR_CLASSES] = { 0, 0, 0, 0 };
+	static const u32 bytes[] = { 1, 0x58, 256, 257, 4096 };
+	struct hshm_req *req[POOL_SLOTS];
+	struct hshm_chan *ch;
+	unsigned int i, n, s, c;
+	u32 off, end;
+
+	ch = kunit_kzalloc(test, sizeof(*ch), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ch);
+	ch->layout.data_size = 2 * (POOL_BLOCKS << HSHM_BLOCK_SHIFT);
+	ch->layout.alloc_off = 0;
+	ch->layout.alloc_size = POOL_BLOCKS << HSHM_BLOCK_SHIFT;
+	hshm_pool_skip_boot(&ch->layout);
+	KUNIT_EXPECT_GE(test, ch->layout.alloc_off, HSHM_WIRE_DATA_BOOT_END);
+	KUNIT_EXPECT_EQ(test, ch->layout.alloc_off, (u32)HSHM_BLOCK_SIZE);
+	end = ch->layout.alloc_off + ch->layout.alloc_size;
+	KUNIT_EXPECT_EQ(test, end, (u32)POOL_BLOCKS << HSHM_BLOCK_SHIFT);
+	ch->max_requests = POOL_SLOTS;
+	ch->reqs = kunit_kcalloc(test, POOL_SLOTS, sizeof(*ch->reqs),
+				 GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ch->reqs);
+	for (i = 0; i < POOL_SLOTS; i++)
+		ch->reqs[i].idx = i;
+	KUNIT_ASSERT_EQ(test, hshm_pool_init(ch), 0);
+	KUNIT_EXPECT_EQ(test, ch->pool.nblocks, (u32)POOL_BLOCKS - 1);
+	KUNIT_EXPECT_EQ(test, hshm_pool_set_reservations(ch, none), 0);
+
+	for (s = 0; s < ARRAY_SIZE(bytes); s++) {
+		for (c = 0; c < HSHM_NR_CLASSES; c++) {
+			/* the very first allocation of a fresh pool, too */
+			n = 0;
+			while (n < POOL_SLOTS &&
+			       (req[n] = hshm_pool_test_alloc(test, ch, c,
+							      bytes[s]))) {
+				off = hshm_pool_data_offset(ch, req[n]);
+				KUNIT_EXPECT_GE_MSG(test, off,
+						    HSHM_WIRE_DATA_BOOT_END,
+						    "%u bytes, buffer %u",
+						    bytes[s], n);
+				KUNIT_EXPECT_LE(test, off +
+						(req[n]->nblocks <<
+						 HSHM_BLOCK_SHIFT), end);
+				n++;
+			}
+			KUNIT_EXPECT_GT(test, n, 0u);
+			hshm_pool_check(test, ch);
+			while (n)
+				hshm_pool_release(ch, req[--n]);
+		}
+	}
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(ch->pool.bitmap,
+					     ch->pool.nblocks));
+	hshm_pool_free(ch);
+}
+
 /**
  * struct hshm_pool_waiter - a submitter waiting for room, on a workqueue
  * @work: runs hshm_pool_alloc() with a timeout
@@ -455,6 +543,8 @@ static struct kunit_case hshm_pool_cases[] = {
 	KUNIT_CASE(hshm_pool_blocks_exhausted),
 	KUNIT_CASE(hshm_pool_fragmented),
 	KUNIT_CASE(hshm_pool_reservations),
+	KUNIT_CASE(hshm_pool_skip_boot_layouts),
+	KUNIT_CASE(hshm_pool_skips_boot_scribbles),
 	KUNIT_CASE(hshm_pool_release_wakes_waiter),
 	KUNIT_CASE(hshm_pool_waiter_gives_up),
 	{}

@@ -6,7 +6,8 @@
  * takes from its reserve first, then from the shared rest, so a flood of
  * one class can never take what another class has reserved.  Buffers are
  * runs of 256-byte blocks found in a bitmap over the part of the data
- * area this side allocates from.
+ * area this side allocates from.  That part never starts below data
+ * offset 0x58, which peers overwrite when they start (wire-abi.md).
  */
 #include <linux/bitmap.h>
 #include <linux/slab.h>
@@ -18,6 +19,40 @@
 static const u8 hshm_default_reservations[HSHM_NR_CLASSES] = {
 	20, 10, 10, 0
 };
+
+/**
+ * hshm_pool_skip_boot() - keep the peers' boot scribbles out of a layout
+ * @l: layout of a channel being created, not yet checked
+ *
+ * Public peers write at data offsets 0x00-0x57 when they start, whether or
+ * not a request's buffer is there.  Where the part this side allocates
+ * from begins below %HSHM_WIRE_DATA_BOOT_END, it is moved up by the whole
+ * blocks covering that (one 256-byte block when it begins at 0) and made
+ * that much smaller, so that what user space is told (INFO data_size,
+ * netlink) is what can really be allocated.  A part too small for that is
+ * left empty and refused by the layout check.
+ */
+void hshm_pool_skip_boot(struct hshm_layout *l)
+{
+	u32 skip = hshm_wire_alloc_skip(l->alloc_off, HSHM_BLOCK_SIZE);
+
+	skip = min(skip, l->alloc_size);
+	l->alloc_off += skip;
+	l->alloc_size -= skip;
+}
+
+/**
+ * hshm_pool_data_offset() - data offset of a request's buffer
+ * @ch: channel
+ * @req: request holding a buffer from hshm_pool_alloc()
+ *
+ * Return: the offset from the start of the data area, as sent in messages.
+ */
+u32 hshm_pool_data_offset(const struct hshm_chan *ch,
+			  const struct hshm_req *req)
+{
+	return ch->layout.alloc_off + (req->first_block << HSHM_BLOCK_SHIFT);
+}
 
 /**
  * hshm_pool_init() - set up slots and buffers of a channel

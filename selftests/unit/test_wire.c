@@ -108,6 +108,38 @@ TEST(entry_count)
 	EXPECT_EQ(-EINVAL, hshm_wire_entries(65536 + 12));
 }
 
+/*
+ * The peers' boot scribbles (data offsets 0x00-0x57) are skipped in whole
+ * granules: the area then starts aligned, at or above 0x58, and no more
+ * than one granule of what lies above 0x58 is lost.
+ */
+TEST(alloc_skip_boot)
+{
+	u32 g, off, skip;
+
+	EXPECT_EQ(0x58u, HSHM_WIRE_DATA_BOOT_END);
+	EXPECT_EQ(256u, hshm_wire_alloc_skip(0, 256));
+	EXPECT_EQ(0u, hshm_wire_alloc_skip(256, 256));
+	EXPECT_EQ(0u, hshm_wire_alloc_skip(0x200000, 256));
+	EXPECT_EQ(4096u, hshm_wire_alloc_skip(0, 4096));
+	EXPECT_EQ(0x58u, hshm_wire_alloc_skip(0, 1));
+	EXPECT_EQ(0x18u, hshm_wire_alloc_skip(0x40, 8));
+	EXPECT_EQ(0u, hshm_wire_alloc_skip(0x58, 8));
+	for (g = 1; g <= 4096; g <<= 1) {
+		for (off = 0; off < 0x200; off += g) {
+			skip = hshm_wire_alloc_skip(off, g);
+			EXPECT_EQ(0u, skip % g);
+			if (off >= HSHM_WIRE_DATA_BOOT_END) {
+				EXPECT_EQ(0u, skip);
+			} else {
+				EXPECT_LE(HSHM_WIRE_DATA_BOOT_END, off + skip);
+				EXPECT_GT(HSHM_WIRE_DATA_BOOT_END + g,
+					  off + skip);
+			}
+		}
+	}
+}
+
 TEST_F(wire, tx_init_layout)
 {
 	struct hshm_wire_queue *q = self->q;
