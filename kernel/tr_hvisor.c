@@ -11,11 +11,14 @@
  * channel polls.
  *
  * Memory attributes: the region is shared with another OS that maps it
- * with its own attributes.  Public peers map it non-cacheable, so by
- * default it is mapped write-combining (Normal non-cacheable on arm64):
- * no cache maintenance is needed and the dma_wmb()/dma_rmb() barriers of
- * the wire code (outer shareable) order every hand-over.  With
- * "hvisor,cacheable" both sides map it write-back and coherent.
+ * with its own attributes, and both must agree.  The public peers map it
+ * cacheable (the seL4 server cleans and invalidates every line of it on
+ * each turn of its loop), so by default it is mapped write-back, as
+ * coherent memory on a coherent SoC; the
+ * dma_wmb()/dma_rmb() barriers of the wire code order every hand-over.
+ * For a peer that maps it non-cacheable, "hvisor,non-cacheable" maps it
+ * write-combining (Normal non-cacheable on arm64) instead.  The older
+ * "hvisor,cacheable" names the default and is accepted for old trees.
  */
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -200,7 +203,7 @@ static const struct hshm_transport_ops hshm_hv_ops = {
 };
 
 static int hshm_hv_parse(struct hshm_hv *hv, struct hshm_layout *l,
-			 struct resource *res, bool *cacheable)
+			 struct resource *res, bool *noncached)
 {
 	struct device_node *np = hv->dev->of_node, *mem;
 	const char *db = "none";
@@ -246,7 +249,10 @@ static int hshm_hv_parse(struct hshm_hv *hv, struct hshm_layout *l,
 	if (hv->doorbell == HSHM_HV_DOORBELL_HVC && !hv->peer_zone)
 		return dev_err_probe(hv->dev, -EINVAL,
 				     "hypercall doorbell to zone 0, the root zone itself\n");
-	*cacheable = of_property_read_bool(np, "hvisor,cacheable");
+	*noncached = of_property_read_bool(np, "hvisor,non-cacheable");
+	if (*noncached && of_property_read_bool(np, "hvisor,cacheable"))
+		return dev_err_probe(hv->dev, -EINVAL,
+				     "hvisor,cacheable and hvisor,non-cacheable both set\n");
 
 	l->region_size = resource_size(res);
 	l->data_off = HSHM_WIRE_DATA_OFFSET;
@@ -270,7 +276,7 @@ static int hshm_hv_probe(struct platform_device *pdev)
 	struct resource res;
 	struct hshm_hv *hv;
 	struct hshm_chan *ch;
-	bool cacheable;
+	bool noncached;
 	u32 features;
 	int ret;
 
@@ -279,11 +285,11 @@ static int hshm_hv_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	hv->dev = &pdev->dev;
 	platform_set_drvdata(pdev, hv);
-	ret = hshm_hv_parse(hv, &layout, &res, &cacheable);
+	ret = hshm_hv_parse(hv, &layout, &res, &noncached);
 	if (ret)
 		return ret;
 	hv->region = devm_memremap(&pdev->dev, res.start, resource_size(&res),
-				   cacheable ? MEMREMAP_WB : MEMREMAP_WC);
+				   noncached ? MEMREMAP_WC : MEMREMAP_WB);
 	if (IS_ERR(hv->region))
 		return dev_err_probe(&pdev->dev, PTR_ERR(hv->region),
 				     "cannot map %pR\n", &res);
@@ -325,7 +331,7 @@ static int hshm_hv_probe(struct platform_device *pdev)
 	if (hv->lb)
 		hshm_lb_peer_start(hv->lb, ch);
 	dev_info(&pdev->dev, "hshm%d: %pR %s, peer zone %u, doorbell %s, %s%s\n",
-		 ch->id, &res, cacheable ? "cacheable" : "write-combining",
+		 ch->id, &res, noncached ? "write-combining" : "cacheable",
 		 hv->peer_zone, hshm_hv_doorbell_names[hv->doorbell],
 		 hv->irq ? "interrupt" : "polling",
 		 hv->lb ? ", in-kernel peer" : "");
