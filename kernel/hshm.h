@@ -199,6 +199,9 @@ struct hshm_transport_ops {
  * @alloc_size: bytes of that part
  * @txq_off: offset of the queue this side owns
  * @txq_size: its bytes
+ * @rxq_off: offset of the queue the peer owns, whose working_mark tells
+ *	whether the peer is there (peers.md C-2, V1-4)
+ * @rxq_size: its bytes, 0 when the region has no such queue
  */
 struct hshm_layout {
 	u64 region_size;
@@ -208,6 +211,8 @@ struct hshm_layout {
 	u32 alloc_size;
 	u32 txq_off;
 	u32 txq_size;
+	u32 rxq_off;
+	u32 rxq_size;
 };
 
 /**

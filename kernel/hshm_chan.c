@@ -326,18 +326,27 @@ static void hshm_svc_map_defaults(u8 *map)
 	       HSHM_SVC_FNV1A - HSHM_SVC_DJB2 + 1);
 }
 
+static bool hshm_overlap(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return alen && blen && a < b + blen && b < a + alen;
+}
+
 static int hshm_layout_check(const struct hshm_layout *l)
 {
 	if ((u64)l->data_off + l->data_size > l->region_size ||
 	    (u64)l->txq_off + l->txq_size > l->region_size ||
+	    (u64)l->rxq_off + l->rxq_size > l->region_size ||
 	    (u64)l->alloc_off + l->alloc_size > l->data_size ||
 	    l->alloc_size < HSHM_MAX_PAYLOAD ||
 	    !IS_ALIGNED(l->alloc_off | l->alloc_size, HSHM_BLOCK_SIZE) ||
-	    !IS_ALIGNED(l->txq_off, 4))
+	    !IS_ALIGNED(l->txq_off | l->rxq_off, 4))
 		return -EINVAL;
-	/* The queue must not overlap the data area. */
-	if (l->txq_off < l->data_off + l->data_size &&
-	    l->data_off < l->txq_off + l->txq_size)
+	/* The queues overlap neither the data area nor each other. */
+	if (hshm_overlap(l->txq_off, l->txq_size, l->data_off, l->data_size) ||
+	    hshm_overlap(l->rxq_off, l->rxq_size, l->data_off, l->data_size) ||
+	    hshm_overlap(l->rxq_off, l->rxq_size, l->txq_off, l->txq_size))
+		return -EINVAL;
+	if (l->rxq_size && hshm_wire_entries(l->rxq_size) < 0)
 		return -EINVAL;
 	return 0;
 }

@@ -259,11 +259,14 @@ static int hshm_hv_parse(struct hshm_hv *hv, struct hshm_layout *l,
 	l->data_size = HSHM_WIRE_DATA_SIZE;
 	l->txq_off = HSHM_WIRE_TXQ_OFFSET;
 	l->txq_size = HSHM_WIRE_QUEUE_SIZE;
-	/* hvisor,rxq-offset (the peer-owned queue) is for the server role. */
+	l->rxq_off = HSHM_WIRE_RXQ_OFFSET;
 	of_property_read_u32(np, "hvisor,data-offset", &l->data_off);
 	of_property_read_u32(np, "hvisor,data-size", &l->data_size);
 	of_property_read_u32(np, "hvisor,txq-offset", &l->txq_off);
 	of_property_read_u32(np, "hvisor,txq-size", &l->txq_size);
+	/* The peer-owned queue: its mark says whether the peer is there. */
+	of_property_read_u32(np, "hvisor,rxq-offset", &l->rxq_off);
+	l->rxq_size = l->txq_size;
 	/* Linux allocates from the lower half; the peer owns the upper. */
 	l->alloc_off = 0;
 	l->alloc_size = round_down(l->data_size / 2, HSHM_BLOCK_SIZE);

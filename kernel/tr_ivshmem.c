@@ -52,6 +52,14 @@ static unsigned int ivshmem_txq_size = HSHM_WIRE_QUEUE_SIZE;
 module_param(ivshmem_txq_size, uint, 0444);
 MODULE_PARM_DESC(ivshmem_txq_size, "Bytes of the Linux-owned queue (default 0x1000)");
 
+static unsigned int ivshmem_rxq_off = HSHM_WIRE_RXQ_OFFSET;
+module_param(ivshmem_rxq_off, uint, 0444);
+MODULE_PARM_DESC(ivshmem_rxq_off, "Offset of the peer-owned queue in BAR2, whose mark says the peer is there (default 0x410000)");
+
+static unsigned int ivshmem_rxq_size = HSHM_WIRE_QUEUE_SIZE;
+module_param(ivshmem_rxq_size, uint, 0444);
+MODULE_PARM_DESC(ivshmem_rxq_size, "Bytes of the peer-owned queue, 0: none (default 0x1000)");
+
 /**
  * struct hshm_ivs - one ivshmem device
  * @pdev: the PCI device
@@ -199,6 +207,8 @@ static int hshm_ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		.alloc_size	= ivshmem_data_size / 2,
 		.txq_off	= ivshmem_txq_off,
 		.txq_size	= ivshmem_txq_size,
+		.rxq_off	= ivshmem_rxq_off,
+		.rxq_size	= ivshmem_rxq_size,
 	};
 	struct hshm_ivs *ivs;
 	struct hshm_chan *ch;

@@ -287,6 +287,8 @@ static const struct hshm_layout hshm_lb_layout = {
 	.alloc_size	= HSHM_WIRE_DATA_SIZE / 2,
 	.txq_off	= HSHM_WIRE_TXQ_OFFSET,
 	.txq_size	= HSHM_WIRE_QUEUE_SIZE,
+	.rxq_off	= HSHM_WIRE_RXQ_OFFSET,
+	.rxq_size	= HSHM_WIRE_QUEUE_SIZE,
 };
 
 static struct hshm_lb *hshm_lb_create(void)
