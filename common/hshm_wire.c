@@ -24,7 +24,7 @@ static_assert(HSHM_WIRE_QUEUE_ENTRIES(HSHM_WIRE_QUEUE_SIZE) == 255, "255 entries
 static void hshm_wire_set_mark(struct hshm_wire_queue *q, u32 mark)
 {
 	/* Everything written before the mark is visible before it. */
-	dma_wmb();
+	virt_wmb();
 	WRITE_ONCE(q->working_mark, cpu_to_le32(mark));
 }
 
@@ -33,7 +33,7 @@ static u32 hshm_wire_get_mark(const struct hshm_wire_queue *q)
 	u32 mark = le32_to_cpu(READ_ONCE(q->working_mark));
 
 	/* Nothing the mark publishes is read before the mark. */
-	dma_rmb();
+	virt_rmb();
 	return mark;
 }
 
@@ -86,11 +86,12 @@ static void hshm_wire_free_link_tail(struct hshm_wire_tx *tx, u16 idx)
 
 /*
  * (Re)write the whole queue: header, every entry cleared, the free list
- * in index order except that the @nlast entries of @last come at its end,
- * then initialised and idle.  @n must be set.
+ * in index order from @first except that the @nlast entries of @last come
+ * at its end, then initialised and, unless @closed, idle.  @n and @first
+ * must be set.
  */
 static void hshm_wire_tx_build(struct hshm_wire_tx *tx, const u16 *last,
-			       unsigned int nlast)
+			       unsigned int nlast, bool closed)
 {
 	struct hshm_wire_queue *q = tx->q;
 	/* Never a valid index or link value: marks the entries of @last. */
@@ -112,10 +113,10 @@ static void hshm_wire_tx_build(struct hshm_wire_tx *tx, const u16 *last,
 	tx->free_tail = tx->n;
 	tx->nfree = 0;
 	/* Linking i only writes link[] of entries before i. */
-	for (i = 0; i < tx->n; i++)
+	for (i = tx->first; i < tx->n; i++)
 		if (tx->link[i] != late)
 			hshm_wire_free_link_tail(tx, i);
-	for (i = 0; i < tx->n; i++)
+	for (i = tx->first; i < tx->n; i++)
 		if (tx->link[i] == late)
 			hshm_wire_free_link_tail(tx, i);
 	WRITE_ONCE(q->empty_h, cpu_to_le16(tx->free_head));
@@ -123,7 +124,8 @@ static void hshm_wire_tx_build(struct hshm_wire_tx *tx, const u16 *last,
 	tx->wait_tail = tx->n;
 	tx->nwait = 0;
 	hshm_wire_set_mark(q, HSHM_WIRE_MARK_INITED);
-	hshm_wire_set_mark(q, HSHM_WIRE_MARK_IDLE);
+	if (!closed)
+		hshm_wire_set_mark(q, HSHM_WIRE_MARK_IDLE);
 }
 
 /**
@@ -139,14 +141,43 @@ static void hshm_wire_tx_build(struct hshm_wire_tx *tx, const u16 *last,
  */
 int hshm_wire_tx_init(struct hshm_wire_tx *tx, void *queue, size_t queue_bytes)
 {
-	int n = hshm_wire_entries(queue_bytes);
+	return hshm_wire_tx_setup(tx, queue, queue_bytes, 0);
+}
 
-	if (n < 0)
-		return n;
+/**
+ * hshm_wire_tx_setup() - initialise a queue this side owns, with options
+ * @tx: sender state to set up
+ * @queue: the shared queue area
+ * @queue_bytes: its size
+ * @flags: %HSHM_WIRE_TX_SKIP_ENTRY0, %HSHM_WIRE_TX_CLOSED
+ *
+ * As hshm_wire_tx_init(), which is this with no flag.
+ *
+ * Return: 0, or -EINVAL if @queue_bytes holds no usable queue (with
+ * %HSHM_WIRE_TX_SKIP_ENTRY0: fewer than two entries).
+ */
+int hshm_wire_tx_setup(struct hshm_wire_tx *tx, void *queue, size_t queue_bytes,
+		       unsigned int flags)
+{
+	int n = hshm_wire_entries(queue_bytes);
+	u16 first = flags & HSHM_WIRE_TX_SKIP_ENTRY0 ? 1 : 0;
+
+	if (n < 0 || n <= first)
+		return -EINVAL;
 	tx->q = queue;
 	tx->n = (u16)n;
-	hshm_wire_tx_build(tx, NULL, 0);
+	tx->first = first;
+	hshm_wire_tx_build(tx, NULL, 0, flags & HSHM_WIRE_TX_CLOSED);
 	return 0;
+}
+
+/**
+ * hshm_wire_tx_open() - mark a queue set up closed idle: batches may come
+ * @tx: sender state, with no batch handed over
+ */
+void hshm_wire_tx_open(struct hshm_wire_tx *tx)
+{
+	hshm_wire_set_mark(tx->q, HSHM_WIRE_MARK_IDLE);
 }
 
 /**
@@ -163,13 +194,13 @@ int hshm_wire_tx_init(struct hshm_wire_tx *tx, void *queue, size_t queue_bytes)
  * one of them lands on a free entry, where hshm_wire_tx_scrub() finds it,
  * rather than on a new request.
  *
- * Return: the number of entries, all free again.
+ * Return: the number of entries handed out, all free again.
  */
 int hshm_wire_tx_reset(struct hshm_wire_tx *tx, const u16 *last,
 		       unsigned int nlast)
 {
-	hshm_wire_tx_build(tx, last, nlast);
-	return tx->n;
+	hshm_wire_tx_build(tx, last, nlast, false);
+	return tx->n - tx->first;
 }
 
 /**
@@ -339,6 +370,86 @@ u32 hshm_wire_tx_mark(const struct hshm_wire_tx *tx)
 }
 
 /**
+ * hshm_wire_tx_peer_head() - read proc_ing_h once
+ * @tx: sender state
+ *
+ * Where the peer is in the batch, or where a peer that does not wait for
+ * busy looks next (peers.md V1-5); a value to compare with, never to use
+ * as an index.
+ *
+ * Return: proc_ing_h as the peer left it.
+ */
+u16 hshm_wire_tx_peer_head(const struct hshm_wire_tx *tx)
+{
+	return le16_to_cpu(READ_ONCE(tx->q->proc_ing_h));
+}
+
+/**
+ * hshm_wire_tx_untouched() - has the peer written nothing into the flag?
+ * @tx: sender state
+ * @idx: a handed-over entry
+ *
+ * Return: true while the flag is still 0: no answer, none begun.
+ */
+bool hshm_wire_tx_untouched(const struct hshm_wire_tx *tx, u16 idx)
+{
+	return !READ_ONCE(tx->q->entries[idx].msg.flag);
+}
+
+/**
+ * hshm_wire_tx_withdraw() - make a handed-over entry look empty to the peer
+ * @tx: sender state
+ * @idx: an entry of the batch the peer left untouched
+ *
+ * Its length becomes 0, which no peer serves; a full barrier follows, so
+ * that a proc_ing_h read afterwards tells whether the peer may have read
+ * the entry before (then hshm_wire_tx_restore() it and wait).
+ */
+void hshm_wire_tx_withdraw(struct hshm_wire_tx *tx, u16 idx)
+{
+	WRITE_ONCE(tx->q->entries[idx].msg.length, cpu_to_le32(0));
+	virt_mb();
+}
+
+/**
+ * hshm_wire_tx_restore() - undo hshm_wire_tx_withdraw()
+ * @tx: sender state
+ * @idx: the entry
+ * @length: its payload length, as appended
+ */
+void hshm_wire_tx_restore(struct hshm_wire_tx *tx, u16 idx, u32 length)
+{
+	WRITE_ONCE(tx->q->entries[idx].msg.length, cpu_to_le32(length));
+}
+
+/**
+ * hshm_wire_queue_mark() - read the working_mark of any queue once
+ * @queue: a queue area of at least the 12-byte header
+ *
+ * Return: the mark, with read ordering for what it publishes.
+ */
+u32 hshm_wire_queue_mark(const void *queue)
+{
+	return hshm_wire_get_mark(queue);
+}
+
+/**
+ * hshm_wire_mark_ready() - does @mark say the queue's owner is running?
+ * @mark: the working_mark of a queue the other side owns
+ *
+ * Initialised, idle or busy: what the public client waits for on the
+ * peer's queue (peers.md C-2) and what every peer writes there when it
+ * starts (V1-4; hshm's peer initialises it).
+ *
+ * Return: true for those three.
+ */
+bool hshm_wire_mark_ready(u32 mark)
+{
+	return mark == HSHM_WIRE_MARK_INITED || mark == HSHM_WIRE_MARK_IDLE ||
+	       mark == HSHM_WIRE_MARK_BUSY;
+}
+
+/**
  * hshm_wire_mark_known() - is @mark one of the HSHM_WIRE_MARK_* values?
  * @mark: a working_mark value
  *
@@ -376,6 +487,11 @@ unsigned int hshm_wire_tx_handover(struct hshm_wire_tx *tx)
 
 	if (!n)
 		return 0;
+	/*
+	 * A peer that does not wait for busy serves what proc_ing_h points
+	 * at (peers.md V1-6): the entries are complete before it does.
+	 */
+	virt_wmb();
 	WRITE_ONCE(q->proc_ing_h, cpu_to_le16(tx->wait_head));
 	WRITE_ONCE(q->wait_h, cpu_to_le16(tx->n));
 	hshm_wire_set_mark(q, HSHM_WIRE_MARK_BUSY);
@@ -383,6 +499,27 @@ unsigned int hshm_wire_tx_handover(struct hshm_wire_tx *tx)
 	tx->wait_tail = tx->n;
 	tx->nwait = 0;
 	return n;
+}
+
+/**
+ * hshm_wire_tx_handover_again() - hand one entry of the batch over again
+ * @tx: sender state, with nothing waiting
+ * @idx: the entry proc_ing_h is on, handed over and left untouched by a
+ *	peer that went idle
+ *
+ * The entry becomes a batch of its own (its nxt_idx "end"), proc_ing_h
+ * stays on it and working_mark becomes busy again: a peer that walks
+ * batches serves it now, one that serves whatever its head is on
+ * (peers.md V1-6) serves it anyway.  The caller rings the doorbell.
+ */
+void hshm_wire_tx_handover_again(struct hshm_wire_tx *tx, u16 idx)
+{
+	struct hshm_wire_queue *q = tx->q;
+
+	WRITE_ONCE(q->entries[idx].nxt_idx, cpu_to_le16(tx->n));
+	virt_wmb();
+	WRITE_ONCE(q->proc_ing_h, cpu_to_le16(idx));
+	hshm_wire_set_mark(q, HSHM_WIRE_MARK_BUSY);
 }
 
 /**
@@ -408,7 +545,7 @@ enum hshm_wire_status hshm_wire_tx_poll(const struct hshm_wire_tx *tx, u16 idx,
 
 	if (!(flag & HSHM_WIRE_FLAG_DEALT))
 		return HSHM_WIRE_PENDING;
-	dma_rmb();
+	virt_rmb();
 	length = le32_to_cpu(READ_ONCE(e->msg.length));
 	if (flag & HSHM_WIRE_FLAG_RESERVED_MASK)
 		return HSHM_WIRE_BAD_FLAG;
@@ -454,8 +591,7 @@ int hshm_wire_rx_attach(struct hshm_wire_rx *rx, void *queue,
 	if (n < 0 || !data_size)
 		return -EINVAL;
 	mark = hshm_wire_get_mark(q);
-	if (mark != HSHM_WIRE_MARK_IDLE && mark != HSHM_WIRE_MARK_BUSY &&
-	    mark != HSHM_WIRE_MARK_INITED)
+	if (!hshm_wire_mark_ready(mark))
 		return -EAGAIN;
 	if (le16_to_cpu(READ_ONCE(q->buf_size)) != n)
 		return -EAGAIN;
@@ -564,7 +700,7 @@ void hshm_wire_rx_reply_raw(struct hshm_wire_rx *rx,
 	u16 next = le16_to_cpu(READ_ONCE(e->nxt_idx));
 
 	WRITE_ONCE(e->msg.length, cpu_to_le32(length));
-	dma_wmb();
+	virt_wmb();
 	WRITE_ONCE(e->msg.flag, cpu_to_le16(flag));
 	/* next is validated when hshm_wire_rx_next() reads it back. */
 	WRITE_ONCE(rx->q->proc_ing_h, cpu_to_le16(next));

@@ -45,10 +45,25 @@ static inline u32 hshm_wire_alloc_skip(u32 alloc_off, u32 granule)
 	       ~(granule - 1);
 }
 
+/* hshm_wire_tx_setup() flags */
+/*
+ * Never hand out entry 0.  The public v1 servers move their head to entry
+ * 0 on their own (peers.md V1-9, V1-3) and serve whatever looks valid
+ * there, handed over or not (V1-6): kept cleared, entry 0 never does.
+ */
+#define HSHM_WIRE_TX_SKIP_ENTRY0	0x1
+/*
+ * Leave the queue marked initialised (0xEEEEEEEE) rather than idle until
+ * hshm_wire_tx_open(): a v1 server that starts meanwhile leaves a queue
+ * so marked alone, where it overwrites the header of any other (V1-3).
+ */
+#define HSHM_WIRE_TX_CLOSED		0x2
+
 /**
  * struct hshm_wire_tx - sender-private state of a queue this side owns
  * @q: the shared queue
  * @n: number of entries (buf_size)
+ * @first: entries below it are never handed out and stay cleared
  * @free_head: head of the private free list, @n when empty
  * @free_tail: last entry of the private free list, @n when empty
  * @nfree: entries on the free list
@@ -62,6 +77,7 @@ static inline u32 hshm_wire_alloc_skip(u32 alloc_off, u32 granule)
 struct hshm_wire_tx {
 	struct hshm_wire_queue *q;
 	u16 n;
+	u16 first;
 	u16 free_head;
 	u16 free_tail;
 	u16 nfree;
@@ -99,6 +115,9 @@ enum hshm_wire_status {
 
 int hshm_wire_entries(size_t queue_bytes);
 int hshm_wire_tx_init(struct hshm_wire_tx *tx, void *queue, size_t queue_bytes);
+int hshm_wire_tx_setup(struct hshm_wire_tx *tx, void *queue, size_t queue_bytes,
+		       unsigned int flags);
+void hshm_wire_tx_open(struct hshm_wire_tx *tx);
 int hshm_wire_tx_get(struct hshm_wire_tx *tx);
 void hshm_wire_tx_put(struct hshm_wire_tx *tx, u16 idx);
 void hshm_wire_tx_put_tail(struct hshm_wire_tx *tx, u16 idx);
@@ -107,11 +126,18 @@ int hshm_wire_tx_reset(struct hshm_wire_tx *tx, const u16 *last,
 unsigned int hshm_wire_tx_scrub(struct hshm_wire_tx *tx);
 unsigned int hshm_wire_tx_check_header(struct hshm_wire_tx *tx);
 u32 hshm_wire_tx_mark(const struct hshm_wire_tx *tx);
+u16 hshm_wire_tx_peer_head(const struct hshm_wire_tx *tx);
+bool hshm_wire_tx_untouched(const struct hshm_wire_tx *tx, u16 idx);
+void hshm_wire_tx_withdraw(struct hshm_wire_tx *tx, u16 idx);
+void hshm_wire_tx_restore(struct hshm_wire_tx *tx, u16 idx, u32 length);
 bool hshm_wire_mark_known(u32 mark);
+u32 hshm_wire_queue_mark(const void *queue);
+bool hshm_wire_mark_ready(u32 mark);
 void hshm_wire_tx_append(struct hshm_wire_tx *tx, u16 idx, u16 service_id,
 			 u32 offset, u32 length);
 bool hshm_wire_tx_peer_idle(const struct hshm_wire_tx *tx);
 unsigned int hshm_wire_tx_handover(struct hshm_wire_tx *tx);
+void hshm_wire_tx_handover_again(struct hshm_wire_tx *tx, u16 idx);
 enum hshm_wire_status hshm_wire_tx_poll(const struct hshm_wire_tx *tx, u16 idx,
 					u32 capacity,
 					struct hshm_wire_reply *reply);

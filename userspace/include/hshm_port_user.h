@@ -33,9 +33,13 @@ typedef int32_t s32;
 #define WRITE_ONCE(x, v) do { *(volatile __typeof__(x) *)&(x) = (v); } while (0)
 
 /* The peer may be another process or another machine's CPU. */
-#define dma_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define dma_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
-#define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define virt_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define virt_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#define virt_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define smp_mb() virt_mb()
+/* Until every user says virt_*: the same barriers. */
+#define dma_rmb() virt_rmb()
+#define dma_wmb() virt_wmb()
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
