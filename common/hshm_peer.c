@@ -83,6 +83,7 @@ static const struct hshm_peer_profile hshm_peer_profiles[] = {
 		.boot_len	= sizeof(hshm_peer_boot_sel4),
 		.boot_offset	= 0x40,
 		.pace_us	= 100,
+		.handover	= 1,
 	},
 	{
 		.name		= "freertos-v1",
@@ -95,6 +96,7 @@ static const struct hshm_peer_profile hshm_peer_profiles[] = {
 		.boot_len	= sizeof(hshm_peer_boot_freertos),
 		.boot_offset	= 0,
 		.pace_us	= 100,
+		.handover	= 1,
 	},
 	{
 		.name		= "hvisor-tool-v1",
@@ -109,6 +111,7 @@ static const struct hshm_peer_profile hshm_peer_profiles[] = {
 		.look_us	= 100000,
 		.pace_us	= 100,
 		.exit_after	= 10,
+		.handover	= 1,
 	},
 };
 

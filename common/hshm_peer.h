@@ -91,6 +91,9 @@ enum hshm_peer_walk {
  * @look_us: pause between two looks of a v1 loop, 0: none (a tight loop)
  * @pace_us: default cost of one message (the peer's pace)
  * @exit_after: the peer stops after serving this many messages, 0: never
+ * @handover: messages a sender hands this peer at a time, 0: as many as
+ *	it likes (the driver learns what the peer serves); the v1 servers
+ *	serve one per hand-over (V1-7)
  */
 struct hshm_peer_profile {
 	const char *name;
@@ -106,6 +109,7 @@ struct hshm_peer_profile {
 	u32 look_us;
 	u32 pace_us;
 	u32 exit_after;
+	u16 handover;
 };
 
 /**

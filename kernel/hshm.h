@@ -30,6 +30,7 @@
 
 #include "hshm_wire.h"
 #include "hshm_qos.h"
+#include "hshm_peer.h"
 
 #define HSHM_MAX_DEVICES	32
 #define HSHM_BLOCK_SHIFT	8		/* 256-byte allocation granule */
@@ -79,6 +80,29 @@ struct hshm_thread_sched {
 
 extern const char *const hshm_policy_names[HSHM_POLICY_NR];
 
+/**
+ * enum hshm_peer_state - what the driver last saw of its peer
+ * @HSHM_PEER_ABSENT: not seen yet: its queue shows no running owner and it
+ *	has answered nothing
+ * @HSHM_PEER_READY: its queue shows it running, or it answered
+ * @HSHM_PEER_LOST: it was ready, then its queue stopped showing it, or a
+ *	batch went unanswered past its deadline
+ * @HSHM_PEER_NR: number of states
+ *
+ * The values are those of HSHM_NL_PEER_* in the netlink uapi.
+ */
+enum hshm_peer_state {
+	HSHM_PEER_ABSENT,
+	HSHM_PEER_READY,
+	HSHM_PEER_LOST,
+	HSHM_PEER_NR,
+};
+
+extern const char *const hshm_peer_state_names[HSHM_PEER_NR];
+
+/* The longest hshm waits for the peer before it sends anyway (default). */
+#define HSHM_PEER_WAIT_MS_DEFAULT	10000u
+
 /* struct hshm_req.state */
 enum hshm_req_state {
 	HSHM_REQ_FREE,
@@ -92,7 +116,8 @@ enum hshm_req_state {
  * @HSHM_FAULT_BAD_FLAG: an answer with reserved flag bits set
  * @HSHM_FAULT_BAD_LENGTH: a response length beyond the request's buffer
  * @HSHM_FAULT_BAD_RESULT: an answer with service_result "none"
- * @HSHM_FAULT_SKIPPED: an entry left unanswered by a peer that went idle
+ * @HSHM_FAULT_SKIPPED: an entry left unanswered by a peer that went idle;
+ *	not a fault of the request, which is sent again (peers.md D-2)
  * @HSHM_FAULT_BAD_MARK: a working_mark observed that is unknown, or known
  *	but impossible at that point (anything but busy or idle while a
  *	batch is out, anything but idle between batches)
@@ -248,6 +273,8 @@ struct hshm_layout {
  * @latency_ns: submit-to-completion time
  * @call: submitted by HSHM_CALL: never on the file's lists, its caller
  *	waits for @posted
+ * @resend_node: on its class's resend list, handed back by a peer that
+ *	did not serve it (dispatcher only)
  * @posted: the completion is decided and filled in (release/acquire)
  */
 struct hshm_req {
@@ -278,6 +305,7 @@ struct hshm_req {
 	u64 latency_ns;
 	bool call;
 	bool posted;
+	struct list_head resend_node;
 };
 
 /**
@@ -378,6 +406,8 @@ struct hshm_class_snap {
  *	violations and raise an event
  * @nbatch: messages of the class in the batch being built or at the peer
  *	and not reaped yet (dispatcher only)
+ * @resend: requests a peer left unserved, sent again before @fifo, oldest
+ *	first (dispatcher only)
  * @kobj: classes/<name>/ in sysfs
  */
 struct hshm_cls {
@@ -388,6 +418,7 @@ struct hshm_cls {
 	u32 shed_us;
 	u32 target_us;
 	u32 nbatch;
+	struct list_head resend;
 	struct kobject *kobj;
 };
 
@@ -414,6 +445,13 @@ struct hshm_cls {
  *	@cfg_lock
  * @thread_sched: CPU scheduling policy and priority of the dispatcher
  *	thread, applied to it whenever it is started or changed (@cfg_lock)
+ * @profile: the peer played on the other side (common/hshm_peer.h): what
+ *	its services mean for tools, how many messages it serves per
+ *	hand-over, whether it rings; written under @cfg_lock, read once
+ * @handover: most messages per hand-over, 0: the profile's, else learned
+ *	(@cfg_lock)
+ * @peer_wait_ms: how long the queue stays closed waiting for the peer
+ *	before batches go anyway (@cfg_lock)
  * @cls: per-class queues and knobs
  * @pool: request slots and buffers
  * @reqs: the request slots
@@ -443,6 +481,20 @@ struct hshm_cls {
  *	heal (dispatcher only)
  * @heal_last: entries of the batch given up by the last heal, reused
  *	last (dispatcher only)
+ * @peer_state: enum hshm_peer_state (dispatcher writes)
+ * @peer_present: the peer's queue showed a running owner at the last look
+ *	(dispatcher only)
+ * @open: the Linux-owned queue was opened (marked idle) for the peer
+ *	(dispatcher only)
+ * @open_timing: @open_by is set (dispatcher only)
+ * @open_by: jiffies after which it is opened whether the peer showed or
+ *	not, counted from the first request that waited (dispatcher only)
+ * @nserved: entries of the batch at the peer it answered (dispatcher only)
+ * @learned: messages per hand-over learned from what the peer serves
+ *	(dispatcher writes)
+ * @full_runs: hand-overs in a row of @learned messages all served
+ *	(dispatcher only)
+ * @resent: messages a peer left unserved and hshm sent again
  * @lost_irqs: batches found done with no interrupt
  * @bad_replies: peer answers rejected by validation (the requests failed
  *	with -EPROTO): the sum of the bad_flag, bad_length, bad_result and
@@ -474,6 +526,9 @@ struct hshm_chan {
 	u32 timeout_ms;
 	u8 *svc_map;
 	struct hshm_thread_sched thread_sched;
+	const struct hshm_peer_profile *profile;
+	u32 handover;
+	u32 peer_wait_ms;
 
 	struct hshm_cls cls[HSHM_NR_CLASSES];
 	struct hshm_pool pool;
@@ -498,6 +553,15 @@ struct hshm_chan {
 	bool stalled;
 	u32 bad_run;
 	u16 *heal_last;
+	int peer_state;
+	bool peer_present;
+	bool open;
+	bool open_timing;
+	unsigned long open_by;
+	u32 nserved;
+	u32 learned;
+	u32 full_runs;
+	atomic64_t resent;
 	atomic64_t lost_irqs;
 	atomic64_t bad_replies;
 	atomic64_t faults[HSHM_FAULT_NR];
@@ -548,6 +612,8 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 				   u32 features, u32 max_requests);
 void hshm_chan_remove(struct hshm_chan *ch);
 void hshm_chan_notify(struct hshm_chan *ch);
+void hshm_chan_set_profile(struct hshm_chan *ch,
+			   const struct hshm_peer_profile *prof);
 int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 		     bool nonblock, bool call, struct hshm_req **out);
 bool hshm_req_finish(struct hshm_req *req, int status);
@@ -567,6 +633,9 @@ void hshm_sched_kick(struct hshm_chan *ch);
 void hshm_sched_set_weights(struct hshm_chan *ch, const u16 *w);
 void hshm_sched_get_weights(struct hshm_chan *ch, u16 *w);
 void hshm_sched_heal(struct hshm_chan *ch, const char *reason);
+u32 hshm_sched_handover(struct hshm_chan *ch);
+int hshm_sched_set_profile(struct hshm_chan *ch,
+			   const struct hshm_peer_profile *prof);
 int hshm_sched_thread_resolve(struct hshm_chan *ch, const int *policy,
 			      const int *prio, struct hshm_thread_sched *ts);
 int hshm_sched_set_thread(struct hshm_chan *ch, const int *policy,

@@ -301,6 +301,22 @@ void hshm_chan_notify(struct hshm_chan *ch)
 	hshm_sched_kick(ch);
 }
 
+/**
+ * hshm_chan_set_profile() - say which peer a transport's channel talks to
+ * @ch: a channel just created
+ * @prof: the profile, from hshm_peer_profile_find() on the transport's
+ *	configuration (device tree property, module parameter)
+ *
+ * Context: process; takes @ch->cfg_lock.
+ */
+void hshm_chan_set_profile(struct hshm_chan *ch,
+			   const struct hshm_peer_profile *prof)
+{
+	mutex_lock(&ch->cfg_lock);
+	hshm_sched_set_profile(ch, prof);
+	mutex_unlock(&ch->cfg_lock);
+}
+
 static void hshm_chan_release(struct device *dev)
 {
 	struct hshm_chan *ch = container_of(dev, struct hshm_chan, dev);

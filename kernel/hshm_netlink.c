@@ -46,6 +46,10 @@ static struct netlink_range_validation hshm_nl_timeout_range = {
 	.max = HSHM_TIMEOUT_MAX_MS,
 };
 
+static struct netlink_range_validation hshm_nl_peer_wait_range = {
+	.max = HSHM_TIMEOUT_MAX_MS,
+};
+
 static const struct nla_policy hshm_nl_policy[HSHM_A_MAX + 1] = {
 	[HSHM_A_DEV_INDEX]	= NLA_POLICY_MAX(NLA_U32, HSHM_MAX_DEVICES - 1),
 	[HSHM_A_SCHEDULER]	= NLA_POLICY_MAX(NLA_U8, HSHM_NL_SCHED_FIFO),
@@ -57,6 +61,11 @@ static const struct nla_policy hshm_nl_policy[HSHM_A_MAX + 1] = {
 	[HSHM_A_SCHED_POLICY]	= NLA_POLICY_MAX(NLA_U8, HSHM_NL_POLICY_RR),
 	/* Its range depends on the policy: hshm_sched_thread_resolve(). */
 	[HSHM_A_SCHED_PRIORITY]	= { .type = NLA_S32 },
+	[HSHM_A_PEER_PROFILE]	= { .type = NLA_NUL_STRING, .len = 31 },
+	/* At most the queue's entries: hshm_nl_check_batch(). */
+	[HSHM_A_HANDOVER]	= { .type = NLA_U32 },
+	[HSHM_A_PEER_WAIT_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&hshm_nl_peer_wait_range),
 };
 
 /**
@@ -180,6 +189,15 @@ static int hshm_nl_fill_dev(struct sk_buff *skb, struct hshm_chan *ch,
 	    nla_put_u8(skb, HSHM_A_SCHED_POLICY, ts.policy) ||
 	    nla_put_s32(skb, HSHM_A_SCHED_PRIORITY, ts.prio) ||
 	    hshm_nl_fill_faults(skb, ch))
+		goto cancel;
+	if (nla_put_string(skb, HSHM_A_PEER_PROFILE,
+			   READ_ONCE(ch->profile)->name) ||
+	    nla_put_u8(skb, HSHM_A_PEER_STATE, READ_ONCE(ch->peer_state)) ||
+	    nla_put_u32(skb, HSHM_A_HANDOVER, READ_ONCE(ch->handover)) ||
+	    nla_put_u32(skb, HSHM_A_HANDOVER_LEARNED, READ_ONCE(ch->learned)) ||
+	    nla_put_u32(skb, HSHM_A_PEER_WAIT_MS, READ_ONCE(ch->peer_wait_ms)) ||
+	    hshm_nl_put_u64(skb, HSHM_A_RESENT, atomic64_read(&ch->resent),
+			    HSHM_A_PAD))
 		goto cancel;
 	for (c = 0; c < HSHM_NR_CLASSES; c++)
 		if (hshm_nl_fill_class(skb, ch, c, w, p))
@@ -415,6 +433,7 @@ static int hshm_nl_parse_thread(struct hshm_chan *ch, struct nlattr **attrs,
 static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
+	const struct hshm_peer_profile *prof = NULL;
 	struct nlattr **attrs = info->attrs;
 	u8 old_p[HSHM_NR_CLASSES];
 	struct hshm_nl_cfg cfg;
@@ -438,6 +457,16 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 	ret = hshm_nl_check_batch(ch, attrs[HSHM_A_BATCH_MAX], extack);
 	if (!ret)
 		ret = hshm_nl_check_batch(ch, attrs[HSHM_A_RT_BATCH_MAX], extack);
+	if (!ret)
+		ret = hshm_nl_check_batch(ch, attrs[HSHM_A_HANDOVER], extack);
+	if (!ret && attrs[HSHM_A_PEER_PROFILE]) {
+		prof = hshm_peer_profile_find(nla_data(attrs[HSHM_A_PEER_PROFILE]));
+		if (!prof || !*(char *)nla_data(attrs[HSHM_A_PEER_PROFILE])) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[HSHM_A_PEER_PROFILE],
+					    "no such peer profile");
+			ret = -EINVAL;
+		}
+	}
 	if (!ret)
 		ret = hshm_nl_parse_thread(ch, attrs, &cfg, extack);
 	if (ret)
@@ -480,6 +509,13 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 			   nla_get_u32(attrs[HSHM_A_RT_BATCH_MAX]));
 	if (attrs[HSHM_A_TIMEOUT_MS])
 		WRITE_ONCE(ch->timeout_ms, nla_get_u32(attrs[HSHM_A_TIMEOUT_MS]));
+	if (attrs[HSHM_A_HANDOVER])
+		WRITE_ONCE(ch->handover, nla_get_u32(attrs[HSHM_A_HANDOVER]));
+	if (attrs[HSHM_A_PEER_WAIT_MS])
+		WRITE_ONCE(ch->peer_wait_ms,
+			   nla_get_u32(attrs[HSHM_A_PEER_WAIT_MS]));
+	if (prof)
+		hshm_sched_set_profile(ch, prof);
 	hshm_sched_kick(ch);
 	return 0;
 }

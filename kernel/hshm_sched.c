@@ -86,6 +86,56 @@ const char *const hshm_policy_names[HSHM_POLICY_NR] = {
 	[HSHM_POLICY_RR] = "rr",
 };
 
+const char *const hshm_peer_state_names[HSHM_PEER_NR] = {
+	[HSHM_PEER_ABSENT] = "absent",
+	[HSHM_PEER_READY] = "ready",
+	[HSHM_PEER_LOST] = "lost",
+};
+
+/**
+ * hshm_sched_set_profile() - say which peer is on the other side
+ * @ch: channel
+ * @prof: a profile of hshm_peer_profile_get()
+ *
+ * Takes effect at the next hand-over: how many messages it carries
+ * (struct hshm_peer_profile.handover, unless the handover setting says
+ * otherwise) and whether the channel waits for the peer's interrupt or
+ * polls (a profile whose peer never rings is polled).
+ *
+ * Context: process; @ch->cfg_lock held.
+ * Return: 0.
+ */
+int hshm_sched_set_profile(struct hshm_chan *ch,
+			   const struct hshm_peer_profile *prof)
+{
+	lockdep_assert_held(&ch->cfg_lock);
+	WRITE_ONCE(ch->profile, prof);
+	hshm_sched_kick(ch);
+	return 0;
+}
+
+/**
+ * hshm_sched_handover() - most messages the next hand-over carries
+ * @ch: channel
+ *
+ * The handover setting if not 0, else the profile's if not 0, else what
+ * was learned from the peer; never more than batch_max.
+ *
+ * Return: a number from 1 to batch_max.
+ */
+u32 hshm_sched_handover(struct hshm_chan *ch)
+{
+	const struct hshm_peer_profile *prof = READ_ONCE(ch->profile);
+	u32 max = READ_ONCE(ch->batch_max);
+	u32 n = READ_ONCE(ch->handover);
+
+	if (!n)
+		n = prof->handover;
+	if (!n)
+		n = READ_ONCE(ch->learned);
+	return clamp_t(u32, n, 1, max);
+}
+
 static bool hshm_policy_is_rt(int policy)
 {
 	return policy == HSHM_POLICY_FIFO || policy == HSHM_POLICY_RR;
@@ -215,6 +265,7 @@ int hshm_sched_init(struct hshm_chan *ch)
 
 	for (c = 0; c < HSHM_NR_CLASSES; c++) {
 		spin_lock_init(&ch->cls[c].lock);
+		INIT_LIST_HEAD(&ch->cls[c].resend);
 		/* Room for every request slot: a push never fails. */
 		ret = kfifo_alloc(&ch->cls[c].fifo,
 				  roundup_pow_of_two(ch->max_requests),
@@ -227,10 +278,18 @@ int hshm_sched_init(struct hshm_chan *ch)
 		ret = -ENOMEM;
 		goto free_fifos;
 	}
-	ret = hshm_wire_tx_init(ch->tx, (u8 *)ch->base + ch->layout.txq_off,
-				ch->layout.txq_size);
+	/*
+	 * Entry 0 is where the public v1 servers go on their own (peers.md
+	 * D-3); while a peer-owned queue can tell whether the peer runs, the
+	 * queue stays 0xEEEEEEEE, which such a server leaves alone (D-1).
+	 */
+	ret = hshm_wire_tx_setup(ch->tx, (u8 *)ch->base + ch->layout.txq_off,
+				 ch->layout.txq_size,
+				 HSHM_WIRE_TX_SKIP_ENTRY0 |
+				 (ch->layout.rxq_size ? HSHM_WIRE_TX_CLOSED : 0));
 	if (ret)
 		goto free_tx;
+	ch->open = !ch->layout.rxq_size;
 	ch->batch = kcalloc(ch->tx->n, sizeof(*ch->batch), GFP_KERNEL);
 	if (!ch->batch) {
 		ret = -ENOMEM;
@@ -245,6 +304,10 @@ int hshm_sched_init(struct hshm_chan *ch)
 	hshm_wrr_init(&ch->wrr, defaults);
 	ch->sched_mode = HSHM_SCHED_WRR;
 	ch->batch_max = min_t(u32, 32, ch->tx->n);
+	ch->learned = ch->batch_max;
+	ch->profile = hshm_peer_profile_find(NULL);
+	ch->peer_wait_ms = HSHM_PEER_WAIT_MS_DEFAULT;
+	ch->peer_state = HSHM_PEER_ABSENT;
 	/* While REALTIME is active, the batch it waits for stays short. */
 	ch->rt_batch_max = min_t(u32, 8, ch->batch_max);
 	ch->poll_ns = HSHM_POLL_MIN_NS;
@@ -320,9 +383,29 @@ static unsigned int hshm_backlog_mask(struct hshm_chan *ch)
 	unsigned int c, mask = 0;
 
 	for (c = 0; c < HSHM_NR_CLASSES; c++)
-		if (!kfifo_is_empty(&ch->cls[c].fifo))
+		if (!list_empty(&ch->cls[c].resend) ||
+		    !kfifo_is_empty(&ch->cls[c].fifo))
 			mask |= 1u << c;
 	return mask;
+}
+
+/*
+ * Dispatcher only: the next request of class @c without taking it, or
+ * with @take, taking it: what a peer handed back first, then the kfifo.
+ */
+static bool hshm_cls_next(struct hshm_chan *ch, unsigned int c,
+			  struct hshm_req **req, bool take)
+{
+	struct hshm_cls *cls = &ch->cls[c];
+
+	*req = list_first_entry_or_null(&cls->resend, struct hshm_req,
+					resend_node);
+	if (*req) {
+		if (take)
+			list_del_init(&(*req)->resend_node);
+		return true;
+	}
+	return take ? kfifo_get(&cls->fifo, req) : kfifo_peek(&cls->fifo, req);
 }
 
 /* The class whose oldest request was submitted first: one FIFO overall. */
@@ -333,7 +416,7 @@ static int hshm_fifo_pick(struct hshm_chan *ch, unsigned int mask)
 	int c, pick = -1;
 
 	for (c = 0; c < HSHM_NR_CLASSES; c++) {
-		if (!(mask & (1u << c)) || !kfifo_peek(&ch->cls[c].fifo, &req))
+		if (!(mask & (1u << c)) || !hshm_cls_next(ch, c, &req, false))
 			continue;
 		if (pick < 0 || ktime_before(req->t_submit, best)) {
 			best = req->t_submit;
@@ -352,19 +435,92 @@ static bool hshm_should_shed(struct hshm_chan *ch, struct hshm_req *req,
 }
 
 /*
- * Dispatcher only: the peer is done with @req's entry.  An entry the peer
- * answered wrongly or skipped goes to the end of the free list, so that a
- * late write of the peer lands on a free entry (hshm_wire_tx_scrub()).
+ * Dispatcher only: the peer is done with @req's entry.  Entries go back to
+ * the end of the free list and are reused last: a late write of the peer
+ * lands on a free entry (hshm_wire_tx_scrub()), and the entry a peer that
+ * does not wait for busy has its head on (peers.md V1-7) is not filled
+ * again before the next hand-over moves that head (D-3).
  */
-static void hshm_sched_let_go(struct hshm_chan *ch, struct hshm_req *req,
-			      bool suspect)
+static void hshm_sched_let_go(struct hshm_chan *ch, struct hshm_req *req)
 {
 	ch->cls[req->cls].nbatch--;
-	if (suspect)
-		hshm_wire_tx_put_tail(ch->tx, req->entry);
-	else
-		hshm_wire_tx_put(ch->tx, req->entry);
+	hshm_wire_tx_put_tail(ch->tx, req->entry);
 	hshm_req_put(req);
+}
+
+/*
+ * Dispatcher only: @req, whose entry the peer left untouched and can no
+ * longer read (hshm_wire_tx_withdraw()), goes back to the front of its
+ * class, to be sent again (peers.md D-2); unless it completed meanwhile
+ * (timeout, cancel), then it is let go.
+ */
+static void hshm_sched_resend(struct hshm_chan *ch, struct hshm_req *req)
+{
+	struct hshm_cls *c = &ch->cls[req->cls];
+
+	c->nbatch--;
+	hshm_wire_tx_put_tail(ch->tx, req->entry);
+	if (atomic_cmpxchg(&req->state, HSHM_REQ_PEER, HSHM_REQ_QUEUED) !=
+	    HSHM_REQ_PEER) {
+		hshm_req_put(req);
+		return;
+	}
+	atomic_dec(&c->at_peer);
+	atomic_inc(&c->queued);
+	atomic64_inc(&ch->resent);
+	list_add_tail(&req->resend_node, &c->resend);
+}
+
+static void hshm_sched_set_peer_state(struct hshm_chan *ch, int state)
+{
+	if (ch->peer_state == state)
+		return;
+	WRITE_ONCE(ch->peer_state, state);
+	hshm_event_post(ch, HSHM_EVENT_PEER_STATE, HSHM_NR_CLASSES, 0, 0,
+			state);
+	dev_info_ratelimited(&ch->dev, "peer %s\n", hshm_peer_state_names[state]);
+}
+
+/*
+ * Dispatcher only: give back the untouched entries of the batch (flag
+ * still 0, hshm_wire_tx_untouched()) but the one the peer's head is on: a
+ * peer that does not wait for busy serves that one next, or is serving it
+ * now.  Each is withdrawn first (length 0, full barrier), then the head
+ * read again: the peer either read an entry before its withdrawal, and
+ * then its head is on it (restored and kept), or it never sees it valid
+ * again.  Returns the number given back.
+ */
+static unsigned int hshm_sched_give_back(struct hshm_chan *ch)
+{
+	u16 head = hshm_wire_tx_peer_head(ch->tx), head2;
+	unsigned int n = 0;
+	u32 i;
+
+	for (i = 0; i < ch->nbatch; i++) {
+		struct hshm_req *req = ch->batch[i];
+
+		if (req && req->entry != head &&
+		    hshm_wire_tx_untouched(ch->tx, req->entry))
+			hshm_wire_tx_withdraw(ch->tx, req->entry);
+	}
+	head2 = hshm_wire_tx_peer_head(ch->tx);
+	for (i = 0; i < ch->nbatch; i++) {
+		struct hshm_req *req = ch->batch[i];
+
+		if (!req || req->entry == head ||
+		    !hshm_wire_tx_untouched(ch->tx, req->entry))
+			continue;
+		if (req->entry == head2) {
+			/* Moved onto it meanwhile: it may be served. */
+			hshm_wire_tx_restore(ch->tx, req->entry, req->length);
+			continue;
+		}
+		ch->batch[i] = NULL;
+		ch->npending--;
+		hshm_sched_resend(ch, req);
+		n++;
+	}
+	return n;
 }
 
 static int hshm_reply_status(u8 result)
@@ -392,7 +548,9 @@ static void hshm_sched_fault(struct hshm_chan *ch, enum hshm_fault kind,
 	if (!n)
 		return;
 	atomic64_add(n, &ch->faults[kind]);
-	if (kind != HSHM_FAULT_SPURIOUS && kind != HSHM_FAULT_BAD_HEADER)
+	/* Skipped entries are sent again; hand-overs with none served count. */
+	if (kind != HSHM_FAULT_SPURIOUS && kind != HSHM_FAULT_BAD_HEADER &&
+	    kind != HSHM_FAULT_SKIPPED)
 		ch->bad_run += n;
 }
 
@@ -414,16 +572,77 @@ static int hshm_poll_fault(enum hshm_wire_status st)
 }
 
 /*
+ * Dispatcher only, at the end of a hand-over of ch->nbatch messages of
+ * which the peer served ch->nserved: learn how many the peer serves per
+ * hand-over (peers.md D-2).  Fewer served than handed over: that many
+ * from now on.  All of a full hand-over served HSHM_LEARN_PROBE times in
+ * a row: try twice as many.  None served teaches nothing about the size
+ * (a peer that reset its head, or restarted) but counts as an invalid
+ * observation towards a heal.
+ */
+#define HSHM_LEARN_PROBE	64
+
+static void hshm_sched_learn(struct hshm_chan *ch)
+{
+	u32 max = READ_ONCE(ch->batch_max);
+
+	if (!ch->nserved) {
+		ch->bad_run++;
+		return;
+	}
+	if (ch->nserved < ch->nbatch) {
+		WRITE_ONCE(ch->learned, ch->nserved);
+		ch->full_runs = 0;
+		return;
+	}
+	if (ch->nbatch < ch->learned)
+		return;
+	if (++ch->full_runs >= HSHM_LEARN_PROBE && ch->learned < max) {
+		WRITE_ONCE(ch->learned, min(ch->learned * 2, max));
+		ch->full_runs = 0;
+	}
+}
+
+/*
+ * Dispatcher only: the peer went idle and what is left of the batch is the
+ * one untouched entry its head is on (hshm_sched_give_back() kept it):
+ * hand that entry over again, on its own, until it is served or the
+ * batch's deadline heals the queue.
+ */
+static void hshm_sched_again(struct hshm_chan *ch)
+{
+	u16 head = hshm_wire_tx_peer_head(ch->tx);
+	u32 i;
+
+	for (i = 0; i < ch->nbatch; i++) {
+		struct hshm_req *req = ch->batch[i];
+
+		if (req && req->entry == head &&
+		    hshm_wire_tx_untouched(ch->tx, req->entry)) {
+			hshm_wire_tx_handover_again(ch->tx, req->entry);
+			ch->ops->ring(ch);
+			return;
+		}
+	}
+}
+
+/*
  * Complete what the peer answered.  Returns true if anything changed.
  * The mark is read once, before the entries, so that an entry the peer
  * skipped is told apart from one it has not reached yet.  Of each entry
  * only flag and length are read (hshm_wire_tx_poll()); its index and the
  * capacity of its buffer are the driver's own.
+ *
+ * {dealt, result "none"} while the peer is busy is an answer being
+ * written in two steps (peers.md V1-8, D-4): looked at again later; once
+ * the peer is idle it is final, and a bad answer.  Entries the peer left
+ * untouched when it went idle are sent again (hshm_sched_give_back()).
  */
 static bool hshm_sched_reap(struct hshm_chan *ch)
 {
 	bool idle, progress = false;
-	u32 mark, i, skipped = 0;
+	unsigned int skipped;
+	u32 mark, i;
 
 	if (!ch->batch_out)
 		return false;
@@ -441,32 +660,42 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 			continue;
 		st = hshm_wire_tx_poll(ch->tx, req->entry,
 				       req->nblocks << HSHM_BLOCK_SHIFT, &reply);
-		if (st == HSHM_WIRE_PENDING && !idle)
+		if (st == HSHM_WIRE_PENDING ||
+		    (st == HSHM_WIRE_BAD_RESULT && !idle))
 			continue;
 		fault = hshm_poll_fault(st);
+		ch->nserved++;
 		if (fault < 0) {
 			req->resp_len = reply.length;
 			req->result = reply.result;
 			status = hshm_reply_status(reply.result);
 			ch->bad_run = 0;
+			hshm_sched_set_peer_state(ch, HSHM_PEER_READY);
 		} else {
-			/* Bad answer, or skipped by a peer that went idle. */
 			hshm_sched_fault(ch, fault, 1);
 			atomic64_inc(&ch->bad_replies);
-			skipped += st == HSHM_WIRE_PENDING;
 			status = -EPROTO;
 		}
 		if (hshm_req_finish(req, status))
 			hshm_stats_latency(ch, req->cls, req->latency_ns);
 		ch->batch[i] = NULL;
 		ch->npending--;
-		hshm_sched_let_go(ch, req, fault >= 0);
+		hshm_sched_let_go(ch, req);
 		progress = true;
 	}
-	if (skipped)
-		hshm_event_post(ch, HSHM_EVENT_PEER_RESET, HSHM_NR_CLASSES, 0, 0,
-				skipped);
+	if (idle && ch->npending) {
+		skipped = hshm_sched_give_back(ch);
+		if (skipped) {
+			hshm_sched_fault(ch, HSHM_FAULT_SKIPPED, skipped);
+			hshm_event_post(ch, HSHM_EVENT_PEER_RESET,
+					HSHM_NR_CLASSES, 0, 0, skipped);
+			progress = true;
+		}
+		if (ch->npending)
+			hshm_sched_again(ch);
+	}
 	if (!ch->npending && idle) {
+		hshm_sched_learn(ch);
 		ch->nbatch = 0;
 		/* Answers to entries that were never handed over. */
 		hshm_sched_fault(ch, HSHM_FAULT_SPURIOUS,
@@ -484,9 +713,11 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
  * @ch: channel; called from its dispatcher thread only
  * @reason: what went wrong, for the log
  *
- * Every request of the batch at the peer completes with -EIO, unless it
- * has completed already (its timer, a cancel): hshm_req_finish() decides
- * once.  All entries are taken back and the queue is initialised again
+ * The requests of the batch at the peer whose entries it left untouched,
+ * but the one its head is on, are sent again (hshm_sched_give_back());
+ * every other completes with -EIO, unless it has completed already (its
+ * timer, a cancel): hshm_req_finish() decides once.  All entries are
+ * taken back and the queue is initialised again
  * (hshm_wire_tx_reset()), the entries of the abandoned batch reused last;
  * the peer finds it idle and serves the next batch from there.  Requests
  * still queued stay queued.  The heal is counted (heals in sysfs).
@@ -495,9 +726,10 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
  */
 void hshm_sched_heal(struct hshm_chan *ch, const char *reason)
 {
-	unsigned int nlast = 0, failed = 0;
+	unsigned int nlast = 0, failed = 0, resent;
 	u32 i;
 
+	resent = hshm_sched_give_back(ch);
 	for (i = 0; i < ch->nbatch; i++) {
 		struct hshm_req *req = ch->batch[i];
 
@@ -520,8 +752,8 @@ void hshm_sched_heal(struct hshm_chan *ch, const char *reason)
 	atomic64_inc(&ch->heals);
 	hshm_event_post(ch, HSHM_EVENT_HEAL, HSHM_NR_CLASSES, 0, 0, failed);
 	dev_warn_ratelimited(&ch->dev,
-			     "peer: %s; queue reset, %u of %u requests at the peer failed\n",
-			     reason, failed, nlast);
+			     "peer: %s; queue reset, %u of %u requests at the peer failed, %u sent again\n",
+			     reason, failed, nlast + resent, resent);
 }
 
 /*
@@ -551,8 +783,10 @@ static void hshm_sched_watchdog(struct hshm_chan *ch)
 		return;
 	}
 	if (ch->batch_out) {
-		if (time_after(now, ch->batch_deadline))
+		if (time_after(now, ch->batch_deadline)) {
+			hshm_sched_set_peer_state(ch, HSHM_PEER_LOST);
 			hshm_sched_heal(ch, "batch not answered in time");
+		}
 		return;
 	}
 	if (!hshm_backlog_mask(ch)) {
@@ -570,6 +804,7 @@ static void hshm_sched_watchdog(struct hshm_chan *ch)
 		ch->stalled = true;
 		ch->stall_since = now;
 	} else if (time_after(now, ch->stall_since + hshm_heal_timeout(ch))) {
+		hshm_sched_set_peer_state(ch, HSHM_PEER_LOST);
 		hshm_sched_heal(ch, "queue not idle between batches");
 	}
 }
@@ -598,6 +833,54 @@ static bool hshm_rt_active(struct hshm_chan *ch, ktime_t now)
 }
 
 /*
+ * Dispatcher only: what the peer-owned queue says.  Its working_mark shows
+ * a running owner (hshm_wire_mark_ready()) once the peer has started
+ * (peers.md V1-4; hshm's peer initialises it): absent or lost becomes
+ * ready when it starts showing one, ready becomes lost when it stops.
+ */
+static void hshm_sched_peer_look(struct hshm_chan *ch)
+{
+	bool present;
+
+	if (!ch->layout.rxq_size)
+		return;
+	present = hshm_wire_mark_ready(hshm_wire_queue_mark((u8 *)ch->base +
+							    ch->layout.rxq_off));
+	if (present && (!ch->peer_present || ch->peer_state == HSHM_PEER_ABSENT))
+		hshm_sched_set_peer_state(ch, HSHM_PEER_READY);
+	else if (!present && ch->peer_present)
+		hshm_sched_set_peer_state(ch, HSHM_PEER_LOST);
+	ch->peer_present = present;
+}
+
+/*
+ * Dispatcher only: open the Linux-owned queue (mark it idle) for the first
+ * batch, once the peer is ready or, with requests waiting, peer_wait_ms
+ * after the first of them found it absent: the public client too goes on
+ * after waiting (peers.md C-2).  Until then the queue is 0xEEEEEEEE, which
+ * a v1 server starting meanwhile leaves alone (V1-3, D-1).
+ */
+static bool hshm_sched_open(struct hshm_chan *ch)
+{
+	if (!hshm_backlog_mask(ch))
+		return false;
+	if (ch->peer_state != HSHM_PEER_READY) {
+		if (!ch->open_timing) {
+			ch->open_timing = true;
+			ch->open_by = jiffies +
+				      msecs_to_jiffies(READ_ONCE(ch->peer_wait_ms));
+		}
+		if (time_before(jiffies, ch->open_by))
+			return false;
+		dev_info(&ch->dev, "no peer seen after %u ms: sending anyway\n",
+			 READ_ONCE(ch->peer_wait_ms));
+	}
+	hshm_wire_tx_open(ch->tx);
+	ch->open = true;
+	return true;
+}
+
+/*
  * Build the next batch in scheduler order and hand it to the peer.  A
  * REALTIME request that arrives while a batch is at the peer waits for
  * that batch to end, so while REALTIME is active (queued, at the peer, or
@@ -613,19 +896,21 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 	unsigned long deadline;
 	unsigned int mask;
 
-	if (ch->batch_out || !hshm_wire_tx_peer_idle(ch->tx))
+	if (ch->batch_out || (!ch->open && !hshm_sched_open(ch)) ||
+	    !hshm_wire_tx_peer_idle(ch->tx))
 		return;
 	deadline = jiffies + hshm_heal_timeout(ch);
 	if (!fifo && hshm_rt_active(ch, now))
 		max = min(max, READ_ONCE(ch->rt_batch_max));
-	max = min_t(u32, max, ch->tx->nfree);
+	max = min3(max, hshm_sched_handover(ch), (u32)ch->tx->nfree);
+	ch->nserved = 0;
 	hshm_sched_refresh_weights(ch);
 	while (ch->nbatch < max && (mask = hshm_backlog_mask(ch))) {
 		struct hshm_req *req;
 		int c, entry;
 
 		c = fifo ? hshm_fifo_pick(ch, mask) : hshm_wrr_pick(&ch->wrr, mask);
-		if (c < 0 || !kfifo_get(&ch->cls[c].fifo, &req))
+		if (c < 0 || !hshm_cls_next(ch, c, &req, true))
 			break;
 		if (hshm_should_shed(ch, req, now) &&
 		    hshm_req_finish(req, -ETIME))
@@ -675,7 +960,11 @@ static bool hshm_sched_wait(struct hshm_chan *ch)
 		return false;
 	}
 	if (!ch->batch_out && !hshm_backlog_mask(ch)) {
-		schedule();
+		/* A peer not ready yet is looked for once a second. */
+		if (ch->layout.rxq_size && ch->peer_state != HSHM_PEER_READY)
+			schedule_timeout(HZ);
+		else
+			schedule();
 	} else if (!ch->batch_out) {
 		/* Backlog but the peer is not idle: look again later. */
 		timed_out = !schedule_timeout(HSHM_IRQ_FALLBACK);
@@ -683,7 +972,8 @@ static bool hshm_sched_wait(struct hshm_chan *ch)
 		ktime_t t = ns_to_ktime(min_t(u32, ch->poll_ns, HSHM_RT_POLL_NS));
 
 		schedule_hrtimeout_range(&t, HSHM_RT_POLL_NS / 4, HRTIMER_MODE_REL);
-	} else if ((ch->features & HSHM_FEAT_POLL) || ch->polling) {
+	} else if ((ch->features & HSHM_FEAT_POLL) || ch->polling ||
+		   !READ_ONCE(ch->profile)->rings) {
 		ktime_t t = ns_to_ktime(ch->poll_ns);
 
 		schedule_hrtimeout_range(&t, ch->poll_ns / 4, HRTIMER_MODE_REL);
@@ -721,6 +1011,7 @@ static int hshm_dispatcher(void *data)
 			ch->poll_ns = HSHM_POLL_MIN_NS;
 		else if (ch->batch_out)
 			ch->poll_ns = min_t(u32, ch->poll_ns * 2, HSHM_POLL_MAX_NS);
+		hshm_sched_peer_look(ch);
 		hshm_sched_watchdog(ch);
 		hshm_sched_dispatch(ch);
 	}
@@ -790,13 +1081,13 @@ void hshm_sched_drain(struct hshm_chan *ch)
 			continue;
 		hshm_req_finish(req, -ENODEV);
 		ch->batch[i] = NULL;
-		hshm_sched_let_go(ch, req, false);
+		hshm_sched_let_go(ch, req);
 	}
 	ch->nbatch = 0;
 	ch->npending = 0;
 	WRITE_ONCE(ch->batch_out, false);
 	for (c = 0; c < HSHM_NR_CLASSES; c++) {
-		while (kfifo_get(&ch->cls[c].fifo, &req)) {
+		while (hshm_cls_next(ch, c, &req, true)) {
 			hshm_req_finish(req, -ENODEV);
 			hshm_req_put(req);
 		}

@@ -303,13 +303,14 @@ static DEVICE_ATTR_WO(stats_reset);
  * @attr: the attribute
  * @off: offset of the field in struct hshm_chan (a u32 knob or an
  *	atomic64_t counter)
- * @max: largest value a u32 knob takes (the smallest is 1); 0: the number
- *	of queue entries
+ * @max: largest value a u32 knob takes; 0: the number of queue entries
+ * @zero: the knob takes 0 (a default or "off"); else the smallest is 1
  */
 struct hshm_field_attr {
 	struct device_attribute attr;
 	size_t off;
 	u32 max;
+	bool zero;
 };
 
 static void *hshm_field(struct device *dev, struct device_attribute *attr)
@@ -334,7 +335,7 @@ static ssize_t hshm_u32_store(struct device *dev, struct device_attribute *attr,
 	u32 max = fa->max ?: hshm_dev_chan(dev)->tx->n;
 	u32 v;
 
-	if (kstrtou32(buf, 10, &v) || !v || v > max)
+	if (kstrtou32(buf, 10, &v) || (!v && !fa->zero) || v > max)
 		return -EINVAL;
 	WRITE_ONCE(*(u32 *)hshm_field(dev, attr), v);
 	return len;
@@ -363,6 +364,29 @@ static struct hshm_field_attr hshm_attr_rt_batch_max = {
 	.off = offsetof(struct hshm_chan, rt_batch_max),
 };
 
+static struct hshm_field_attr hshm_attr_handover = {
+	.attr = __ATTR(handover, 0644, hshm_u32_show, hshm_u32_store),
+	.off = offsetof(struct hshm_chan, handover),
+	.zero = true,
+};
+
+static struct hshm_field_attr hshm_attr_handover_learned = {
+	.attr = __ATTR(handover_learned, 0444, hshm_u32_show, NULL),
+	.off = offsetof(struct hshm_chan, learned),
+};
+
+static struct hshm_field_attr hshm_attr_peer_wait_ms = {
+	.attr = __ATTR(peer_wait_ms, 0644, hshm_u32_show, hshm_u32_store),
+	.off = offsetof(struct hshm_chan, peer_wait_ms),
+	.max = HSHM_TIMEOUT_MAX_MS,
+	.zero = true,
+};
+
+static struct hshm_field_attr hshm_attr_resent = {
+	.attr = __ATTR(resent, 0444, hshm_counter_show, NULL),
+	.off = offsetof(struct hshm_chan, resent),
+};
+
 static struct hshm_field_attr hshm_attr_bad_replies = {
 	.attr = __ATTR(bad_replies, 0444, hshm_counter_show, NULL),
 	.off = offsetof(struct hshm_chan, bad_replies),
@@ -384,6 +408,40 @@ static ssize_t transport_show(struct device *dev,
 	return sysfs_emit(buf, "%s\n", hshm_dev_chan(dev)->ops->name);
 }
 static DEVICE_ATTR_RO(transport);
+
+static ssize_t peer_state_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	int st = READ_ONCE(hshm_dev_chan(dev)->peer_state);
+
+	return sysfs_emit(buf, "%s\n", hshm_peer_state_names[st]);
+}
+static DEVICE_ATTR_RO(peer_state);
+
+static ssize_t peer_profile_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", READ_ONCE(hshm_dev_chan(dev)->profile)->name);
+}
+
+static ssize_t peer_profile_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t len)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+	const struct hshm_peer_profile *prof;
+	char name[32];
+
+	if (len >= sizeof(name))
+		return -EINVAL;
+	strscpy(name, buf, sizeof(name));
+	prof = hshm_peer_profile_find(strim(name));
+	if (!prof || !*strim(name))
+		return -EINVAL;
+	hshm_chan_set_profile(ch, prof);
+	return len;
+}
+static DEVICE_ATTR_RW(peer_profile);
 
 /* One "kind count" line per enum hshm_fault, in that order. */
 static ssize_t faults_show(struct device *dev, struct device_attribute *attr,
@@ -417,6 +475,12 @@ static struct attribute *hshm_chan_attrs[] = {
 	&hshm_attr_lost_irqs.attr.attr,
 	&dev_attr_faults.attr,
 	&hshm_attr_heals.attr.attr,
+	&dev_attr_peer_state.attr,
+	&dev_attr_peer_profile.attr,
+	&hshm_attr_peer_wait_ms.attr.attr,
+	&hshm_attr_handover.attr.attr,
+	&hshm_attr_handover_learned.attr.attr,
+	&hshm_attr_resent.attr.attr,
 	NULL,
 };
 

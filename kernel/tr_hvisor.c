@@ -14,8 +14,10 @@
  * with its own attributes, and both must agree.  The public peers map it
  * cacheable (the seL4 server cleans and invalidates every line of it on
  * each turn of its loop), so by default it is mapped write-back, as
- * coherent memory on a coherent SoC; the
- * dma_wmb()/dma_rmb() barriers of the wire code order every hand-over.
+ * coherent memory on a coherent SoC; the virt_wmb()/virt_rmb() barriers
+ * of the wire code (the ones for another CPU sharing memory through a
+ * hypervisor) order every hand-over, and a write barrier comes before
+ * each doorbell that traps.
  * For a peer that maps it non-cacheable, "hvisor,non-cacheable" maps it
  * write-combining (Normal non-cacheable on arm64) instead.  The older
  * "hvisor,cacheable" names the default and is accepted for old trees.
@@ -58,6 +60,7 @@ enum hshm_hv_doorbell {
  * @irq: reply interrupt, or 0 when polling
  * @ch: the channel; NULL until created
  * @lb: the in-kernel peer (hvisor_loopback), or NULL
+ * @profile: the peer on the other side (hvisor,peer-profile)
  */
 struct hshm_hv {
 	struct device *dev;
@@ -71,6 +74,7 @@ struct hshm_hv {
 	int irq;
 	struct hshm_chan *ch;
 	struct hshm_lb_peer *lb;
+	const struct hshm_peer_profile *profile;
 };
 
 /* Returns what the hypervisor left in x0: 0, or -EPERM / -ENOENT. */
@@ -93,6 +97,11 @@ static void hshm_hv_ring(struct hshm_chan *ch)
 	struct hshm_hv *hv = ch->priv;
 	long ret;
 
+	/*
+	 * The hand-over is visible to the peer's CPUs before the trap that
+	 * interrupts them (writel() orders too; a hypercall does not).
+	 */
+	virt_wmb();
 	switch (hv->doorbell) {
 	case HSHM_HV_DOORBELL_MMIO:
 		/* The hypervisor traps the write and interrupts the zone. */
@@ -206,8 +215,15 @@ static int hshm_hv_parse(struct hshm_hv *hv, struct hshm_layout *l,
 			 struct resource *res, bool *noncached)
 {
 	struct device_node *np = hv->dev->of_node, *mem;
-	const char *db = "none";
+	const char *db = "none", *profile = NULL;
 	int ret;
+
+	of_property_read_string(np, "hvisor,peer-profile", &profile);
+	hv->profile = hshm_peer_profile_find(profile);
+	if (!hv->profile)
+		return dev_err_probe(hv->dev, -EINVAL,
+				     "hvisor,peer-profile: no profile '%s'\n",
+				     profile);
 
 	mem = of_parse_phandle(np, "memory-region", 0);
 	if (!mem)
@@ -330,13 +346,14 @@ static int hshm_hv_probe(struct platform_device *pdev)
 		return dev_err_probe(&pdev->dev, PTR_ERR(ch),
 				     "cannot create a channel on %pR\n", &res);
 	}
+	hshm_chan_set_profile(ch, hv->profile);
 	WRITE_ONCE(hv->ch, ch);
 	if (hv->lb)
 		hshm_lb_peer_start(hv->lb, ch);
-	dev_info(&pdev->dev, "hshm%d: %pR %s, peer zone %u, doorbell %s, %s%s\n",
+	dev_info(&pdev->dev, "hshm%d: %pR %s, peer zone %u, doorbell %s, %s, peer profile %s%s\n",
 		 ch->id, &res, noncached ? "write-combining" : "cacheable",
 		 hv->peer_zone, hshm_hv_doorbell_names[hv->doorbell],
-		 hv->irq ? "interrupt" : "polling",
+		 hv->irq ? "interrupt" : "polling", hv->profile->name,
 		 hv->lb ? ", in-kernel peer" : "");
 	return 0;
 }

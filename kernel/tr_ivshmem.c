@@ -52,6 +52,10 @@ static unsigned int ivshmem_txq_size = HSHM_WIRE_QUEUE_SIZE;
 module_param(ivshmem_txq_size, uint, 0444);
 MODULE_PARM_DESC(ivshmem_txq_size, "Bytes of the Linux-owned queue (default 0x1000)");
 
+static char *ivshmem_profile = "hshm";
+module_param(ivshmem_profile, charp, 0444);
+MODULE_PARM_DESC(ivshmem_profile, "The peer on the other side of ivshmem devices: hshm (default), sel4-v1, freertos-v1, hvisor-tool-v1");
+
 static unsigned int ivshmem_rxq_off = HSHM_WIRE_RXQ_OFFSET;
 module_param(ivshmem_rxq_off, uint, 0444);
 MODULE_PARM_DESC(ivshmem_rxq_off, "Offset of the peer-owned queue in BAR2, whose mark says the peer is there (default 0x410000)");
@@ -210,12 +214,19 @@ static int hshm_ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		.rxq_off	= ivshmem_rxq_off,
 		.rxq_size	= ivshmem_rxq_size,
 	};
+	const struct hshm_peer_profile *prof;
 	struct hshm_ivs *ivs;
 	struct hshm_chan *ch;
 	int ret;
 
 	if (pdev->revision != HSHM_IVS_REVISION)
 		return -ENODEV;
+	prof = hshm_peer_profile_find(ivshmem_profile);
+	if (!prof) {
+		dev_err(&pdev->dev, "ivshmem_profile: no peer profile '%s'\n",
+			ivshmem_profile);
+		return -EINVAL;
+	}
 	ivs = devm_kzalloc(&pdev->dev, sizeof(*ivs), GFP_KERNEL);
 	if (!ivs)
 		return -ENOMEM;
@@ -263,10 +274,12 @@ static int hshm_ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			ret, (unsigned long long)layout.region_size);
 		goto free_irq;
 	}
+	hshm_chan_set_profile(ch, prof);
 	WRITE_ONCE(ivs->ch, ch);
-	dev_info(&pdev->dev, "hshm%d: own id %u, peer %u, %s\n", ch->id,
-		 ivs->own_id, ivs->peer_id,
-		 ivs->irq ? (ivs->intx ? "INTx" : "MSI-X") : "polling");
+	dev_info(&pdev->dev, "hshm%d: own id %u, peer %u, %s, peer profile %s\n",
+		 ch->id, ivs->own_id, ivs->peer_id,
+		 ivs->irq ? (ivs->intx ? "INTx" : "MSI-X") : "polling",
+		 prof->name);
 	return 0;
 
 free_irq:

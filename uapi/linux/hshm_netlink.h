@@ -40,6 +40,11 @@ enum hshm_nl_cmd {
 #define HSHM_NL_SCHED_WRR	0
 #define HSHM_NL_SCHED_FIFO	1
 
+/* HSHM_A_PEER_STATE: what the driver last saw of its peer */
+#define HSHM_NL_PEER_ABSENT	0	/* not seen yet */
+#define HSHM_NL_PEER_READY	1	/* its queue shows it running, or it answered */
+#define HSHM_NL_PEER_LOST	2	/* gone from its queue, or no answer in time */
+
 /* HSHM_A_SCHED_POLICY: CPU scheduling policy of the dispatcher thread */
 #define HSHM_NL_POLICY_OTHER	0	/* SCHED_OTHER, priority = nice value */
 #define HSHM_NL_POLICY_FIFO	1	/* SCHED_FIFO, priority 1..99 */
@@ -74,6 +79,16 @@ enum hshm_nl_cmd {
  * @HSHM_A_SCHED_PRIORITY: s32, its priority: 1..99 under fifo and rr, the
  *	nice value -20..19 under other (settable; alone it applies to the
  *	current policy)
+ * @HSHM_A_PEER_PROFILE: string, the peer on the other side: "hshm",
+ *	"sel4-v1", "freertos-v1", "hvisor-tool-v1" (settable)
+ * @HSHM_A_PEER_STATE: u8, HSHM_NL_PEER_*: what the driver last saw of it
+ * @HSHM_A_HANDOVER: u32, most messages per hand-over, 0: the profile's,
+ *	else learned from the peer (settable, 0..queue entries)
+ * @HSHM_A_HANDOVER_LEARNED: u32, messages per hand-over learned from what
+ *	the peer serves
+ * @HSHM_A_PEER_WAIT_MS: u32, how long requests wait for an absent peer
+ *	before they are sent anyway, 0..3600000 (settable)
+ * @HSHM_A_RESENT: u64, messages a peer left untouched that were sent again
  * @__HSHM_A_MAX: end marker
  */
 enum hshm_nl_attr {
@@ -98,6 +113,12 @@ enum hshm_nl_attr {
 	HSHM_A_HEALS,
 	HSHM_A_SCHED_POLICY,
 	HSHM_A_SCHED_PRIORITY,
+	HSHM_A_PEER_PROFILE,
+	HSHM_A_PEER_STATE,
+	HSHM_A_HANDOVER,
+	HSHM_A_HANDOVER_LEARNED,
+	HSHM_A_PEER_WAIT_MS,
+	HSHM_A_RESENT,
 	__HSHM_A_MAX,
 };
 
@@ -199,12 +220,14 @@ enum hshm_nl_class_attr {
  * enum hshm_nl_event - HSHM_EA_TYPE values
  * @HSHM_EVENT_SLA_VIOLATION: a completion was slower than its class's
  *	target (HSHM_EA_CLASS, HSHM_EA_LATENCY_NS, HSHM_EA_TARGET_NS)
- * @HSHM_EVENT_PEER_RESET: the peer abandoned a batch: it went idle with
- *	messages unanswered (HSHM_EA_COUNT of them), as a restarted peer
- *	does
+ * @HSHM_EVENT_PEER_RESET: the peer went idle with messages of the batch
+ *	untouched (HSHM_EA_COUNT of them, sent again), as a restarted peer
+ *	or one that serves one message per hand-over does
  * @HSHM_EVENT_HEAL: the driver reset the queue with the peer
  *	(HSHM_EA_COUNT requests failed with -EIO)
  * @HSHM_EVENT_SHED: requests of HSHM_EA_CLASS were shed (HSHM_EA_COUNT)
+ * @HSHM_EVENT_PEER_STATE: the peer's state changed; HSHM_EA_COUNT is the
+ *	new one, an HSHM_NL_PEER_* value
  * @__HSHM_EVENT_MAX: end marker
  */
 enum hshm_nl_event {
@@ -212,6 +235,7 @@ enum hshm_nl_event {
 	HSHM_EVENT_PEER_RESET,
 	HSHM_EVENT_HEAL,
 	HSHM_EVENT_SHED,
+	HSHM_EVENT_PEER_STATE,
 	__HSHM_EVENT_MAX,
 };
 

@@ -54,6 +54,7 @@ static const char *const event_names[__HSHM_EVENT_MAX] = {
 	[HSHM_EVENT_PEER_RESET] = "peer_reset",
 	[HSHM_EVENT_HEAL] = "heal",
 	[HSHM_EVENT_SHED] = "shed",
+	[HSHM_EVENT_PEER_STATE] = "peer_state",
 };
 
 struct cls_info {
@@ -76,6 +77,11 @@ struct dev_info {
 	uint64_t bad_replies, lost_irqs, heals;
 	uint64_t faults[HSHM_FA_MAX + 1];
 	char name[32], transport[32];
+	bool has_peer;		/* a driver that reports its peer */
+	char profile[32];
+	uint8_t peer_state;
+	uint32_t handover, learned, peer_wait_ms;
+	uint64_t resent;
 	struct cls_info cls[NCLS];
 };
 
@@ -108,6 +114,19 @@ static const char *const policy_names[] = {
 };
 
 #define NPOLICIES	(sizeof(policy_names) / sizeof(policy_names[0]))
+
+/* HSHM_NL_PEER_*: what the driver last saw of its peer */
+static const char *const peer_state_names[] = {
+	[HSHM_NL_PEER_ABSENT] = "absent",
+	[HSHM_NL_PEER_READY] = "ready",
+	[HSHM_NL_PEER_LOST] = "lost",
+};
+
+static const char *peer_state_name(uint8_t st)
+{
+	return st < sizeof(peer_state_names) / sizeof(peer_state_names[0]) ?
+	       peer_state_names[st] : "unknown";
+}
 
 static const char *prog = "hshmctl";
 
@@ -426,6 +445,16 @@ static int get_cb(struct nl_msg *m, void *arg)
 			d->sched_policy = nla_get_u8(tb[HSHM_A_SCHED_POLICY]);
 			d->sched_priority = nla_get_s32(tb[HSHM_A_SCHED_PRIORITY]);
 		}
+		d->has_peer = tb[HSHM_A_PEER_PROFILE] && tb[HSHM_A_PEER_STATE];
+		if (d->has_peer) {
+			snprintf(d->profile, sizeof(d->profile), "%s",
+				 nla_get_string(tb[HSHM_A_PEER_PROFILE]));
+			d->peer_state = nla_get_u8(tb[HSHM_A_PEER_STATE]);
+			d->handover = get32(tb[HSHM_A_HANDOVER]);
+			d->learned = get32(tb[HSHM_A_HANDOVER_LEARNED]);
+			d->peer_wait_ms = get32(tb[HSHM_A_PEER_WAIT_MS]);
+			d->resent = get64(tb[HSHM_A_RESENT]);
+		}
 		if (tb[HSHM_A_FAULTS]) {
 			struct nlattr *f;
 			int frem;
@@ -569,6 +598,12 @@ static void status_json(const struct dev_info *d)
 	if (d->has_thread)
 		printf(", \"sched_policy\": \"%s\", \"sched_priority\": %d",
 		       policy_name(d->sched_policy), d->sched_priority);
+	if (d->has_peer)
+		printf(", \"peer_profile\": \"%s\", \"peer_state\": \"%s\", "
+		       "\"handover\": %u, \"handover_learned\": %u, "
+		       "\"peer_wait_ms\": %u, \"resent\": %" PRIu64,
+		       d->profile, peer_state_name(d->peer_state), d->handover,
+		       d->learned, d->peer_wait_ms, d->resent);
 	fputs(", \"classes\": {", stdout);
 	for (c = 0; c < NCLS; c++)
 		printf("%s\"%s\": {\"weight\": %u, \"reservation\": %u, "
@@ -594,6 +629,17 @@ static void status_text(const struct dev_info *d)
 		       policy_name(d->sched_policy),
 		       d->sched_policy == HSHM_NL_POLICY_OTHER ? "nice" :
 		       "priority", d->sched_priority);
+	if (d->has_peer) {
+		printf("  peer: profile %s, %s, waited for up to %u ms\n",
+		       d->profile, peer_state_name(d->peer_state),
+		       d->peer_wait_ms);
+		if (d->handover)
+			printf("  hand-over: %u messages (set), learned %u, resent %" PRIu64 "\n",
+			       d->handover, d->learned, d->resent);
+		else
+			printf("  hand-over: auto (the profile's, else learned: %u), resent %" PRIu64 "\n",
+			       d->learned, d->resent);
+	}
 	printf("  bad_replies %" PRIu64 ", lost_irqs %" PRIu64 ", heals %" PRIu64 "\n",
 	       d->bad_replies, d->lost_irqs, d->heals);
 	printf("  faults:");
@@ -785,6 +831,7 @@ struct setting {
 	uint32_t v[NCLS];
 	int32_t prio;
 	bool has_prio;
+	const char *str;
 };
 
 static int parse_set(const struct opts *o, int argc, char **argv,
@@ -843,6 +890,20 @@ static int parse_set(const struct opts *o, int argc, char **argv,
 		st->kind = HSHM_A_CLASS;
 		st->ca = what[0] == 't' ? HSHM_CA_TARGET_US : HSHM_CA_SHED_US;
 		st->mask = 1u << cls;
+	} else if (!strcmp(what, "profile")) {
+		/* The driver knows its profiles and names the wrong ones. */
+		if (argc != 1)
+			return usage_error("set profile: expected one NAME (hshm sel4-v1 freertos-v1 hvisor-tool-v1)");
+		st->kind = HSHM_A_PEER_PROFILE;
+		st->str = argv[0];
+	} else if (!strcmp(what, "handover") || !strcmp(what, "peer-wait")) {
+		st->kind = what[0] == 'h' ? HSHM_A_HANDOVER : HSHM_A_PEER_WAIT_MS;
+		if (argc != 1)
+			return usage_error("set %s: expected one number", what);
+		if (!parse_u32(what, argv[0], 0,
+			       st->kind == HSHM_A_HANDOVER ? 65535 : 3600000,
+			       &st->v[0]))
+			return EXIT_USAGE;
 	} else if (!strcmp(what, "batch-max") || !strcmp(what, "rt-batch-max") ||
 		   !strcmp(what, "timeout")) {
 		st->kind = !strcmp(what, "timeout") ? HSHM_A_TIMEOUT_MS :
@@ -865,6 +926,8 @@ static int put_setting(struct nl_msg *m, const struct setting *st)
 
 	if (st->kind == HSHM_A_SCHEDULER)
 		return nla_put_u8(m, st->kind, st->v[0]);
+	if (st->kind == HSHM_A_PEER_PROFILE)
+		return nla_put_string(m, st->kind, st->str);
 	if (st->kind == HSHM_A_SCHED_POLICY)
 		return nla_put_u8(m, st->kind, st->v[0]) ||
 		       (st->has_prio &&
@@ -950,7 +1013,11 @@ static int event_cb(struct nl_msg *m, void *arg)
 			printf(" latency_us=%.1f target_us=%.1f",
 			       get64(ea[HSHM_EA_LATENCY_NS]) / 1e3,
 			       get64(ea[HSHM_EA_TARGET_NS]) / 1e3);
-		printf(" count=%" PRIu64, get64(ea[HSHM_EA_COUNT]));
+		if (t == HSHM_EVENT_PEER_STATE)
+			printf(" state=%s",
+			       peer_state_name(get64(ea[HSHM_EA_COUNT])));
+		else
+			printf(" count=%" PRIu64, get64(ea[HSHM_EA_COUNT]));
 		if (get32(ea[HSHM_EA_SUPPRESSED]))
 			printf(" suppressed=%u", get32(ea[HSHM_EA_SUPPRESSED]));
 		putchar('\n');
@@ -1032,9 +1099,13 @@ static void help(void)
 	       "  set shed CLASS US            shed after US queued (throughput and\n"
 	       "                               best_effort only), 0 = never\n"
 	       "  set batch-max N | rt-batch-max N | timeout MS\n"
+	       "  set profile NAME             the peer on the other side: hshm,\n"
+	       "                               sel4-v1, freertos-v1, hvisor-tool-v1\n"
+	       "  set handover N               messages per hand-over, 0 = auto\n"
+	       "  set peer-wait MS             wait for an absent peer, 0 = never\n"
 	       "  monitor [--count N] [--timeout S]\n"
 	       "                               print events: sla_violation, peer_reset,\n"
-	       "                               heal, shed\n"
+	       "                               heal, shed, peer_state\n"
 	       "  call SERVICE DATA            run a service synchronously, print the\n"
 	       "                               response (SERVICE: number or 0x...)\n"
 	       "\n"
