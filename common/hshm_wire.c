@@ -408,6 +408,7 @@ bool hshm_wire_tx_untouched(const struct hshm_wire_tx *tx, u16 idx)
 void hshm_wire_tx_withdraw(struct hshm_wire_tx *tx, u16 idx)
 {
 	WRITE_ONCE(tx->q->entries[idx].msg.length, cpu_to_le32(0));
+	/* The length is seen before the caller reads proc_ing_h. */
 	virt_mb();
 }
 
@@ -517,6 +518,7 @@ void hshm_wire_tx_handover_again(struct hshm_wire_tx *tx, u16 idx)
 	struct hshm_wire_queue *q = tx->q;
 
 	WRITE_ONCE(q->entries[idx].nxt_idx, cpu_to_le16(tx->n));
+	/* The entry ends the batch before the peer is told of it. */
 	virt_wmb();
 	WRITE_ONCE(q->proc_ing_h, cpu_to_le16(idx));
 	hshm_wire_set_mark(q, HSHM_WIRE_MARK_BUSY);
@@ -545,6 +547,7 @@ enum hshm_wire_status hshm_wire_tx_poll(const struct hshm_wire_tx *tx, u16 idx,
 
 	if (!(flag & HSHM_WIRE_FLAG_DEALT))
 		return HSHM_WIRE_PENDING;
+	/* The length the flag publishes is read after the flag. */
 	virt_rmb();
 	length = le32_to_cpu(READ_ONCE(e->msg.length));
 	if (flag & HSHM_WIRE_FLAG_RESERVED_MASK)
@@ -700,6 +703,7 @@ void hshm_wire_rx_reply_raw(struct hshm_wire_rx *rx,
 	u16 next = le16_to_cpu(READ_ONCE(e->nxt_idx));
 
 	WRITE_ONCE(e->msg.length, cpu_to_le32(length));
+	/* Response and length are visible before deal_state. */
 	virt_wmb();
 	WRITE_ONCE(e->msg.flag, cpu_to_le16(flag));
 	/* next is validated when hshm_wire_rx_next() reads it back. */

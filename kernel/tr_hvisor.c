@@ -215,7 +215,7 @@ static int hshm_hv_parse(struct hshm_hv *hv, struct hshm_layout *l,
 			 struct resource *res, bool *noncached)
 {
 	struct device_node *np = hv->dev->of_node, *mem;
-	const char *db = "none", *profile = NULL;
+	const char *db = "none", *profile = "hshm";
 	int ret;
 
 	of_property_read_string(np, "hvisor,peer-profile", &profile);
