@@ -666,4 +666,60 @@ TEST(rx_attach_refuses)
 	free(tx);
 }
 
+/*
+ * The driver's set-up for the public v1 peers: entry 0 never handed out,
+ * the queue 0xEEEEEEEE until opened; untouched entries withdrawn and
+ * restored; one entry handed over again on its own.
+ */
+TEST_F(wire, tx_setup_skip0_closed_and_withdraw)
+{
+	struct hshm_wire_queue *q = self->q;
+	int a, b, i;
+
+	ASSERT_EQ(0, hshm_wire_tx_setup(self->tx, q, HSHM_WIRE_QUEUE_SIZE,
+					HSHM_WIRE_TX_SKIP_ENTRY0 |
+					HSHM_WIRE_TX_CLOSED));
+	EXPECT_EQ(HSHM_WIRE_MARK_INITED, hshm_wire_tx_mark(self->tx));
+	EXPECT_FALSE(hshm_wire_tx_peer_idle(self->tx));
+	EXPECT_TRUE(hshm_wire_mark_ready(hshm_wire_queue_mark(q)));
+	EXPECT_EQ(1, rd16(&q->empty_h));
+	hshm_wire_tx_open(self->tx);
+	EXPECT_TRUE(hshm_wire_tx_peer_idle(self->tx));
+	/* 254 entries, none of them 0, also after a reset */
+	for (i = 1; i < END; i++)
+		ASSERT_EQ(i, hshm_wire_tx_get(self->tx));
+	EXPECT_EQ(-ENOSPC, hshm_wire_tx_get(self->tx));
+	EXPECT_EQ(END - 1, hshm_wire_tx_reset(self->tx, NULL, 0));
+	EXPECT_EQ(1, hshm_wire_tx_get(self->tx));
+	EXPECT_EQ(0u, rd32(&q->entries[0].msg.length));
+
+	/* a batch of two; the peer answers neither and goes idle */
+	a = hshm_wire_tx_get(self->tx);
+	b = hshm_wire_tx_get(self->tx);
+	hshm_wire_tx_append(self->tx, a, 1, 0, 100);
+	hshm_wire_tx_append(self->tx, b, 1, SLOT, 200);
+	EXPECT_EQ(2u, hshm_wire_tx_handover(self->tx));
+	EXPECT_EQ(a, hshm_wire_tx_peer_head(self->tx));
+	EXPECT_TRUE(hshm_wire_tx_untouched(self->tx, a));
+	q->entries[a].msg.flag = cpu_to_le16(HSHM_WIRE_FLAG_DEALT);
+	EXPECT_FALSE(hshm_wire_tx_untouched(self->tx, a));
+	hshm_wire_tx_withdraw(self->tx, b);
+	EXPECT_EQ(0u, rd32(&q->entries[b].msg.length));
+	hshm_wire_tx_restore(self->tx, b, 200);
+	EXPECT_EQ(200u, rd32(&q->entries[b].msg.length));
+
+	/* b alone again: the peer's head on it, the queue busy */
+	q->working_mark = cpu_to_le32(HSHM_WIRE_MARK_IDLE);
+	hshm_wire_tx_handover_again(self->tx, b);
+	EXPECT_EQ(b, hshm_wire_tx_peer_head(self->tx));
+	EXPECT_EQ(END, rd16(&q->entries[b].nxt_idx));
+	EXPECT_EQ(HSHM_WIRE_MARK_BUSY, hshm_wire_tx_mark(self->tx));
+
+	/* raw, destroyed and unknown marks show no running owner */
+	EXPECT_FALSE(hshm_wire_mark_ready(HSHM_WIRE_MARK_RAW));
+	EXPECT_FALSE(hshm_wire_mark_ready(HSHM_WIRE_MARK_DESTROYED));
+	EXPECT_FALSE(hshm_wire_mark_ready(0x12345678));
+	EXPECT_TRUE(hshm_wire_mark_ready(HSHM_WIRE_MARK_BUSY));
+}
+
 TEST_HARNESS_MAIN
