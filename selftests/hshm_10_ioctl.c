@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hshm ioctl behaviour: INFO, every service in every class through SUBMIT +
- * COMPLETE and through CALL (responses checked against an independent
- * implementation), CANCEL, poll/epoll readiness, timeouts, unknown
- * services, short response buffers and O_NONBLOCK.
+ * COMPLETE and through CALL (answers checked against an independent
+ * implementation of what the peer's profile answers, hshm_ref.h), CANCEL,
+ * poll/epoll readiness, timeouts, unknown services, short response buffers
+ * and O_NONBLOCK.
  */
 #include <poll.h>
 #include <sys/epoll.h>
@@ -94,28 +95,39 @@ static bool untouched(const uint8_t *p, size_t from, size_t to)
 	return true;
 }
 
-/* A successful completion of @r, checked against the reference. */
-static void check_ok(struct __test_metadata *_metadata, const struct req *r,
-		     const struct hshm_completion *c)
+/*
+ * The completion of @r, checked against the reference: the result, status
+ * and length the peer's profile gives, the response of a success (nothing
+ * written past it), nothing copied for a failure.
+ */
+static void check_answer(struct __test_metadata *_metadata,
+			 const struct req *r, const struct hshm_completion *c)
 {
 	uint8_t *exp = malloc(r->len + 4);
 	uint32_t exp_len;
+	int res;
 
 	ASSERT_NE(NULL, exp);
-	ASSERT_EQ(HSHM_WIRE_RESULT_SUCCESS,
-		  ref_service(r->svc, r->in, r->len, exp, &exp_len));
+	res = ref_profile_service(hs_profile(), r->svc, r->in, r->len, exp,
+				  &exp_len);
+	ASSERT_LE(0, res);
 	EXPECT_EQ(r->id, c->id);
 	EXPECT_EQ(r->svc, c->service_id);
 	EXPECT_EQ(expected_class(r->cls, r->svc), c->qos_class);
-	EXPECT_EQ(0, c->status)
+	EXPECT_EQ(hs_result_status(res), c->status)
 		TH_LOG("service %u class %u len %u: status %d", r->svc, r->cls,
 		       r->len, c->status);
-	EXPECT_EQ(HSHM_WIRE_RESULT_SUCCESS, c->result);
+	EXPECT_EQ(res, c->result);
 	EXPECT_EQ(exp_len, c->length);
-	EXPECT_EQ(0, memcmp(r->out, exp, exp_len))
-		TH_LOG("service %u len %u: wrong response", r->svc, r->len);
-	/* nothing written past the response */
-	EXPECT_TRUE(untouched(r->out, exp_len, r->cap + GUARD));
+	if (res == HSHM_WIRE_RESULT_SUCCESS) {
+		EXPECT_EQ(0, memcmp(r->out, exp, exp_len))
+			TH_LOG("service %u len %u: wrong response", r->svc,
+			       r->len);
+		/* nothing written past the response */
+		EXPECT_TRUE(untouched(r->out, exp_len, r->cap + GUARD));
+	} else {
+		EXPECT_TRUE(untouched(r->out, 0, r->cap + GUARD));
+	}
 	EXPECT_LT(0ull, c->latency_ns);
 	EXPECT_EQ(0u, c->reserved);
 	free(exp);
@@ -155,7 +167,7 @@ static void pipe_reap(struct __test_metadata *_metadata, struct pipe *p,
 		r = &p->reqs[cs[i].user_data];
 		ASSERT_FALSE(r->done) TH_LOG("completion %llu twice",
 					     (unsigned long long)cs[i].user_data);
-		check_ok(_metadata, r, &cs[i]);
+		check_answer(_metadata, r, &cs[i]);
 		r->done = true;
 		p->outstanding--;
 		p->bytes -= alloc_bytes(r);
@@ -242,7 +254,10 @@ TEST_F(ioctl, info_follows_sysfs)
 	EXPECT_EQ(7u, in.batch_max);
 }
 
-/* SUBMIT + COMPLETE: every service x every class (and AUTO) x sizes. */
+/*
+ * SUBMIT + COMPLETE: every service id of the reference set x every class
+ * (and AUTO) x sizes, each answered as the peer's profile says.
+ */
 TEST_F_TIMEOUT(ioctl, services_submit_complete, 300)
 {
 	unsigned int nreqs = sizeof(classes) * HS_NR_SERVICES *
@@ -289,12 +304,12 @@ TEST_F_TIMEOUT(ioctl, services_call, 300)
 				r.id = call.submit.id;
 				EXPECT_EQ(0x1234500000ull + z,
 					  call.completion.user_data);
-				check_ok(_metadata, &r, &call.completion);
+				check_answer(_metadata, &r, &call.completion);
 				req_free(&r);
 			}
 }
 
-/* @payload through HSHM_CALL to every service, class AUTO, checked. */
+/* @payload through HSHM_CALL to every service id, class AUTO, checked. */
 static void call_every_service(struct __test_metadata *_metadata, int fd,
 			       const void *payload, uint32_t len)
 {
@@ -311,7 +326,7 @@ static void call_every_service(struct __test_metadata *_metadata, int fd,
 		prep_req(&call.submit, &r, k);
 		ASSERT_EQ(0, hs_call(fd, &call));
 		r.id = call.submit.id;
-		check_ok(_metadata, &r, &call.completion);
+		check_answer(_metadata, &r, &call.completion);
 		req_free(&r);
 	}
 }
@@ -324,11 +339,37 @@ TEST_F(ioctl, services_text)
 	call_every_service(_metadata, self->fd, text, sizeof(text) - 1);
 }
 
+/*
+ * ASCII hex payloads: what the seL4 server's print services (10-13) take
+ * or refuse (V1-10: odd length with a trailing control character or not,
+ * a non-hex digit, the 2048-byte limit); on hshm's peer more vectors.
+ */
+TEST_F(ioctl, services_hex)
+{
+	static const char *const hex[] = {
+		"48656c6c6f", "48656C6C6F0a", "4869\n", "4869\r", "486",
+		"48 69", "4g69",
+	};
+	static char big[2050];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hex); i++)
+		call_every_service(_metadata, self->fd, hex[i],
+				   strlen(hex[i]));
+	/* 2048 digits pass, 2049 bytes fail even with a trailing LF */
+	memset(big, 'a', sizeof(big));
+	call_every_service(_metadata, self->fd, big, 2048);
+	big[2048] = '\n';
+	call_every_service(_metadata, self->fd, big, 2049);
+	call_every_service(_metadata, self->fd, big, 2050);
+}
+
 /* A payload whose FNV-1a is 0: the generators seed with 1 instead. */
 TEST_F(ioctl, services_zero_seed)
 {
 	static const uint8_t zero[5] = { 0x3d, 0x48, 0xf2, 0x00, 0xe2 };
 
+	HS_REQUIRE_PROFILE_HSHM("the pseudo-random services");
 	ASSERT_EQ(0u, ref_fnv1a(zero, sizeof(zero)));
 	call_every_service(_metadata, self->fd, zero, sizeof(zero));
 }
@@ -337,8 +378,16 @@ TEST_F(ioctl, unknown_service)
 {
 	static const uint16_t bad[] = { 0, 16, 17, 65, 67, 1000, 65535 };
 	uint8_t in[32] = "unknown", out[64];
+	uint32_t exp_len;
 	unsigned int i;
 
+	/* the seL4 server answers every id: nothing is unknown to it */
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (ref_profile_service(hs_profile(), bad[i], in, sizeof(in),
+					out, &exp_len) !=
+		    HSHM_WIRE_RESULT_NOSERVICE)
+			SKIP(return, "the peer (%s) answers service %u: no id is unknown to it",
+			     hs_profile(), bad[i]);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct hshm_completion c;
 		struct hshm_submit s;
@@ -378,7 +427,7 @@ TEST_F(ioctl, response_cap_too_small)
 	memset(in, 'q', sizeof(in));
 	memset(out, FILL, sizeof(out));
 	memset(&call, 0, sizeof(call));
-	hs_prep(&call.submit, in, 100, out, 50, HSHM_SVC_ECHO,
+	hs_prep(&call.submit, in, 100, out, 50, hs_svc_echo(),
 		HSHM_CLASS_REALTIME, 1);
 	ASSERT_EQ(0, hs_call(self->fd, &call));
 	EXPECT_EQ(-EMSGSIZE, call.completion.status);
@@ -386,28 +435,38 @@ TEST_F(ioctl, response_cap_too_small)
 	EXPECT_EQ(HSHM_WIRE_RESULT_SUCCESS, call.completion.result);
 	EXPECT_TRUE(untouched(out, 0, sizeof(out)));
 
-	/* a 4-byte hash into 3 bytes */
-	hs_prep(&call.submit, in, 10, out, 3, HSHM_SVC_CRC32,
-		HSHM_CLASS_THROUGHPUT, 2);
-	ASSERT_EQ(0, hs_call(self->fd, &call));
-	EXPECT_EQ(-EMSGSIZE, call.completion.status);
-	EXPECT_EQ(4u, call.completion.length);
-	EXPECT_TRUE(untouched(out, 0, sizeof(out)));
-
 	/* no room at all */
-	hs_prep(&call.submit, in, 10, NULL, 0, HSHM_SVC_ECHO,
+	hs_prep(&call.submit, in, 10, NULL, 0, hs_svc_echo(),
 		HSHM_CLASS_REALTIME, 3);
 	ASSERT_EQ(0, hs_call(self->fd, &call));
 	EXPECT_EQ(-EMSGSIZE, call.completion.status);
 	EXPECT_EQ(10u, call.completion.length);
 
 	/* exactly enough */
-	hs_prep(&call.submit, in, 100, out, 100, HSHM_SVC_ECHO,
+	hs_prep(&call.submit, in, 100, out, 100, hs_svc_echo(),
 		HSHM_CLASS_REALTIME, 4);
 	ASSERT_EQ(0, hs_call(self->fd, &call));
 	EXPECT_EQ(0, call.completion.status);
 	EXPECT_EQ(0, memcmp(in, out, 100));
 	EXPECT_TRUE(untouched(out, 100, sizeof(out)));
+}
+
+/* A response longer than its request: a 4-byte hash into 3 bytes. */
+TEST_F(ioctl, response_cap_hash)
+{
+	uint8_t in[10], out[16];
+	struct hshm_call call;
+
+	HS_REQUIRE_PROFILE_HSHM("a response longer than its payload");
+	memset(in, 'q', sizeof(in));
+	memset(out, FILL, sizeof(out));
+	memset(&call, 0, sizeof(call));
+	hs_prep(&call.submit, in, 10, out, 3, HSHM_SVC_CRC32,
+		HSHM_CLASS_THROUGHPUT, 2);
+	ASSERT_EQ(0, hs_call(self->fd, &call));
+	EXPECT_EQ(-EMSGSIZE, call.completion.status);
+	EXPECT_EQ(4u, call.completion.length);
+	EXPECT_TRUE(untouched(out, 0, sizeof(out)));
 }
 
 /* A queued request is cancelled at once; the others are served. */
@@ -422,13 +481,13 @@ TEST_F(ioctl, cancel_queued)
 	HS_REQUIRE_LOOPBACK();
 	ASSERT_EQ(0, hs_stats_read(&before));
 	ASSERT_EQ(0, hs_set_cost(200 * MS, 0));
-	hs_prep(&s[0], in, 16, out[0], 16, HSHM_SVC_ECHO, HSHM_CLASS_REALTIME,
+	hs_prep(&s[0], in, 16, out[0], 16, hs_svc_echo(), HSHM_CLASS_REALTIME,
 		0);
 	ASSERT_EQ(0, hs_submit(self->fd, &s[0]));
 	/* the first one is at the peer, so the next ones stay queued */
 	ASSERT_EQ(0, hs_wait_in_flight(1, 5000));
 	for (i = 1; i < 5; i++) {
-		hs_prep(&s[i], in, 16, out[i], 16, HSHM_SVC_ECHO,
+		hs_prep(&s[i], in, 16, out[i], 16, hs_svc_echo(),
 			HSHM_CLASS_REALTIME, i);
 		ASSERT_EQ(0, hs_submit(self->fd, &s[i]));
 	}
@@ -485,7 +544,7 @@ TEST_F(ioctl, cancel_at_peer)
 	memset(out, FILL, sizeof(out));
 	ASSERT_EQ(0, hs_stats_read(&before));
 	ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
-	hs_prep(&s, in, 64, out, 64, HSHM_SVC_ECHO, HSHM_CLASS_RELIABLE, 9);
+	hs_prep(&s, in, 64, out, 64, hs_svc_echo(), HSHM_CLASS_RELIABLE, 9);
 	ASSERT_EQ(0, hs_submit(self->fd, &s));
 	ASSERT_EQ(0, hs_wait_in_flight(1, 5000));
 	ASSERT_EQ(0, hs_cancel(self->fd, s.id));
@@ -509,10 +568,10 @@ TEST_F(ioctl, cancel_at_peer)
 TEST_F(ioctl, poll_readiness)
 {
 	struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
-	uint8_t in[8] = "poll", out[8];
+	uint8_t in[8] = "poll", out[8], exp[8];
 	struct hshm_completion c;
 	struct hshm_submit s;
-	uint32_t n;
+	uint32_t n, exp_len;
 
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 	if (hs_have_loopback()) {
@@ -529,7 +588,12 @@ TEST_F(ioctl, poll_readiness)
 	ASSERT_EQ(0, hs_complete(self->fd, &c, 1, 0, 0, &n));
 	ASSERT_EQ(1u, n);
 	EXPECT_EQ(0, c.status);
-	EXPECT_EQ(0, memcmp(out, "\0\0\0\0llop", 8));
+	/* "\0\0\0\0llop" from hshm's peer, XOR 0x5A from a v1 peer */
+	ASSERT_EQ(HSHM_WIRE_RESULT_SUCCESS,
+		  ref_profile_service(hs_profile(), HSHM_SVC_REVERSE, in, 8,
+				      exp, &exp_len));
+	EXPECT_EQ(exp_len, c.length);
+	EXPECT_EQ(0, memcmp(out, exp, 8));
 	pfd.revents = 0;
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 }
@@ -547,7 +611,7 @@ TEST_F(ioctl, epoll_readiness)
 	ev.data.u64 = 42;
 	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ev));
 	EXPECT_EQ(0, epoll_wait(ep, &got, 1, 0));
-	hs_prep(&s, in, 8, out, 8, HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, 6);
+	hs_prep(&s, in, 8, out, 8, hs_svc_echo(), HSHM_CLASS_REALTIME, 6);
 	ASSERT_EQ(0, hs_submit(self->fd, &s));
 	ASSERT_EQ(1, epoll_wait(ep, &got, 1, 10000));
 	EXPECT_EQ(42ull, got.data.u64);
@@ -575,7 +639,7 @@ TEST_F(ioctl, timeout_default)
 	ASSERT_EQ(0, hs_info(self->fd, &info));
 	EXPECT_EQ(50u, info.default_timeout_ms);
 	memset(&call, 0, sizeof(call));
-	hs_prep(&call.submit, in, 32, out, 32, HSHM_SVC_ECHO,
+	hs_prep(&call.submit, in, 32, out, 32, hs_svc_echo(),
 		HSHM_CLASS_REALTIME, 11);
 	ASSERT_EQ(0, hs_call(self->fd, &call));
 	EXPECT_EQ(-ETIMEDOUT, call.completion.status);
@@ -598,7 +662,7 @@ TEST_F(ioctl, timeout_per_request)
 	memset(in, 'u', sizeof(in));
 	ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
 	memset(&call, 0, sizeof(call));
-	hs_prep(&call.submit, in, 32, out, 32, HSHM_SVC_ECHO,
+	hs_prep(&call.submit, in, 32, out, 32, hs_svc_echo(),
 		HSHM_CLASS_THROUGHPUT, 12);
 	call.submit.timeout_ms = 50;
 	ASSERT_EQ(0, hs_call(self->fd, &call));
@@ -629,7 +693,7 @@ TEST_F(ioctl, complete_waits)
 
 	if (hs_have_loopback()) {
 		ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
-		hs_prep(&s, in, 8, out[0], 8, HSHM_SVC_ECHO,
+		hs_prep(&s, in, 8, out[0], 8, hs_svc_echo(),
 			HSHM_CLASS_REALTIME, 0);
 		ASSERT_EQ(0, hs_submit(self->fd, &s));
 		/* times out with nothing: 0 and count 0 */
@@ -648,7 +712,7 @@ TEST_F(ioctl, complete_waits)
 
 	/* min_events above what is outstanding: ends when all are done */
 	for (i = 0; i < 2; i++) {
-		hs_prep(&s, in, 8, out[i], 8, HSHM_SVC_ECHO,
+		hs_prep(&s, in, 8, out[i], 8, hs_svc_echo(),
 			HSHM_CLASS_REALTIME, i);
 		ASSERT_EQ(0, hs_submit(self->fd, &s));
 	}
@@ -667,7 +731,7 @@ TEST_F(ioctl, complete_max_events)
 	uint32_t n, i;
 
 	for (i = 0; i < 5; i++) {
-		hs_prep(&s, in, 8, out[i], 8, HSHM_SVC_ECHO,
+		hs_prep(&s, in, 8, out[i], 8, hs_svc_echo(),
 			HSHM_CLASS_BEST_EFFORT, 100 + i);
 		ASSERT_EQ(0, hs_submit(self->fd, &s));
 	}
@@ -702,7 +766,7 @@ TEST_F_TIMEOUT(ioctl, nonblock, 120)
 	nb = hs_open(O_NONBLOCK);
 	ASSERT_LE(0, nb);
 	for (i = 0; i <= self->info.max_requests; i++) {
-		hs_prep(&s, in, 16, out, 16, HSHM_SVC_ECHO,
+		hs_prep(&s, in, 16, out, 16, hs_svc_echo(),
 			HSHM_CLASS_BEST_EFFORT, i);
 		ret = hs_submit(nb, &s);
 		if (ret)
@@ -715,7 +779,7 @@ TEST_F_TIMEOUT(ioctl, nonblock, 120)
 
 	/* the blocking fd waits, and a signal ends the wait */
 	hs_arm_alarm_ms(200);
-	hs_prep(&s, in, 16, out, 16, HSHM_SVC_ECHO, HSHM_CLASS_BEST_EFFORT, 0);
+	hs_prep(&s, in, 16, out, 16, hs_svc_echo(), HSHM_CLASS_BEST_EFFORT, 0);
 	ret = hs_submit(self->fd, &s);
 	EXPECT_EQ(-EINTR, ret);
 	EXPECT_EQ(1, hs_alarms);
@@ -724,7 +788,7 @@ TEST_F_TIMEOUT(ioctl, nonblock, 120)
 	ASSERT_EQ(0, hs_set_cost(0, 0));
 	close(nb);
 	memset(&call, 0, sizeof(call));
-	hs_prep(&call.submit, in, 16, out, 16, HSHM_SVC_ECHO,
+	hs_prep(&call.submit, in, 16, out, 16, hs_svc_echo(),
 		HSHM_CLASS_BEST_EFFORT, 1);
 	ASSERT_EQ(0, hs_call(self->fd, &call));
 	EXPECT_EQ(0, call.completion.status);

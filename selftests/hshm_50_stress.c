@@ -3,8 +3,9 @@
  * hshm stress: 8 threads, each on its own fd with up to 16 requests
  * outstanding, submit HSHM_STRESS_COUNT (default 10000) mixed requests
  * each (random class, service, size 1..4096, a few unknown services, a
- * few cancels).  Every request must complete exactly once with the right
- * bytes, and the device's counters must account for every one of them.
+ * few cancels).  Every request must complete exactly once with the answer
+ * the peer's profile gives (hshm_ref.h), and the device's counters must
+ * account for every one of them.
  * Then: closing an fd, or exiting, with requests queued and at the peer.
  */
 #include <pthread.h>
@@ -84,7 +85,7 @@ static void fail(struct worker *w, const char *fmt, ...)
 
 static const uint16_t stress_services[] = {
 	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 66,
-	0, 16, 500, 4000,	/* unknown: -EOPNOTSUPP */
+	0, 16, 500, 4000,	/* unknown to hshm's peer: -EOPNOTSUPP */
 };
 
 static int served_class(uint8_t cls, uint16_t svc)
@@ -97,7 +98,8 @@ static void check(struct worker *w, struct slot *s,
 {
 	uint8_t exp[MAX_LEN + 4];
 	uint32_t exp_len;
-	int res = ref_service(s->svc, s->in, s->len, exp, &exp_len);
+	int res = ref_profile_service(hs_profile(), s->svc, s->in, s->len, exp,
+				      &exp_len);
 	int cls = served_class(s->cls, s->svc);
 	unsigned int i;
 
@@ -115,11 +117,12 @@ static void check(struct worker *w, struct slot *s,
 		w->t.cancelled[cls]++;
 		return;
 	}
-	if (res == HSHM_WIRE_RESULT_NOSERVICE) {
-		if (c->status != -EOPNOTSUPP ||
-		    c->result != HSHM_WIRE_RESULT_NOSERVICE)
-			fail(w, "seq %u: service %u status %d result %u",
-			     s->seq, s->svc, c->status, c->result);
+	if (res != HSHM_WIRE_RESULT_SUCCESS) {
+		/* refused: no such service, or a failed one (V1-10) */
+		if (c->status != hs_result_status(res) || c->result != res ||
+		    c->length != exp_len)
+			fail(w, "seq %u: service %u status %d result %u length %u",
+			     s->seq, s->svc, c->status, c->result, c->length);
 		w->t.failed[cls]++;
 		return;
 	}
@@ -171,7 +174,7 @@ static void *worker_main(void *arg)
 			s->svc = stress_services[r % (sizeof(stress_services) /
 					sizeof(stress_services[0]))];
 			if (!ref_known_service(s->svc) && (r >> 8) % 4)
-				s->svc = HSHM_SVC_ECHO;	/* fewer unknowns */
+				s->svc = hs_svc_echo();	/* fewer unknowns */
 			s->cls = (r >> 16) % 5;
 			if (s->cls == 4)
 				s->cls = HSHM_CLASS_AUTO;

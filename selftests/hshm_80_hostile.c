@@ -14,8 +14,10 @@
  *   the device works normally again.
  *
  * Runs where hshm-peer serves the device with --test-hooks
- * (HSHM_PEER_HOOKS=1: the ivshmem scenarios); "vanish" only where the peer
- * is restarted (HSHM_PEER_RESTART=1).  Skips elsewhere.
+ * (HSHM_PEER_HOOKS=1: the ivshmem scenarios) as the hshm profile (the
+ * hostile modes and the hooks but 0xfff0 and 0xfff1 are that profile's,
+ * and the answers are checked against hshm's services); "vanish" only
+ * where the peer is restarted (HSHM_PEER_RESTART=1).  Skips elsewhere.
  */
 #include "kselftest_harness.h"
 #include "hshm_test.h"
@@ -140,9 +142,15 @@ static bool restart_scenario(void)
 	return !strcmp(hs_env("HSHM_PEER_RESTART", "0"), "1");
 }
 
+/* hshm-peer with its test hooks, playing the hshm profile. */
+static bool hostile_peer(void)
+{
+	return hs_peer_hooks() && hs_profile_is_hshm();
+}
+
 static bool runs(const FIXTURE_VARIANT(hostile) *v)
 {
-	return hs_peer_hooks() && (!v->restart_only || restart_scenario());
+	return hostile_peer() && (!v->restart_only || restart_scenario());
 }
 
 /* The 6.1 harness runs the body after a SKIP in setup: skip there. */
@@ -372,8 +380,8 @@ TEST_F_TIMEOUT(hostile, traffic, 120)
 	char cmd[96];
 
 	if (!runs(variant))
-		SKIP(return, "needs hshm-peer with test hooks%s",
-		     variant->restart_only ? ", restarted" : "");
+		SKIP(return, "needs hshm-peer with test hooks, profile hshm (peer: %s)%s",
+		     hs_profile(), variant->restart_only ? ", restarted" : "");
 	memset(slots, 0, sizeof(slots));
 	req_timeout = variant->timeout_ms ?: REQ_TIMEOUT_MS;
 	ASSERT_EQ(0, wait_normal(self->fd, 5000));
@@ -475,8 +483,9 @@ TEST(stale_bytes_never_shown)
 	unsigned int i, round;
 	int fd_a, fd_b;
 
-	if (!hs_peer_hooks())
-		SKIP(return, "needs hshm-peer with test hooks");
+	if (!hostile_peer())
+		SKIP(return, "needs hshm-peer with test hooks, profile hshm (peer: %s)",
+		     hs_profile());
 	hs_restore_defaults();
 	ASSERT_EQ(0, hs_wait_idle(30000));
 	fd_a = hs_open(0);

@@ -14,6 +14,7 @@
 
 #include "kselftest_harness.h"
 #include "hshm_test.h"
+#include "hshm_ref.h"
 
 #include <hshm/libhshm.h>
 
@@ -97,7 +98,7 @@ TEST_F(lib, submit_reap)
 	for (i = 0; i < 4; i++) {
 		hs_fill_random(in[i], sizeof(in[i]), &seed);
 		memset(out[i], 0, sizeof(out[i]));
-		hshm_prep(&s[i], HSHM_SVC_ECHO, i, in[i], 100 + 50 * i, out[i],
+		hshm_prep(&s[i], hs_svc_echo(), i, in[i], 100 + 50 * i, out[i],
 			  sizeof(out[i]), 1000 + i);
 		EXPECT_EQ(0u, s[i].flags);
 		ASSERT_EQ(0, hshm_submit(self->h, &s[i]));
@@ -182,24 +183,37 @@ TEST_F(lib, submit_batch)
 
 TEST_F(lib, call)
 {
-	uint8_t in[32] = "Hello", out[32];
+	uint8_t in[32] = "Hello", out[32], exp[32];
 	struct hshm_submit s;
 	struct hshm_completion c;
+	uint32_t exp_len;
+	uint16_t svc;
+	int res, status;
 
+	/* "Uryyb" from hshm's peer, an echo or "no such service" from v1 ones */
+	res = ref_profile_service(hs_profile(), HSHM_SVC_ROT13_ENC, in, 5, exp,
+				  &exp_len);
+	ASSERT_LE(0, res);
 	hshm_prep(&s, HSHM_SVC_ROT13_ENC, HSHM_CLASS_REALTIME, in, 5, out,
 		  sizeof(out), 42);
 	ASSERT_EQ(0, hshm_call(self->h, &s, &c));
-	EXPECT_EQ(0, c.status);
+	EXPECT_EQ(hs_result_status(res), c.status);
 	EXPECT_EQ(42ull, c.user_data);
 	EXPECT_EQ(s.id, c.id);
-	EXPECT_EQ(5u, c.length);
-	EXPECT_EQ(0, memcmp(out, "Uryyb", 5));
+	EXPECT_EQ(exp_len, c.length);
+	if (res == HSHM_WIRE_RESULT_SUCCESS) {
+		EXPECT_EQ(0, memcmp(out, exp, exp_len));
+	}
 
-	/* a service the peer lacks is a completion status, not an error */
-	hshm_prep(&s, 999, HSHM_CLASS_REALTIME, in, 5, out, sizeof(out), 0);
+	/* a service the peer refuses is a completion status, not an error */
+	svc = hs_svc_refused(in, 5, &status);
+	ASSERT_NE(0, svc);
+	hshm_prep(&s, svc, HSHM_CLASS_REALTIME, in, 5, out, sizeof(out), 0);
 	ASSERT_EQ(0, hshm_call(self->h, &s, &c));
-	EXPECT_EQ(-EOPNOTSUPP, c.status);
-	EXPECT_STREQ("the peer has no such service", hshm_strerror(c.status));
+	EXPECT_EQ(status, c.status);
+	EXPECT_STREQ(status == -EOPNOTSUPP ? "the peer has no such service" :
+		     "the peer reported that the service failed",
+		     hshm_strerror(c.status));
 
 	/* argument errors come from the driver through the call, too */
 	hshm_prep(&s, HSHM_SVC_ECHO, 7, in, 5, out, sizeof(out), 0);
@@ -318,7 +332,7 @@ static void *mt_caller(void *p)
 
 	for (i = 0; i < T_PER_THREAD; i++) {
 		memset(in, (int)(a->idx * 16 + i), sizeof(in));
-		hshm_prep(&s, HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, in,
+		hshm_prep(&s, hs_svc_echo(), HSHM_CLASS_REALTIME, in,
 			  sizeof(in), out, sizeof(out), i);
 		if (hshm_call(a->mt->h, &s, &c) || c.status ||
 		    c.user_data != i || memcmp(in, out, sizeof(in)))

@@ -3,19 +3,24 @@
 #
 # hshm-bench in the guest, briefly: its exit codes and messages, a run of
 # two classes (closed loop and Poisson) whose CSV must have the documented
-# columns, one row per class and no loss, the CDF file, --count, bursty
+# columns, one row per class, no loss and no bad response (every response
+# checked against the peer's profile), the CDF file, --count, bursty
 # load, and --compare (fifo then wrr, ratios, the scheduler put back).
 # For busybox sh; prints KTAP itself; exits 0 (pass), 4 (skip) or 1 (fail).
 #
 # Environment: HSHM_DEV [/dev/hshm0], HSHM_SYSFS [/sys/class/hshm/hshm0],
-# HSHM_BENCH [./bench/hshm-bench], HSHM_BENCH_SECONDS [3].
+# HSHM_BENCH [./bench/hshm-bench], HSHM_BENCH_SECONDS [3],
+# HSHM_PEER_PROFILE (the peer's profile, given to hshm-bench as --profile;
+# unset: hshm-bench's default, the device's peer_profile or hshm).
 
 DEV=${HSHM_DEV:-/dev/hshm0}
 SYSFS=${HSHM_SYSFS:-/sys/class/hshm/hshm0}
 BENCH=${HSHM_BENCH:-./bench/hshm-bench}
 SECS=${HSHM_BENCH_SECONDS:-3}
 TMP=${TMPDIR:-/tmp}/hshm-bench.$$
-HEADER="scheduler,class,mode,load,requests,accepted,completed,failed,rejected,unfinished,lost,loss_pct,shed,timed_out,elapsed_s,req_s,mb_s,p50_us,p95_us,p99_us,p999_us,max_us,mean_us,target_us,violations,violation_pct,avg_queued,avg_at_peer,max_queued,driver_dropped,weights,reservations"
+HEADER="scheduler,class,mode,load,requests,accepted,completed,failed,rejected,unfinished,lost,loss_pct,shed,timed_out,elapsed_s,req_s,mb_s,p50_us,p95_us,p99_us,p999_us,max_us,mean_us,target_us,violations,violation_pct,avg_queued,avg_at_peer,max_queued,driver_dropped,weights,reservations,bad,profile"
+# the profile hshm-bench must have checked the responses against
+PROFILE=${HSHM_PEER_PROFILE:-$(cat "$SYSFS/peer_profile" 2>/dev/null || echo hshm)}
 
 # shellcheck source=hshm_ktap.sh
 . "$(dirname "$0")/lib/hshm_ktap.sh"
@@ -37,7 +42,7 @@ mkdir -p "$TMP"
 run() {
 	_want=$1 _log=$2
 	shift 2
-	"$BENCH" "$@" >"$_log" 2>&1
+	"$BENCH" "$@" ${HSHM_PEER_PROFILE:+--profile "$HSHM_PEER_PROFILE"} >"$_log" 2>&1
 	_rc=$?
 	sed -e 's/^/# /' "$_log"
 	if [ "$_rc" != "$_want" ]; then
@@ -48,14 +53,15 @@ run() {
 }
 
 # csv_ok FILE ROWS: the header is HEADER, there are ROWS rows, every row has
-# as many fields as the header, requests > 0 and nothing lost
+# as many fields as the header, requests > 0, nothing lost, no bad
+# response, checked against PROFILE
 csv_ok() {
 	_f=$1 _rows=$2
 	if [ "$(head -n 1 "$_f")" != "$HEADER" ]; then
 		echo "# $_f: header is '$(head -n 1 "$_f")'"
 		return 1
 	fi
-	awk -F, -v rows="$_rows" '
+	awk -F, -v rows="$_rows" -v profile="$PROFILE" '
 		NR == 1 { nf = NF; next }
 		{
 			r++
@@ -66,6 +72,8 @@ csv_ok() {
 			if ($7 != $5) { print "# row " NR ": " $7 " of " $5 " completed"; bad = 1 }
 			if ($16 + 0 <= 0) { print "# row " NR ": no throughput"; bad = 1 }
 			if ($18 + 0 <= 0 || $20 + 0 < $18 + 0) { print "# row " NR ": bad percentiles"; bad = 1 }
+			if ($33 != 0) { print "# row " NR ": " $33 " bad responses"; bad = 1 }
+			if ($34 != profile) { print "# row " NR ": profile " $34 ", expected " profile; bad = 1 }
 		}
 		END {
 			if (r != rows) { print "# " r " rows, expected " rows; bad = 1 }
@@ -90,7 +98,7 @@ else
 fi
 
 # 3-5: two classes for a few seconds
-check "two classes, ${SECS}s, no loss" run 0 "$TMP/two.out" -d "$DEV" --quiet \
+check "two classes, ${SECS}s, no loss, no bad response" run 0 "$TMP/two.out" -d "$DEV" --quiet \
 	--class realtime:closed:threads=1:size=128 \
 	--class best_effort:poisson:rate=300:size=1k@3,16k \
 	--target realtime=100ms --duration "$SECS" --csv "$TMP/two.csv" --max-loss 0

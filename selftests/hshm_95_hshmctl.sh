@@ -9,10 +9,12 @@
 # For busybox sh in the guest; prints KTAP; exits 0 (pass), 4 (skip) or 1.
 #
 # Environment: HSHM_DEV [/dev/hshm0], HSHM_SYSFS [/sys/class/hshm/hshm0],
-# HSHMCTL [./bin/hshmctl].
+# HSHMCTL [./bin/hshmctl], HSHM_PEER_PROFILE [hshm] (the peer's profile:
+# echo is service 1 on hshm's peer, 66 on the v1 peers, as hs_svc_echo()).
 
 SYSFS=${HSHM_SYSFS:-/sys/class/hshm/hshm0}
 CTL=${HSHMCTL:-./bin/hshmctl}
+if [ "${HSHM_PEER_PROFILE:-hshm}" = hshm ]; then ECHO="echo"; else ECHO="echo66"; fi
 DEVN=${SYSFS##*/hshm}
 TMP=${TMPDIR:-/tmp}/hshmctl.$$
 
@@ -157,8 +159,8 @@ check "refused sched settings changed nothing" unchanged
 run_ctl set sched other 0
 
 # counters agree on a quiet device
-run_ctl -c reliable call echo hello
-check "call echo prints the response" grep -qx hello "$TMP/out"
+run_ctl -c reliable call $ECHO hello
+check "call $ECHO prints the response" grep -qx hello "$TMP/out"
 run_ctl --json stats
 a=$(json_class_field reliable submitted <"$TMP/out")
 b=$(cat "$SYSFS/classes/reliable/submitted")

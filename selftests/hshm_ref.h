@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Reference implementation of the hshm services for the tests.
+ * Reference implementation of the hshm services for the tests, and of
+ * the service sets of the public v1 peers (ref_profile_service()).
  *
  * Written from the service definitions (Documentation/hshm/services.rst,
  * uapi/linux/hshm_wire.h), independently of common/hshm_services.c, so
@@ -200,6 +201,138 @@ static inline int ref_service(unsigned int svc, const uint8_t *in, size_t len,
 		break;
 	}
 	return HSHM_WIRE_RESULT_SUCCESS;
+}
+
+/*
+ * The public v1 peers give the ids other meanings (peers.md V1-10 and
+ * V1-12, Documentation/hshm/peers.rst).  Written from those facts, not
+ * from common/hshm_services.c: the hex check looks digits up in a string,
+ * the XOR is done on a copy.
+ */
+enum ref_set {
+	REF_SET_UNKNOWN = -1,
+	REF_SET_HSHM,		/* hshm's own: ref_service() */
+	REF_SET_SEL4_V1,	/* the v1 seL4 server and its FreeRTOS port */
+	REF_SET_HVISOR_TOOL_V1,	/* hvisor-tool's hyper_amp_service */
+};
+
+static const struct {
+	const char *name;
+	enum ref_set set;
+} ref_profiles[] = {
+	{ "hshm", REF_SET_HSHM },
+	{ "sel4-v1", REF_SET_SEL4_V1 },
+	{ "freertos-v1", REF_SET_SEL4_V1 },
+	{ "hvisor-tool-v1", REF_SET_HVISOR_TOOL_V1 },
+};
+
+#define REF_NR_PROFILES	(sizeof(ref_profiles) / sizeof(ref_profiles[0]))
+
+/* The service set of the peer profile @profile, or REF_SET_UNKNOWN. */
+static inline enum ref_set ref_profile_set(const char *profile)
+{
+	size_t i;
+
+	for (i = 0; profile && i < REF_NR_PROFILES; i++)
+		if (!strcmp(profile, ref_profiles[i].name))
+			return ref_profiles[i].set;
+	return REF_SET_UNKNOWN;
+}
+
+/*
+ * V1-10: the payload of a print service, as ASCII hex: at most 2048
+ * bytes; of an odd length the last byte must be a control character
+ * (0x00-0x1f or 0x7f: NUL, CR, LF...), which is dropped; every other byte
+ * a hex digit of either case.
+ */
+static inline int ref_v1_hex_ok(const uint8_t *in, size_t len)
+{
+	static const char digits[] = "0123456789abcdefABCDEF";
+	size_t i;
+
+	if (len > 2048)
+		return 0;
+	if (len % 2) {
+		if (in[len - 1] >= 0x20 && in[len - 1] != 0x7f)
+			return 0;
+		len--;
+	}
+	for (i = 0; i < len; i++)
+		if (!memchr(digits, in[i], sizeof(digits) - 1))
+			return 0;
+	return 1;
+}
+
+/*
+ * What a v1 peer of @set answers.  The length is never rewritten (V1-8):
+ * *@out_len is @len whatever the result, and the response is the payload
+ * unless an XOR ran.  The seL4 server's XOR fails when the payload ends
+ * at the end of the data area: that is taken not to be the case.
+ */
+static inline int ref_v1_service(enum ref_set set, unsigned int svc,
+				 const uint8_t *in, size_t len, uint8_t *out,
+				 uint32_t *out_len)
+{
+	int flip = svc == 1 || svc == 2;
+	size_t i;
+
+	*out_len = (uint32_t)len;
+	for (i = 0; i < len; i++)
+		out[i] = flip ? in[i] ^ 0x5a : in[i];
+	if (set == REF_SET_HVISOR_TOOL_V1)
+		/* 1 encrypt, 2 decrypt, 66 echo, nothing else */
+		return flip || svc == 66 ? HSHM_WIRE_RESULT_SUCCESS :
+					  HSHM_WIRE_RESULT_NOSERVICE;
+	/* seL4: 10-13 print (nothing written back), every other id echoes */
+	if (svc >= 10 && svc <= 13 && !ref_v1_hex_ok(in, len))
+		return HSHM_WIRE_RESULT_FAIL;
+	return HSHM_WIRE_RESULT_SUCCESS;
+}
+
+/**
+ * ref_profile_service() - expected answer of a peer of a profile
+ * @profile: the peer profile's name ("hshm", "sel4-v1", ...)
+ * @svc: service id
+ * @in: payload
+ * @len: payload length, at least 1
+ * @out: room for max(@len, 4) bytes: the response, or for a failed
+ *	service what the data area holds afterwards
+ * @out_len: the length the peer answers (the completion's length)
+ *
+ * Return: the wire service result, or -1 for a profile this file does not
+ * know.  The peer is taken to have room past the payload (4 bytes at
+ * least, and the payload not at the very end of the data area).
+ */
+static inline int ref_profile_service(const char *profile, unsigned int svc,
+				      const uint8_t *in, size_t len,
+				      uint8_t *out, uint32_t *out_len)
+{
+	enum ref_set set = ref_profile_set(profile);
+
+	*out_len = 0;
+	if (set == REF_SET_UNKNOWN)
+		return -1;
+	if (set == REF_SET_HSHM)
+		return ref_service(svc, in, len, out, out_len);
+	return ref_v1_service(set, svc, in, len, out, out_len);
+}
+
+/*
+ * A service id that echoes on the peer of @profile: 1 on hshm's, 66 on
+ * the v1 peers (the seL4 server echoes every id but 1, 2 and 10-13,
+ * hvisor-tool's has 66 for echo); 0 for an unknown profile.
+ */
+static inline unsigned int ref_profile_echo(const char *profile)
+{
+	switch (ref_profile_set(profile)) {
+	case REF_SET_HSHM:
+		return 1;
+	case REF_SET_SEL4_V1:
+	case REF_SET_HVISOR_TOOL_V1:
+		return 66;
+	default:
+		return 0;
+	}
 }
 
 /* Response capacity a request of @len bytes needs for service @svc. */

@@ -6,7 +6,9 @@
  *
  * Environment (defaults in brackets):
  *   HSHM_DEV [/dev/hshm0], HSHM_SYSFS [/sys/class/hshm/hshm0],
- *   HSHM_SCENARIO [loopback]
+ *   HSHM_SCENARIO [loopback], HSHM_PEER_PROFILE [hshm]: the profile of
+ *   the peer that serves the device (Documentation/hshm/peers.rst), which
+ *   says what its service ids mean (hs_profile(), hshm_ref.h)
  * Tests that need the loopback peer's knobs skip when
  * /sys/module/hshm/parameters/loopback_msg_ns does not exist, or when the
  * device is not a loopback one (see hs_have_loopback()).
@@ -30,6 +32,8 @@
 
 #include <linux/hshm.h>
 #include <linux/hshm_wire.h>
+
+#include "hshm_ref.h"
 
 #define HS_PARAM_DIR		"/sys/module/hshm/parameters"
 #define HS_NR_CLASSES		4
@@ -78,6 +82,73 @@ static inline const char *hs_dev(void)
 static inline const char *hs_sysfs(void)
 {
 	return hs_env("HSHM_SYSFS", "/sys/class/hshm/hshm0");
+}
+
+/* The profile of the peer that serves the device: "hshm", "sel4-v1"... */
+static inline const char *hs_profile(void)
+{
+	return hs_env("HSHM_PEER_PROFILE", "hshm");
+}
+
+/* Does the peer answer with hshm's own services (services.rst)? */
+static inline bool hs_profile_is_hshm(void)
+{
+	return ref_profile_set(hs_profile()) == REF_SET_HSHM;
+}
+
+/*
+ * A service id that echoes on the peer's profile: HSHM_SVC_ECHO on hshm's,
+ * 66 on the v1 peers'.  The default service map gives them different
+ * classes (realtime, best_effort): a test that needs one says so.
+ */
+static inline uint16_t hs_svc_echo(void)
+{
+	return (uint16_t)ref_profile_echo(hs_profile());
+}
+
+/* The completion status the driver reports for a wire result. */
+static inline int hs_result_status(int result)
+{
+	switch (result) {
+	case HSHM_WIRE_RESULT_SUCCESS:
+		return 0;
+	case HSHM_WIRE_RESULT_FAIL:
+		return -EREMOTEIO;
+	case HSHM_WIRE_RESULT_NOSERVICE:
+		return -EOPNOTSUPP;
+	default:
+		return -EPROTO;
+	}
+}
+
+/*
+ * A service the peer's profile refuses for the @len bytes at @in: 999 (no
+ * such service on hshm's peer and hvisor-tool's), else 10 (a hex print of
+ * the seL4 server, which fails on a payload that is not hex).  The
+ * expected status goes to *@status; 0 if neither is refused (or @len is
+ * 0 or above 64).
+ */
+static inline uint16_t hs_svc_refused(const uint8_t *in, size_t len,
+				      int *status)
+{
+	static const uint16_t tries[] = { 999, 10 };
+	uint8_t out[64];
+	uint32_t out_len;
+	unsigned int i;
+	int res;
+
+	*status = 0;
+	if (!len || len > sizeof(out))
+		return 0;
+	for (i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		res = ref_profile_service(hs_profile(), tries[i], in, len, out,
+					  &out_len);
+		if (res > HSHM_WIRE_RESULT_SUCCESS) {
+			*status = hs_result_status(res);
+			return tries[i];
+		}
+	}
+	return 0;
 }
 
 static inline int hs_read_path(const char *path, char *buf, size_t len);
@@ -500,7 +571,8 @@ static inline int hs_call(int fd, struct hshm_call *c)
 }
 
 /*
- * A short echo through HSHM_CALL, with its own timeout: 0 if the answer
+ * A short echo (hs_svc_echo(), class realtime) through HSHM_CALL, with its
+ * own timeout: 0 if the answer
  * is the payload, else -errno of the ioctl, the completion's status, or
  * -EBADMSG for a wrong answer.
  */
@@ -512,8 +584,8 @@ static inline int hs_echo_call(int fd, uint32_t timeout_ms)
 	int ret;
 
 	memset(&c, 0, sizeof(c));
-	hs_prep(&c.submit, msg, sizeof(msg), resp, sizeof(resp), HSHM_SVC_ECHO,
-		HSHM_CLASS_AUTO, 0);
+	hs_prep(&c.submit, msg, sizeof(msg), resp, sizeof(resp), hs_svc_echo(),
+		HSHM_CLASS_REALTIME, 0);
 	c.submit.timeout_ms = timeout_ms;
 	ret = hs_call(fd, &c);
 	if (ret)
@@ -681,7 +753,9 @@ static inline void hs_fixture_teardown(int fd, unsigned int idle_ms)
 
 /*
  * main() of a guest test: the whole program is skipped (KTAP "1..0 # SKIP",
- * exit 4) when the device does not exist.  Needs kselftest_harness.h.
+ * exit 4) when the device does not exist, and fails at once when
+ * HSHM_PEER_PROFILE names a profile hshm_ref.h does not know (a typo must
+ * not turn into wrong expectations).  Needs kselftest_harness.h.
  */
 #define HS_HARNESS_MAIN							\
 int main(int argc, char **argv)						\
@@ -690,8 +764,24 @@ int main(int argc, char **argv)						\
 		ksft_print_header();					\
 		ksft_exit_skip("%s not present\n", hs_dev());		\
 	}								\
+	if (ref_profile_set(hs_profile()) == REF_SET_UNKNOWN) {		\
+		ksft_print_header();					\
+		ksft_exit_fail_msg("HSHM_PEER_PROFILE=%s: no such profile\n",\
+				   hs_profile());			\
+	}								\
 	return test_harness_run(argc, argv);				\
 }
+
+/*
+ * In a test body: skip unless the peer answers with hshm's own services;
+ * @what says what the test needs of them.
+ */
+#define HS_REQUIRE_PROFILE_HSHM(what)					\
+	do {								\
+		if (!hs_profile_is_hshm())				\
+			SKIP(return, "%s: hshm's services only, the peer "\
+			     "is %s", what, hs_profile());		\
+	} while (0)
 
 /* In a test body: skip unless the loopback peer's knobs exist. */
 #define HS_REQUIRE_LOOPBACK()						\

@@ -3,8 +3,9 @@
 #
 # hshm-bench on the host, without a device: the command line (every bad
 # option exits 2 with a message naming it), the errors of a missing or
-# wrong device (exit 1), and the plots from a CSV (--plot --from-csv,
-# which make bench uses; skipped without gnuplot).  Uses the host build
+# wrong device (exit 1), the peer profile from sysfs peer_profile, and
+# the plots from a CSV (--plot --from-csv, which make bench uses; skipped
+# without gnuplot).  The response check itself: test_bench_check.  Uses the host build
 # next to this script (bin/hshm-bench, with the sanitizers when the unit
 # tests have them).  Prints KTAP; exits 0 (pass) or 1 (fail).
 
@@ -18,7 +19,7 @@ if [ ! -x "$BENCH" ]; then
 	echo "1..0 # SKIP no $BENCH"
 	exit 4
 fi
-echo "1..6"
+echo "1..7"
 n=0 fails=0
 
 ok() { n=$((n + 1)); echo "ok $n $*"; }
@@ -39,8 +40,9 @@ expect() {
 	return 0
 }
 
-# 1
-if expect 0 'usage: hshm-bench' --help && expect 0 'hshm ABI 1' --version; then
+# 1: help (with every profile) and version
+if expect 0 'usage: hshm-bench' --help && expect 0 '^  sel4-v1 ' --help &&
+   expect 0 '^  hvisor-tool-v1 ' --help && expect 0 'hshm ABI 1' --version; then
 	ok "help and version"
 else
 	not_ok "help and version"
@@ -86,6 +88,8 @@ class reliable has no --class load|-c realtime --target reliable=1ms
 --device 300: index 0..255|-c realtime -d 300
 --from-csv needs --plot DIR|--from-csv x.csv
 it takes no --class|--plot d --from-csv x.csv -c realtime
+--profile bogus: unknown profile .hshm, sel4-v1, freertos-v1, hvisor-tool-v1.|-c realtime --profile bogus
+--profile needs a value|-c realtime --profile
 EOF
 if [ "$bad" = 0 ]; then ok "bad command lines: exit 2 with a message"; else not_ok "bad command lines: exit 2 with a message"; fi
 
@@ -156,6 +160,24 @@ if expect 1 'No such file' --plot "$TMP/p2" --from-csv "$TMP/none.csv" &&
 	ok "unusable CSVs: exit 1"
 else
 	not_ok "unusable CSVs: exit 1"
+fi
+
+# 7: the default profile is the device's sysfs peer_profile: a name it does
+# not know is refused (exit 1, the file named); a known one, or none, is
+# taken (then /dev/null is no device, exit 1)
+mkdir "$TMP/sys"
+echo "weird-v9" >"$TMP/sys/peer_profile"
+if expect 1 "$TMP/sys/peer_profile says 'weird-v9', a profile unknown here" \
+	-c realtime -d /dev/null --sysfs "$TMP/sys" &&
+   expect 1 'not an hshm device' -c realtime -d /dev/null --sysfs "$TMP/sys" \
+	--profile sel4-v1 &&
+   { echo sel4-v1 >"$TMP/sys/peer_profile"; \
+     expect 1 'not an hshm device' -c realtime -d /dev/null --sysfs "$TMP/sys"; } &&
+   { rm "$TMP/sys/peer_profile"; \
+     expect 1 'not an hshm device' -c realtime -d /dev/null --sysfs "$TMP/sys"; }; then
+	ok "profile: sysfs peer_profile, --profile over it"
+else
+	not_ok "profile: sysfs peer_profile, --profile over it"
 fi
 
 echo "# totals: $((n - fails)) passed, $fails failed"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * hshm-bench: what the load generator (load.c) and the command line,
- * reports and plots (hshm-bench.c) share.
+ * hshm-bench: what the load generator (load.c), the response check
+ * (check.c) and the command line, reports and plots (hshm-bench.c) share.
  */
 #ifndef _HSHM_BENCH_H
 #define _HSHM_BENCH_H
@@ -21,6 +21,45 @@
 
 #define NR_CLASSES	HSHM_CLASS_COUNT
 #define MAX_SIZES	8
+
+struct hshm_peer_profile;
+
+/* ---------------------------------------------------------- responses */
+
+/*
+ * What the peer of a profile answers to one request (check.c): computed
+ * with the profile's services on a copy of the payload.
+ */
+struct bench_expect {
+	uint8_t result;		/* HSHM_WIRE_RESULT_* */
+	uint32_t length;	/* the completion's length */
+	uint32_t cap;		/* the request's response_cap */
+	uint8_t *bytes;		/* the response (length bytes, if it fits) */
+};
+
+enum bench_verdict {
+	VERDICT_COMPLETED,	/* status 0 and the profile's response */
+	VERDICT_FAILED,		/* no answer, or the failure the profile gives */
+	VERDICT_BAD,		/* an answer other than the profile's */
+};
+
+/* The response_cap of a request of @len bytes: max(@len, 4). */
+uint32_t bench_response_cap(uint32_t len);
+/*
+ * Fill @e with what the peer of @prof answers to @service on the @len
+ * bytes at @payload (response_cap bench_response_cap(@len)).  0, or
+ * -ENOMEM; bench_expect_free() it.
+ */
+int bench_expect_init(struct bench_expect *e,
+		      const struct hshm_peer_profile *prof, uint16_t service,
+		      const uint8_t *payload, uint32_t len);
+void bench_expect_free(struct bench_expect *e);
+/* Does the profile's peer give a response that fits (status 0)? */
+bool bench_expect_ok(const struct bench_expect *e);
+/* Judge completion @c, whose response buffer is @resp, against @e. */
+enum bench_verdict bench_check(const struct bench_expect *e,
+			       const struct hshm_completion *c,
+			       const uint8_t *resp);
 
 /* ---------------------------------------------------------- histogram */
 
@@ -78,6 +117,7 @@ struct class_spec {
 struct bench_cfg {
 	const char *device;
 	char sysfs[256];
+	const struct hshm_peer_profile *profile;	/* whose answers count */
 	double duration_s;		/* 0: until every count is done */
 	uint64_t drain_ns;		/* longest wait for the last answers */
 	uint64_t seed;
@@ -92,7 +132,8 @@ struct class_result {
 	uint64_t accepted;	/* queued by the driver */
 	uint64_t rejected;	/* refused at submission (EAGAIN, no slot...) */
 	uint64_t completed;	/* status 0 and the response as expected */
-	uint64_t failed;	/* any other completion */
+	uint64_t failed;	/* no answer, or the failure the profile gives */
+	uint64_t bad;		/* answered, but not as the profile's peer does */
 	uint64_t unfinished;	/* no completion by the end of the drain */
 	uint64_t shed, timedout;	/* among failed: -ETIME, -ETIMEDOUT */
 	uint64_t violations;	/* completed above the target */
@@ -120,6 +161,7 @@ struct run_result {
 struct live {
 	atomic_ulong completed[NR_CLASSES];
 	atomic_ulong failed[NR_CLASSES];
+	atomic_ulong bad[NR_CLASSES];
 };
 
 /*

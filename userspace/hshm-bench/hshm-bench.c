@@ -23,6 +23,7 @@
 
 #include <linux/hshm_wire.h>
 
+#include "hshm_peer.h"
 #include "bench.h"
 
 #define MAX_RUNS	2
@@ -32,7 +33,8 @@ static const char usage_text[] =
 "       hshm-bench --plot DIR --from-csv FILE\n"
 "\n"
 "Load /dev/hshmN with per-class traffic and report, per class, requests,\n"
-"throughput, latency percentiles, loss and SLA violations.\n"
+"throughput, latency percentiles, loss and SLA violations.  Each response\n"
+"is checked against what the peer of --profile answers (bad responses).\n"
 "\n"
 "  -c, --class SPEC       CLASS:MODE[:KEY=VALUE...], one per class; CLASS is\n"
 "                         realtime, throughput, reliable or best_effort;\n"
@@ -43,12 +45,15 @@ static const char usage_text[] =
 "                           on=T off=T bursty: on and off periods (100ms)\n"
 "                           size=S[@W],...  message sizes (128, 1k, 16k,\n"
 "                                      64k...) with optional weights (128)\n"
-"                           service=ID service id (1, echo)\n"
+"                           service=ID service id (1; what it does: the\n"
+"                                      peer's profile, see --profile)\n"
 "                           timeout=T  request timeout (device default)\n"
 "                           count=N    requests of this class\n"
 "                           target=T   SLA latency target\n"
 "  -d, --device DEV       /dev/hshmN or N (HSHM_DEV, else /dev/hshm0)\n"
 "      --sysfs DIR        the device's sysfs directory (/sys/class/hshm/hshmN)\n"
+"  -P, --profile NAME     the peer's profile, whose answers are expected\n"
+"                         (default: sysfs peer_profile, else hshm; below)\n"
 "  -t, --duration S       seconds of load (10 unless --count is given)\n"
 "  -n, --count N          requests per class (class count= overrides)\n"
 "      --target CLASS=T   SLA target (default: sysfs classes/CLASS/target_us)\n"
@@ -95,6 +100,42 @@ static void __attribute__((noreturn, format(printf, 1, 2))) usage_err(const char
 	va_end(ap);
 	fprintf(stderr, "\nTry 'hshm-bench --help'.\n");
 	exit(EXIT_USAGE);
+}
+
+/* The profiles' names, ", " between them. */
+static const char *profile_names(char *buf, size_t len)
+{
+	const struct hshm_peer_profile *p;
+	size_t n = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; (p = hshm_peer_profile_get(i)) && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
+				      p->name);
+	return buf;
+}
+
+/* Print the profiles, one a line, after @lead. */
+static void list_profiles(FILE *f, const char *lead)
+{
+	const struct hshm_peer_profile *p;
+	unsigned int i;
+
+	for (i = 0; (p = hshm_peer_profile_get(i)); i++)
+		fprintf(f, "%s%-16s %s\n", lead, p->name, p->about);
+}
+
+/* The profile named @name, or a usage error naming those there are. */
+static const struct hshm_peer_profile *profile_arg(const char *name)
+{
+	const struct hshm_peer_profile *p = hshm_peer_profile_find(name);
+	char names[256];
+
+	if (!p || !*name)
+		usage_err("--profile %s: unknown profile (%s)", name,
+			  profile_names(names, sizeof(names)));
+	return p;
 }
 
 /* ------------------------------------------------------------ parsing */
@@ -475,8 +516,9 @@ static void print_run(const struct bench_cfg *cfg, const struct run_result *run)
 {
 	unsigned int c;
 
-	printf("# %s  scheduler %s  weights %s  reservations %s  %.1f s\n", cfg->device,
-	       run->scheduler, run->weights, run->reservations, run->elapsed_s);
+	printf("# %s  scheduler %s  weights %s  reservations %s  profile %s  %.1f s\n",
+	       cfg->device, run->scheduler, run->weights, run->reservations,
+	       cfg->profile->name, run->elapsed_s);
 	printf("%-12s %-28s %9s %9s %8s %9s %9s %9s %9s %7s %6s %9s %7s %6s %7s %7s\n",
 	       "class", "load", "requests", "req/s", "MB/s", "p50_us", "p95_us",
 	       "p99_us", "p99.9_us", "lost", "loss%", "target_us", "viol", "viol%",
@@ -506,6 +548,10 @@ static void print_run(const struct bench_cfg *cfg, const struct run_result *run)
 			       (unsigned long long)r->timedout,
 			       (unsigned long long)r->unfinished,
 			       hshm_strerror(-(int)r->first_err));
+		if (r->bad)
+			printf("%-12s   bad: %llu responses not what a %s peer answers to service %u\n",
+			       "", (unsigned long long)r->bad, cfg->profile->name,
+			       cs->service);
 	}
 }
 
@@ -561,7 +607,8 @@ static void print_compare(const struct bench_cfg *cfg, const struct run_result *
 #define CSV_HEADER "scheduler,class,mode,load,requests,accepted,completed,failed," \
 	"rejected,unfinished,lost,loss_pct,shed,timed_out,elapsed_s,req_s,mb_s," \
 	"p50_us,p95_us,p99_us,p999_us,max_us,mean_us,target_us,violations,violation_pct," \
-	"avg_queued,avg_at_peer,max_queued,driver_dropped,weights,reservations"
+	"avg_queued,avg_at_peer,max_queued,driver_dropped,weights,reservations," \
+	"bad,profile"
 #define CDF_HEADER "scheduler,class,latency_us,fraction"
 
 static void cdf_name(const char *csv, char *out, size_t len)
@@ -612,7 +659,7 @@ static int write_csv(const char *file, const struct bench_cfg *cfg,
 
 			if (!cs->used)
 				continue;
-			fprintf(f, "%s,%s,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%.3f,%llu,%llu,%.3f,%.1f,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%llu,%.3f,%.2f,%.2f,%llu,%llu,%s,%s\n",
+			fprintf(f, "%s,%s,%s,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%.3f,%llu,%llu,%.3f,%.1f,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%llu,%.3f,%.2f,%.2f,%llu,%llu,%s,%s,%llu,%s\n",
 				runs[k].scheduler, hshm_class_name(c), mode_name(cs->mode),
 				csv_load(cs->desc, load, sizeof(load)),
 				(unsigned long long)r->attempted,
@@ -632,7 +679,8 @@ static int write_csv(const char *file, const struct bench_cfg *cfg,
 				pct(r->violations, r->completed), avg_queued(r),
 				avg_at_peer(r), (unsigned long long)r->queued_max,
 				(unsigned long long)r->dropped, runs[k].weights,
-				runs[k].reservations);
+				runs[k].reservations, (unsigned long long)r->bad,
+				cfg->profile->name);
 			for (i = 0; i < HIST_BUCKETS && r->lat.count; i++) {
 				uint64_t hi;
 
@@ -1033,12 +1081,33 @@ enum {
 	OPT_PLOT, OPT_FROM_CSV, OPT_MAX_LOSS, OPT_MAX_VIOL, OPT_SEED,
 };
 
+/*
+ * The default profile: the device's sysfs peer_profile (one line, the
+ * name) where the driver has it, else hshm's.  NULL, with a message, for
+ * a name this hshm-bench does not know.
+ */
+static const struct hshm_peer_profile *default_profile(const struct bench_cfg *cfg)
+{
+	const struct hshm_peer_profile *p;
+	char path[300], buf[64], names[256];
+
+	snprintf(path, sizeof(path), "%s/peer_profile", cfg->sysfs);
+	if (read_file(path, buf, sizeof(buf)))
+		return hshm_peer_profile_find(NULL);
+	p = *buf ? hshm_peer_profile_find(buf) : NULL;
+	if (!p)
+		fprintf(stderr, "hshm-bench: %s says '%s', a profile unknown here (%s); give --profile\n",
+			path, buf, profile_names(names, sizeof(names)));
+	return p;
+}
+
 static const struct option long_opts[] = {
 	{ "class", required_argument, NULL, 'c' },
 	{ "device", required_argument, NULL, 'd' },
 	{ "duration", required_argument, NULL, 't' },
 	{ "count", required_argument, NULL, 'n' },
 	{ "sysfs", required_argument, NULL, OPT_SYSFS },
+	{ "profile", required_argument, NULL, 'P' },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "drain", required_argument, NULL, OPT_DRAIN },
 	{ "scheduler", required_argument, NULL, OPT_SCHED },
@@ -1087,7 +1156,7 @@ int main(int argc, char **argv)
 	cfg.drain_ns = 10000000000ull;
 	cfg.seed = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":c:d:t:n:qhV", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":c:d:t:n:P:qhV", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			parse_class(&cfg, optarg);
@@ -1108,6 +1177,9 @@ int main(int argc, char **argv)
 		case OPT_SYSFS:
 			snprintf(cfg.sysfs, sizeof(cfg.sysfs), "%s", optarg);
 			sysfs_set = true;
+			break;
+		case 'P':
+			cfg.profile = profile_arg(optarg);
 			break;
 		case OPT_TARGET:
 			if (ntargets == sizeof(targets) / sizeof(targets[0]))
@@ -1150,6 +1222,8 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			printf("Profiles (--profile):\n");
+			list_profiles(stdout, "  ");
 			return EXIT_OK;
 		case 'V':
 			printf("hshm-bench (libhshm %d.%d, hshm ABI %d)\n",
@@ -1214,6 +1288,10 @@ int main(int argc, char **argv)
 	}
 	if (!sysfs_set)
 		default_sysfs(&cfg);
+	if (!cfg.profile)
+		cfg.profile = default_profile(&cfg);
+	if (!cfg.profile)
+		return EXIT_RUNTIME;
 	sysfs_targets(&cfg);
 	cfg.progress = !quiet && isatty(STDOUT_FILENO);
 

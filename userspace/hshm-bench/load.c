@@ -13,9 +13,11 @@
  *           the same handle (libhshm allows both at once).
  *  bursty   the same Poisson arrivals during ON, nothing during OFF.
  *
- * Every request is an echo (by default) of a payload with a known
- * pattern; a completion counts as completed only with status 0 and the
- * right response.  Latency is the driver's submit-to-completion time
+ * Every request carries a payload with a known pattern to the class's
+ * service (1 by default); a completion counts as completed only with
+ * status 0 and the response the peer of the profile gives (check.c), as
+ * bad if the peer answered otherwise, else as failed.  Latency is the
+ * driver's submit-to-completion time
  * (struct hshm_completion.latency_ns).  When the run ends (duration over,
  * counts done, or a signal) no more requests are sent, the outstanding
  * ones are waited for up to the drain time, then cancelled and counted as
@@ -33,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hshm_peer.h"
 #include "bench.h"
 
 #define REAP_BATCH	256
@@ -127,7 +130,7 @@ uint64_t hist_quantile(const struct hist *h, double q)
 
 struct slot {
 	uint64_t id;
-	uint32_t size;
+	unsigned int k;		/* index of the size in the class's mix */
 	bool busy;
 	uint8_t *resp;
 };
@@ -144,6 +147,7 @@ struct worker {
 	atomic_long *remaining;		/* count mode, shared by the class */
 	uint64_t start_ns;
 	const uint8_t *payload;		/* the class's pattern, sizes.max bytes */
+	const struct bench_expect *expect;	/* the answer, per size index */
 	struct slot *slots;
 	unsigned int nslots;
 	pthread_mutex_t lock;		/* open loop: slots between the threads */
@@ -173,19 +177,20 @@ static double rnd_unit(uint64_t *s)
 	return ((double)(rnd(s) >> 11) + 1.0) / 9007199254740992.0;
 }
 
-static uint32_t pick_size(const struct size_mix *m, uint64_t *s)
+/* The index of a size of @m, by weight. */
+static unsigned int pick_size(const struct size_mix *m, uint64_t *s)
 {
 	unsigned int r, i;
 
 	if (m->n == 1)
-		return m->size[0];
+		return 0;
 	r = (unsigned int)(rnd(s) % m->total);
 	for (i = 0; i < m->n - 1; i++) {
 		if (r < m->weight[i])
 			break;
 		r -= m->weight[i];
 	}
-	return m->size[i];
+	return i;
 }
 
 /* May another request be sent?  Takes one from the class's count. */
@@ -208,14 +213,19 @@ static void note_error(struct class_result *r, int err)
 static int send_one(struct worker *w, unsigned int i)
 {
 	struct slot *sl = &w->slots[i];
+	const struct bench_expect *e;
 	struct hshm_submit req;
+	uint32_t size;
 	int ret;
 
-	sl->size = pick_size(&w->cs->sizes, &w->rng);
+	sl->k = pick_size(&w->cs->sizes, &w->rng);
+	size = w->cs->sizes.size[sl->k];
+	e = &w->expect[sl->k];
 	/* so that a response that was not copied is noticed */
-	sl->resp[sl->size - 1] = (uint8_t)~w->payload[sl->size - 1];
-	hshm_prep(&req, w->cs->service, w->cs->cls, w->payload, sl->size,
-		  sl->resp, sl->size, i);
+	if (bench_expect_ok(e) && e->length)
+		sl->resp[e->length - 1] = (uint8_t)~e->bytes[e->length - 1];
+	hshm_prep(&req, w->cs->service, w->cs->cls, w->payload, size,
+		  sl->resp, bench_response_cap(size), i);
 	req.timeout_ms = w->cs->timeout_ms;
 	w->sub.attempted++;
 	ret = hshm_submit(w->h, &req);
@@ -235,8 +245,8 @@ static void account(struct worker *w, const struct hshm_completion *c,
 {
 	const struct class_spec *cs = w->cs;
 	struct class_result *r = &w->rcv;
+	enum bench_verdict v;
 	struct slot *sl;
-	uint32_t n;
 
 	if (c->user_data >= w->nslots) {	/* cannot happen */
 		r->failed++;
@@ -244,16 +254,21 @@ static void account(struct worker *w, const struct hshm_completion *c,
 		return;
 	}
 	sl = &w->slots[c->user_data];
-	n = sl->size;
 	w->last_done_ns = now_ns();
-	if (!c->status && c->length == n && sl->resp[0] == w->payload[0] &&
-	    sl->resp[n - 1] == w->payload[n - 1]) {
+	v = bench_check(&w->expect[sl->k], c, sl->resp);
+	if (v == VERDICT_COMPLETED) {
 		r->completed++;
-		r->bytes += n;
+		r->bytes += cs->sizes.size[sl->k];
 		hist_add(&r->lat, c->latency_ns);
 		if (cs->target_ns && c->latency_ns > cs->target_ns)
 			r->violations++;
 		atomic_fetch_add_explicit(&w->live->completed[cs->cls], 1,
+					  memory_order_relaxed);
+		return;
+	}
+	if (v == VERDICT_BAD) {
+		r->bad++;
+		atomic_fetch_add_explicit(&w->live->bad[cs->cls], 1,
 					  memory_order_relaxed);
 		return;
 	}
@@ -518,6 +533,29 @@ bad:
 
 /* ---------------------------------------------------------------- run */
 
+/*
+ * The answers of the profile's peer to class @cs, per size of its mix,
+ * into @e; a note when they are failures (such requests cannot complete).
+ */
+static int expect_class(const struct bench_cfg *cfg,
+			const struct class_spec *cs, const uint8_t *payload,
+			struct bench_expect *e)
+{
+	unsigned int k;
+
+	for (k = 0; k < cs->sizes.n; k++) {
+		if (bench_expect_init(&e[k], cfg->profile, cs->service, payload,
+				      cs->sizes.size[k]))
+			return -ENOMEM;
+		if (!bench_expect_ok(&e[k]))
+			fprintf(stderr, "hshm-bench: %s: a %s peer answers service %u on %u bytes with no response (result %u, length %u): such requests count as failed\n",
+				hshm_class_name(cs->cls), cfg->profile->name,
+				cs->service, cs->sizes.size[k], e[k].result,
+				e[k].length);
+	}
+	return 0;
+}
+
 static void merge(struct class_result *dst, const struct class_result *src)
 {
 	dst->attempted += src->attempted;
@@ -525,6 +563,7 @@ static void merge(struct class_result *dst, const struct class_result *src)
 	dst->rejected += src->rejected;
 	dst->completed += src->completed;
 	dst->failed += src->failed;
+	dst->bad += src->bad;
 	dst->shed += src->shed;
 	dst->timedout += src->timedout;
 	dst->violations += src->violations;
@@ -555,6 +594,8 @@ static void progress(const struct bench_cfg *cfg, const struct live *live,
 		       dt > 0 ? (double)(done - last[c]) / dt : 0.0);
 		if (atomic_load(&live->failed[c]))
 			printf(" (%lu failed)", atomic_load(&live->failed[c]));
+		if (atomic_load(&live->bad[c]))
+			printf(" (%lu bad)", atomic_load(&live->bad[c]));
 		last[c] = done;
 	}
 	*last_t = t;
@@ -568,6 +609,7 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 	struct worker *workers;
 	atomic_long remaining[NR_CLASSES];
 	uint8_t *payload[NR_CLASSES] = { NULL };
+	struct bench_expect expect[NR_CLASSES][MAX_SIZES];
 	atomic_int active = 0;
 	struct live live;
 	unsigned long last[NR_CLASSES] = { 0 };
@@ -582,6 +624,7 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 
 	memset(&live, 0, sizeof(live));
 	memset(occ, 0, sizeof(occ));
+	memset(expect, 0, sizeof(expect));
 	for (c = 0; c < NR_CLASSES; c++)
 		if (cfg->cls[c].used)
 			nw += cfg->cls[c].mode == MODE_CLOSED ? cfg->cls[c].threads : 1;
@@ -605,6 +648,9 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 		}
 		for (i = 0; i < cs->sizes.max; i++)
 			payload[c][i] = (uint8_t)(i * 131u + 7u + c);
+		ret = expect_class(cfg, cs, payload[c], expect[c]);
+		if (ret)
+			goto out;
 		nthreads = cs->mode == MODE_CLOSED ? cs->threads : 1;
 		for (t = 0; t < nthreads; t++) {
 			struct worker *w = &workers[nw];
@@ -615,6 +661,7 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 			w->live = &live;
 			w->active = &active;
 			w->payload = payload[c];
+			w->expect = expect[c];
 			w->remaining = cs->count ? &remaining[c] : NULL;
 			w->rng = cfg->seed * 0x9e3779b97f4a7c15ull + nw * 7919u + 1;
 			pthread_mutex_init(&w->lock, NULL);
@@ -652,7 +699,8 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 			}
 			for (i = 0; i < w->nslots; i++) {
 				/* untouched pages cost nothing until a response lands */
-				w->slots[i].resp = malloc(cs->sizes.max);
+				w->slots[i].resp =
+					malloc(bench_response_cap(cs->sizes.max));
 				if (!w->slots[i].resp) {
 					ret = -ENOMEM;
 					goto out;
@@ -724,7 +772,7 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 	for (c = 0; c < NR_CLASSES; c++) {
 		struct class_result *r = &res->cls[c];
 
-		r->unfinished = r->accepted - r->completed - r->failed;
+		r->unfinished = r->accepted - r->completed - r->failed - r->bad;
 		r->occ_samples = occ[c].samples;
 		r->queued_sum = occ[c].queued;
 		r->at_peer_sum = occ[c].at_peer;
@@ -743,8 +791,11 @@ out:
 		hshm_close(w->h);
 		pthread_mutex_destroy(&w->lock);
 	}
-	for (c = 0; c < NR_CLASSES; c++)
+	for (c = 0; c < NR_CLASSES; c++) {
 		free(payload[c]);
+		for (i = 0; i < MAX_SIZES; i++)
+			bench_expect_free(&expect[c][i]);
+	}
 	free(workers);
 	return ret;
 }
