@@ -174,9 +174,24 @@ WITH_PEER := selftests/qemu/with-peer.sh --peer $(PEER_BIN)
 IVS_SOCK = $(CHECK_DIR)/ivshmem.sock
 IVS_DOORBELL = -chardev socket,path=$(IVS_SOCK),id=ivsh \
 	-device ivshmem-doorbell,chardev=ivsh,vectors=1
-IVS_PLAIN = -object memory-backend-file,id=hmem,share=on,size=8M,mem-path=$(CHECK_DIR)/plain.shm \
+ivs_plain = -object memory-backend-file,id=hmem,share=on,size=8M,mem-path=$(1) \
 	-device ivshmem-plain,memdev=hmem
+IVS_PLAIN = $(call ivs_plain,$(CHECK_DIR)/plain.shm)
 SCENARIOS ?= loopback ivshmem plain
+# The public peers' emulations (hshm-peer --profile, peers.md) over
+# ivshmem-plain (the v1 servers never ring: both sides poll), on one
+# kernel of KERNELS only (V1_KERNEL): they test the driver's protocol
+# handling, which does not depend on the kernel.
+#   sel4       the seL4 v1 server started before the guest
+#   sel4-late  started after the driver, and restarted (a zone reboot)
+#              when a test kills it mid-stream
+# Not yet in make check (V1_SCENARIOS empty): four programs still assume
+# hshm's own services or pace there (see Documentation/hshm/testing.rst).
+V1_KERNEL ?= 6.12
+V1_SCENARIOS ?=
+SEL4_PEER_ARGS = --profile sel4-v1 --test-hooks
+SEL4_GUEST = nr_devices=0 ivshmem_profile=sel4-v1
+SEL4_ENV = --env HSHM_PEER_HOOKS=1 --env HSHM_PEER_PROFILE=sel4-v1
 # more run.sh arguments of the loopback scenario (check-debug: the KUnit module)
 LOOPBACK_RUN_ARGS =
 
@@ -208,7 +223,21 @@ check_scenarios = \
 		--log $(CHECK_DIR)/plain.peer -- \
 		$(call qemu_run,plain,nr_devices=0,$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
 			--qemu-args "$(IVS_PLAIN)") || \
-		{ rc=1; $(call peer_log,$(CHECK_DIR)/plain.peer); };; esac;
+		{ rc=1; $(call peer_log,$(CHECK_DIR)/plain.peer); };; esac; \
+	case " $(if $(filter $(K),$(V1_KERNEL)),$(V1_SCENARIOS)) " in *" sel4 "*) \
+	$(WITH_PEER) --shm $(CHECK_DIR)/sel4.shm --peer-args "$(SEL4_PEER_ARGS)" \
+		--log $(CHECK_DIR)/sel4.peer -- \
+		$(call qemu_run,sel4,$(SEL4_GUEST),$(CHECK_DIR),$(SEL4_ENV) \
+			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/sel4.shm)") || \
+		{ rc=1; $(call peer_log,$(CHECK_DIR)/sel4.peer); };; esac; \
+	case " $(if $(filter $(K),$(V1_KERNEL)),$(V1_SCENARIOS)) " in *" sel4-late "*) \
+	$(WITH_PEER) --shm $(CHECK_DIR)/sel4-late.shm --restart 2 \
+		--peer-args "$(SEL4_PEER_ARGS) --start-after-linux 2000" \
+		--log $(CHECK_DIR)/sel4-late.peer -- \
+		$(call qemu_run,sel4-late,$(SEL4_GUEST),$(CHECK_DIR),$(SEL4_ENV) \
+			--env HSHM_PEER_RESTART=1 \
+			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/sel4-late.shm)") || \
+		{ rc=1; $(call peer_log,$(CHECK_DIR)/sel4-late.peer); };; esac;
 
 # `make check` runs every suite of CHECKS, each with its own log directory,
 # and ends with one "N passed, N failed" line summed over all of them.
