@@ -52,6 +52,23 @@ wait_for() {
 	[ -e "$1" ]
 }
 
+# refcnt: the module's reference count (an open device holds one)
+refcnt() {
+	cat "/sys/module/$MOD/refcnt" 2>/dev/null || echo 0
+}
+
+# wait_held PID BASE: up to 10 s for PID to be alive with the module's
+# reference count above BASE (its open of the device done)
+wait_held() {
+	_i=0
+	while kill -0 "$1" 2>/dev/null && [ "$(refcnt)" -le "$2" ] &&
+	      [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -0 "$1" 2>/dev/null && [ "$(refcnt)" -gt "$2" ]
+}
+
 # load: insmod and check the device and its attributes; prints why not
 load() {
 	# shellcheck disable=SC2086 # the parameters are split on purpose
@@ -116,15 +133,17 @@ else
 fi
 
 # 2: an open device keeps the module in (a background sleep holds it open;
-# a failed redirection there cannot end this shell)
+# a failed redirection there cannot end this shell).  The background open
+# may take a while on a loaded machine: rmmod only once the module's
+# reference count says the device is open.
 t="rmmod refused while $DEV is open"
 if why=$(load); then
+	base=$(refcnt)
 	# shellcheck disable=SC2217 # only the open file matters
 	sleep 60 <"$DEV" &
 	holder=$!
-	sleep 0.5
-	if ! kill -0 $holder 2>/dev/null; then
-		diag "cannot open $DEV"
+	if ! wait_held $holder "$base"; then
+		diag "cannot open $DEV (refcnt $(refcnt), $base before)"
 		not_ok "$t"
 	elif rmmod "$MOD" 2>/dev/null; then
 		diag "rmmod succeeded with $DEV open"

@@ -13,6 +13,10 @@
  * process's requests are neither reaped nor cancelled by the child, root-
  * only sysfs attributes refuse the child, and the device still works.
  *
+ * The calls come from a seed that changes with every run (the child's
+ * pid), printed first; HSHM_FUZZ_SEED=SEED in the environment repeats a
+ * run's calls.
+ *
  * Also: a response shorter than its buffer is copied up to its length
  * only, the rest of the caller's buffer untouched.
  */
@@ -323,7 +327,12 @@ static int child_main(const uint64_t *foreign, unsigned int nforeign)
 	unsigned int i, done = 0;
 	int ret;
 
-	z.rng = 0x85f0 + (uint64_t)getpid();
+	/* A seed of its own each run; printed, so that a failure repeats. */
+	z.rng = strtoull(hs_env("HSHM_FUZZ_SEED", "0"), NULL, 0);
+	if (!z.rng)
+		z.rng = 0x85f0 + (uint64_t)getpid();
+	fprintf(stderr, "# child: seed %#llx (HSHM_FUZZ_SEED=%#llx repeats it)\n",
+		(unsigned long long)z.rng, (unsigned long long)z.rng);
 	z.foreign = foreign;
 	z.nforeign = nforeign;
 	hs_fill_random(z.payload, sizeof(z.payload), &z.rng);
