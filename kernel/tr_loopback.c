@@ -62,6 +62,8 @@ MODULE_PARM_DESC(loopback_irq, "Loopback peer raises a completion interrupt (def
  * @irq_on: raise @irq at the end of each batch
  * @poll_us: look at the queue this often without a ring, 0: never
  * @due: when the messages served so far are paid for (peer thread only)
+ * @own: sender state of the queue the peer owns, initialised when the
+ *	peer starts, so that its mark shows a running peer
  */
 struct hshm_lb_peer {
 	u8 *data;
@@ -77,6 +79,7 @@ struct hshm_lb_peer {
 	bool irq_on;
 	u32 poll_us;
 	ktime_t due;
+	struct hshm_wire_tx own;
 };
 
 /**
@@ -191,6 +194,13 @@ struct hshm_lb_peer *hshm_lb_peer_create(void *region,
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
+	/* The peer owns the second queue: its mark says the peer runs. */
+	if (layout->rxq_size &&
+	    hshm_wire_tx_init(&p->own, (u8 *)region + layout->rxq_off,
+			      layout->rxq_size)) {
+		kfree(p);
+		return ERR_PTR(-EINVAL);
+	}
 	p->data = (u8 *)region + layout->data_off;
 	p->data_size = layout->data_size;
 	p->txq = (u8 *)region + layout->txq_off;
