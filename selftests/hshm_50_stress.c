@@ -382,17 +382,22 @@ static void accounted(struct __test_metadata *_metadata,
 /* The device still serves requests. */
 static void still_works(struct __test_metadata *_metadata)
 {
-	uint8_t in[16] = "still works", out[16];
+	uint8_t in[16] = "still works", out[16], want[16];
 	struct hshm_call call;
+	uint32_t want_len;
 	int fd = hs_open(0);
 
 	ASSERT_LE(0, fd);
+	ASSERT_EQ(HSHM_WIRE_RESULT_SUCCESS,
+		  ref_profile_service(hs_profile(), HSHM_SVC_REVERSE, in, 16,
+				      want, &want_len));
 	memset(&call, 0, sizeof(call));
 	hs_prep(&call.submit, in, 16, out, 16, HSHM_SVC_REVERSE,
 		HSHM_CLASS_RELIABLE, 1);
 	ASSERT_EQ(0, hs_call(fd, &call));
 	EXPECT_EQ(0, call.completion.status);
-	EXPECT_EQ(in[0], out[15]);
+	ASSERT_EQ(want_len, call.completion.length);
+	EXPECT_EQ(0, memcmp(want, out, want_len));
 	close(fd);
 }
 

@@ -97,10 +97,18 @@ else
 	not_ok "bad options: exit 2 and a message"
 fi
 
+# The public v1 servers serve one message per hand-over at their own pace
+# (peers.md V1-7, V1-11): a tenth of the open-loop load keeps them below
+# saturation, where "no loss" is what to expect.
+case $PROFILE in
+hshm) BE_RATE=300 BURST_RATE=400 ;;
+*) BE_RATE=30 BURST_RATE=40 ;;
+esac
+
 # 3-5: two classes for a few seconds
 check "two classes, ${SECS}s, no loss, no bad response" run 0 "$TMP/two.out" -d "$DEV" --quiet \
 	--class realtime:closed:threads=1:size=128 \
-	--class best_effort:poisson:rate=300:size=1k@3,16k \
+	--class best_effort:poisson:rate=$BE_RATE:size=1k@3,16k \
 	--target realtime=100ms --duration "$SECS" --csv "$TMP/two.csv" --max-loss 0
 check "CSV: columns, two rows, no loss" csv_ok "$TMP/two.csv" 2
 if [ -s "$TMP/two-cdf.csv" ] &&
@@ -124,7 +132,7 @@ fi
 
 # 7: bursty load
 check "bursty load, no loss" run 0 "$TMP/bursty.out" -d "$DEV" --quiet --duration 2 \
-	--class throughput:bursty:rate=400:on=50ms:off=100ms:size=1k,4k --max-loss 0
+	--class throughput:bursty:rate=$BURST_RATE:on=50ms:off=100ms:size=1k,4k --max-loss 0
 
 # 8-10: --compare
 before=$(cat "$SYSFS/scheduler")
