@@ -356,6 +356,19 @@ bench: all ## round trip P50/P99 and req/s over every transport side by side; hs
 		selftests/bench/extract.sh $(BENCH_DIR)/bench-qos.serial $(BENCH_DIR) >/dev/null && \
 		$(BUILD)/userspace/hshm-bench --plot $(BENCH_DIR) --from-csv $(BENCH_DIR)/qos.csv || rc=1; \
 	fi; \
+	if [ "$(BENCH_PEERS)" = 1 ]; then \
+		for p in $(BENCH_PEER_PROFILES); do \
+			echo "== peer profile $$p over ivshmem-plain: $(BENCH_DIR)/peer-$$p.out"; \
+			case $$p in hvisor-tool-v1) extra="$(BENCH_HVISOR_TOOL_ARGS)";; *) extra=;; esac; \
+			$(WITH_PEER) --shm $(BENCH_DIR)/peer.shm --log $(BENCH_DIR)/peer-$$p.peer \
+				--peer-args "--profile $$p $$extra" -- \
+				$(call qemu_run,bench-peer-$$p,nr_devices=0 ivshmem_profile=$$p,$(BENCH_DIR),--run "sh bench/hshm_peers.sh" \
+				--qemu-args "$(call ivs_plain,$(BENCH_DIR)/peer.shm)") \
+				>$(BENCH_DIR)/peer-$$p.out 2>&1 || { rc=1; tail -20 $(BENCH_DIR)/peer-$$p.out; }; \
+		done; \
+		selftests/bench/peers-table.sh $(foreach p,$(BENCH_PEER_PROFILES),$(BENCH_DIR)/bench-peer-$(p).serial) | \
+			tee $(BENCH_DIR)/peers.txt; \
+	fi; \
 	if [ "$(BENCH_RT)" = 1 ]; then \
 		for k in $(BENCH_RT_KERNELS); do \
 			echo "== REALTIME under load, kernel $$k: $(BENCH_DIR)/rt-$$k.out"; \
@@ -366,6 +379,17 @@ bench: all ## round trip P50/P99 and req/s over every transport side by side; hs
 			tee $(BENCH_DIR)/rt.txt; \
 	fi; \
 	exit $$rc
+
+# bench, the public peers (BENCH_PEERS=1): for each profile of
+# BENCH_PEER_PROFILES, hshm-peer --profile playing it over ivshmem-plain
+# (the v1 servers never ring) and selftests/bench/hshm_peers.sh in the
+# guest: a closed loop of 64-byte requests checked against the profile's
+# services, with the hand-over size the driver chooses and with batch_max
+# 1; peers-table.sh puts them side by side (build/bench/peers.txt).
+# hvisor-tool-v1 keeps its 100 ms look but does not exit after 10.
+BENCH_PEERS ?= 1
+BENCH_PEER_PROFILES ?= hshm sel4-v1 freertos-v1 hvisor-tool-v1
+BENCH_HVISOR_TOOL_ARGS = --exit-after 0
 
 # bench, REALTIME latency under load (BENCH_RT=1), on each kernel of
 # BENCH_RT_KERNELS (generic and PREEMPT_RT 6.12): selftests/bench/hshm_rt.sh
