@@ -232,10 +232,10 @@ check_scenarios = \
 		{ rc=1; $(call peer_log,$(CHECK_DIR)/sel4.peer); };; esac; \
 	case " $(if $(filter $(K),$(V1_KERNEL)),$(V1_SCENARIOS)) " in *" sel4-late "*) \
 	$(WITH_PEER) --shm $(CHECK_DIR)/sel4-late.shm --restart 2 \
-		--peer-args "$(SEL4_PEER_ARGS) --start-after-linux 2000" \
+		--peer-args "$(SEL4_PEER_ARGS) --start-after-linux 8000" \
 		--log $(CHECK_DIR)/sel4-late.peer -- \
 		$(call qemu_run,sel4-late,$(SEL4_GUEST),$(CHECK_DIR),$(SEL4_ENV) \
-			--env HSHM_PEER_RESTART=1 \
+			--env HSHM_PEER_RESTART=1 --env HSHM_PEER_LATE=1 \
 			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/sel4-late.shm)") || \
 		{ rc=1; $(call peer_log,$(CHECK_DIR)/sel4-late.peer); };; esac;
 

@@ -9,7 +9,11 @@
  *
  * Asserted: every request of the stream completes exactly once, those the
  * dead peer never answered with -ETIMEDOUT within their timeout (nothing
- * hangs), the counters balance, and traffic resumes once the peer is back.
+ * hangs), the counters balance, and traffic resumes once the peer is back;
+ * and, with timeouts longer than the restart, that nothing is lost: the
+ * requests the dead peer left are served by the restarted one, with the
+ * bytes the peer's profile gives (peers.md D-1), a v1 server's clobber of
+ * the queue header repaired.
  */
 #include <poll.h>
 
@@ -140,3 +144,81 @@ TEST_F_TIMEOUT(restart, killed_mid_stream, 180)
 }
 
 TEST_HARNESS_MAIN
+
+/* A zone reboot mid-stream loses nothing that may wait for the restart. */
+TEST_F_TIMEOUT(restart, killed_mid_stream_nothing_lost, 180)
+{
+	static const char payload[64] = "served by the restarted peer";
+	struct hshm_completion comp[BEFORE + AFTER + 1];
+	uint8_t out[BEFORE + AFTER + 1][64], want[64];
+	unsigned int seen[BEFORE + AFTER + 1] = { 0 };
+	unsigned int got = 0, ok = 0, i;
+	uint64_t hdr0 = 0, hdr1 = 0;
+	struct hs_stats before, after;
+	uint32_t want_len;
+	uint16_t svc = hs_svc_echo();
+
+	if (!restart_scenario())
+		SKIP(return, "the peer is not restarted in this scenario");
+	ASSERT_EQ(0, hs_echo_call(self->fd, 5000));
+	ASSERT_EQ(HSHM_WIRE_RESULT_SUCCESS,
+		  ref_profile_service(hs_profile(), svc,
+				      (const uint8_t *)payload, sizeof(payload),
+				      want, &want_len));
+	ASSERT_EQ(0, hs_fault_read("bad_header", &hdr0));
+	ASSERT_EQ(0, hs_stats_read(&before));
+	ASSERT_EQ(0, hs_peer_set_cost(COST_NS, 0));
+
+	for (i = 0; i < BEFORE + AFTER + 1; i++) {
+		struct hshm_submit s;
+
+		hs_prep(&s, payload, sizeof(payload), out[i], sizeof(out[i]),
+			i == BEFORE ? PEER_SVC_DIE : svc, HSHM_CLASS_RELIABLE, i);
+		/* Longer than the restart: the peer comes back in time. */
+		s.timeout_ms = 60000;
+		ASSERT_EQ(0, hs_submit(self->fd, &s));
+	}
+	while (got < BEFORE + AFTER + 1) {
+		uint32_t n;
+
+		ASSERT_EQ(0, hs_complete(self->fd, comp, BEFORE + AFTER + 1, 1,
+					 90000, &n));
+		ASSERT_LT(0U, n) TH_LOG("no completion in 90 s: a hang");
+		for (i = 0; i < n; i++) {
+			uint64_t u = comp[i].user_data;
+
+			ASSERT_GT((uint64_t)(BEFORE + AFTER + 1), u);
+			ASSERT_EQ(0u, seen[u]) TH_LOG("request %llu completed twice",
+						      (unsigned long long)u);
+			seen[u]++;
+			if (u == BEFORE) {
+				/* The fatal message: "fail" before it dies. */
+				EXPECT_EQ(-EREMOTEIO, comp[i].status);
+				continue;
+			}
+			EXPECT_EQ(0, comp[i].status)
+				TH_LOG("request %llu: %d", (unsigned long long)u,
+				       comp[i].status);
+			if (comp[i].status)
+				continue;
+			EXPECT_EQ(want_len, comp[i].length);
+			EXPECT_EQ(0, memcmp(want, out[u], want_len))
+				TH_LOG("request %llu: wrong bytes",
+				       (unsigned long long)u);
+			ok++;
+		}
+		got += n;
+	}
+	EXPECT_EQ((unsigned int)(BEFORE + AFTER), ok);
+	/* The restarted peer runs at its own default cost. */
+	ASSERT_EQ(0, hs_wait_idle(30000));
+	ASSERT_EQ(0, hs_stats_read(&after));
+	hs_expect_balanced(_metadata, &before, &after);
+	ASSERT_EQ(0, hs_fault_read("bad_header", &hdr1));
+	TH_LOG("profile %s: %u of %u served, header repaired %llu times",
+	       hs_profile(), ok, BEFORE + AFTER,
+	       (unsigned long long)(hdr1 - hdr0));
+	/* A v1 server overwrites the header of a busy or idle queue (V1-3). */
+	if (strcmp(hs_profile(), "hshm"))
+		EXPECT_LT(hdr0, hdr1);
+}

@@ -384,6 +384,29 @@ static inline int hs_set_cost(uint64_t msg_ns, uint64_t kib_ns)
 }
 
 /* Put every knob back to its default; errors are ignored. */
+/* One "kind count" line of the faults attribute: 0, or a negative errno. */
+static inline int hs_fault_read(const char *kind, uint64_t *v)
+{
+	char buf[1024], name[64], *line = buf;
+	unsigned long long c;
+	int n = hs_sysfs_read("faults", buf, sizeof(buf));
+
+	if (n < 0)
+		return n;
+	while (*line) {
+		if (sscanf(line, "%63s %llu", name, &c) == 2 &&
+		    !strcmp(name, kind)) {
+			*v = c;
+			return 0;
+		}
+		line = strchr(line, '\n');
+		if (!line)
+			break;
+		line++;
+	}
+	return -ENOENT;
+}
+
 /*
  * The request timeout the tests run with: the driver's default, but for
  * the public v1 servers, which serve one message per hand-over at their
