@@ -34,7 +34,7 @@ if [ ! -d "$SYSFS" ]; then
 	echo "1..0 # SKIP no $SYSFS"
 	exit 4
 fi
-echo "1..34"
+echo "1..39"
 mkdir -p "$TMP"
 
 # run_ctl ARGS...: run hshmctl -d DEVN ARGS, keep stdout, stderr and status
@@ -157,6 +157,26 @@ unchanged() {
 }
 check "refused sched settings changed nothing" unchanged
 run_ctl set sched other 0
+
+# the peer: profile, state and hand-over, both ways
+prof=$(cat "$SYSFS/peer_profile")
+run_ctl status
+check "status shows the peer's profile and state" \
+	grep -q "peer: profile $prof, $(cat "$SYSFS/peer_state")" "$TMP/out"
+run_ctl set profile sel4-v1
+check "set profile sel4-v1 reads back in sysfs" \
+	[ "$(cat "$SYSFS/peer_profile")" = sel4-v1 ]
+expect "unknown profile: kernel says why" 2 "no such peer profile" \
+	set profile sel4
+run_ctl set handover 3
+run_ctl --json status
+check "set handover 3 reads back through netlink and sysfs" \
+	[ "$(json_field handover <"$TMP/out") $(cat "$SYSFS/handover")" = "3 3" ]
+echo 0 >"$SYSFS/handover"
+echo "$prof" >"$SYSFS/peer_profile"
+run_ctl --json status
+check "sysfs profile reads back through netlink" \
+	[ "$(json_field peer_profile <"$TMP/out")" = "$prof" ]
 
 # counters agree on a quiet device
 run_ctl -c reliable call $ECHO hello
