@@ -185,6 +185,9 @@ SCENARIOS ?= loopback ivshmem plain
 #   sel4       the seL4 v1 server started before the guest
 #   sel4-late  started after the driver, and restarted (a zone reboot)
 #              when a test kills it mid-stream
+#   hvisor-tool  hvisor-tool's hyper_amp_service (its services), looking
+#              every millisecond instead of every 100 ms and not exiting
+#              after 10 messages, so that the suites run in minutes
 # Not yet in make check (V1_SCENARIOS empty): four programs still assume
 # hshm's own services or pace there (see Documentation/hshm/testing.rst).
 V1_KERNEL ?= 6.12
@@ -192,6 +195,9 @@ V1_SCENARIOS ?=
 SEL4_PEER_ARGS = --profile sel4-v1 --test-hooks
 SEL4_GUEST = nr_devices=0 ivshmem_profile=sel4-v1
 SEL4_ENV = --env HSHM_PEER_HOOKS=1 --env HSHM_PEER_PROFILE=sel4-v1
+HVT_PEER_ARGS = --profile hvisor-tool-v1 --test-hooks --look-us 1000 --exit-after 0
+HVT_GUEST = nr_devices=0 ivshmem_profile=hvisor-tool-v1
+HVT_ENV = --env HSHM_PEER_HOOKS=1 --env HSHM_PEER_PROFILE=hvisor-tool-v1
 # more run.sh arguments of the loopback scenario (check-debug: the KUnit module)
 LOOPBACK_RUN_ARGS =
 
@@ -237,7 +243,13 @@ check_scenarios = \
 		$(call qemu_run,sel4-late,$(SEL4_GUEST),$(CHECK_DIR),$(SEL4_ENV) \
 			--env HSHM_PEER_RESTART=1 --env HSHM_PEER_LATE=1 \
 			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/sel4-late.shm)") || \
-		{ rc=1; $(call peer_log,$(CHECK_DIR)/sel4-late.peer); };; esac;
+		{ rc=1; $(call peer_log,$(CHECK_DIR)/sel4-late.peer); };; esac; \
+	case " $(if $(filter $(K),$(V1_KERNEL)),$(V1_SCENARIOS)) " in *" hvisor-tool "*) \
+	$(WITH_PEER) --shm $(CHECK_DIR)/hvisor-tool.shm --peer-args "$(HVT_PEER_ARGS)" \
+		--log $(CHECK_DIR)/hvisor-tool.peer -- \
+		$(call qemu_run,hvisor-tool,$(HVT_GUEST),$(CHECK_DIR),$(HVT_ENV) \
+			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/hvisor-tool.shm)") || \
+		{ rc=1; $(call peer_log,$(CHECK_DIR)/hvisor-tool.peer); };; esac;
 
 # `make check` runs every suite of CHECKS, each with its own log directory,
 # and ends with one "N passed, N failed" line summed over all of them.
