@@ -234,6 +234,32 @@ void hshm_peer_profile_start(const struct hshm_peer_profile *prof,
 }
 
 /**
+ * hshm_peer_owner_ready() - has a driver initialised the Linux queue?
+ * @r: the region
+ *
+ * What a peer that starts after Linux waits for: the Linux queue's
+ * working_mark is initialised, idle or busy (0xEEEEEEEE, 0xBBBBBBBB or
+ * 0xFFFFFFFF) and its buf_size is the number of entries that fit in
+ * @r->txq_size, as hshm_wire_tx_init() leaves it.  Read-only.
+ *
+ * Return: true if so.
+ */
+bool hshm_peer_owner_ready(const struct hshm_peer_region *r)
+{
+	const struct hshm_wire_queue *q = r->txq;
+	int n = hshm_wire_entries(r->txq_size);
+	u32 mark;
+
+	if (!q || n < 0)
+		return false;
+	mark = hshm_peer_read_mark(q);
+	if (mark != HSHM_WIRE_MARK_INITED && mark != HSHM_WIRE_MARK_IDLE &&
+	    mark != HSHM_WIRE_MARK_BUSY)
+		return false;
+	return le16_to_cpu(READ_ONCE(q->buf_size)) == n;
+}
+
+/**
  * hshm_peer_v1_init() - set up the loop of a v1 server
  * @s: state to set up
  * @prof: a profile with walk %HSHM_PEER_WALK_V1

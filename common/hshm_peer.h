@@ -137,6 +137,7 @@ u8 hshm_peer_profile_service(const struct hshm_peer_profile *prof,
 			     u32 *out_len);
 void hshm_peer_profile_start(const struct hshm_peer_profile *prof,
 			     const struct hshm_peer_region *r);
+bool hshm_peer_owner_ready(const struct hshm_peer_region *r);
 
 /**
  * struct hshm_peer_v1 - state of a v1 server's loop (V1-5 to V1-9)

@@ -974,6 +974,42 @@ TEST_F(v1, profile_hshm_start_writes_nothing)
 	EXPECT_EQ(0, memcmp(d, self->data, sizeof(d)));
 }
 
+/*
+ * D-1: what a peer that starts after Linux waits for (hshm-peer
+ * --start-after-linux): a driver's mark and the buf_size it writes.
+ */
+TEST_F(v1, d_1_owner_ready)
+{
+	struct hshm_wire_queue *q = self->q;
+	struct hshm_peer_region r = self->r;
+	u8 before[HSHM_WIRE_QUEUE_SIZE];
+
+	memcpy(before, q, sizeof(before));
+	EXPECT_TRUE(hshm_peer_owner_ready(&self->r));
+	EXPECT_EQ(0, memcmp(before, q, sizeof(before)));
+	set_head(q, END, HSHM_WIRE_MARK_BUSY);
+	EXPECT_TRUE(hshm_peer_owner_ready(&self->r));
+	set_head(q, END, HSHM_WIRE_MARK_INITED);
+	EXPECT_TRUE(hshm_peer_owner_ready(&self->r));
+	set_head(q, END, HSHM_WIRE_MARK_RAW);
+	EXPECT_FALSE(hshm_peer_owner_ready(&self->r));
+	set_head(q, END, HSHM_WIRE_MARK_INITING);
+	EXPECT_FALSE(hshm_peer_owner_ready(&self->r));
+	set_head(q, END, HSHM_WIRE_MARK_DESTROYED);
+	EXPECT_FALSE(hshm_peer_owner_ready(&self->r));
+	/* A v1 clobber (V1-3) leaves idle with buf_size 16: not a driver's. */
+	hshm_peer_profile_start(self->prof, &self->r);
+	EXPECT_EQ(HSHM_WIRE_MARK_IDLE, mark_of(q));
+	EXPECT_FALSE(hshm_peer_owner_ready(&self->r));
+	q->buf_size = cpu_to_le16(END);
+	EXPECT_TRUE(hshm_peer_owner_ready(&self->r));
+	r.txq = NULL;
+	EXPECT_FALSE(hshm_peer_owner_ready(&r));
+	r = self->r;
+	r.txq_size = 16;
+	EXPECT_FALSE(hshm_peer_owner_ready(&r));
+}
+
 /* D-8: what a service id means comes from the profile. */
 TEST(d_8_service_meaning_from_profile)
 {

@@ -18,7 +18,11 @@
  * quirks included: they take no doorbell and ring nothing, look at the
  * queue on their own schedule and serve one message per look
  * (Documentation/hshm/peers.rst).  The profile's start-up runs when
- * hshm-peer starts, before or after the guest's driver, or while it runs.
+ * hshm-peer starts, before or after the guest's driver, or while it runs;
+ * --start-after-linux MS holds it (and all serving) until the guest's
+ * driver has initialised its queue and MS more milliseconds have passed,
+ * for the order "Linux first" while hshm-peer still comes up first as the
+ * ivshmem server.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,6 +50,8 @@
 #define PEER_MAX_CLIENTS	16
 #define PEER_MAX_VECTORS	8
 #define PEER_SLEEP_MIN_NS	50000ull
+/* --start-after-linux: how often to look for the driver's queue */
+#define PEER_WAIT_LINUX_NS	1000000ull
 
 /* Test hooks (--test-hooks): service ids outside the reference set. */
 #define PEER_SVC_DIE		0xfff0	/* SIGKILL ourselves mid-batch */
@@ -73,6 +79,12 @@ struct peer {
 	unsigned long long flag_delay_ns;	/* v1: between the two flag writes */
 	unsigned long long look_ns;	/* v1: from one look to the next */
 	long long exit_after;		/* v1: -1: the profile's */
+	long long start_after_ms;	/* -1: start at once */
+
+	struct hshm_peer_region region;
+	bool reused;			/* the memory file was there (a restart) */
+	bool started;			/* the profile's start-up is done */
+	unsigned long long start_ns;	/* when to start, 0: not known yet */
 
 	u8 *mem;
 	int shm_fd;
@@ -472,7 +484,6 @@ static void serve_v1(struct peer *p)
 
 static void setup_memory(struct peer *p)
 {
-	struct hshm_peer_region region;
 	struct stat st;
 
 	p->shm_fd = open(p->shm_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -481,14 +492,15 @@ static void setup_memory(struct peer *p)
 	if (fstat(p->shm_fd, &st))
 		die("%s: %s\n", p->shm_path, strerror(errno));
 	/* An existing file of the right size is reused as it is (restart). */
-	if ((size_t)st.st_size != p->size && ftruncate(p->shm_fd, p->size))
+	p->reused = (size_t)st.st_size == p->size;
+	if (!p->reused && ftruncate(p->shm_fd, p->size))
 		die("%s: cannot size to %zu: %s\n", p->shm_path, p->size,
 		    strerror(errno));
 	p->mem = mmap(NULL, p->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      p->shm_fd, 0);
 	if (p->mem == MAP_FAILED)
 		die("mmap %s: %s\n", p->shm_path, strerror(errno));
-	region = (struct hshm_peer_region){
+	p->region = (struct hshm_peer_region){
 		.data = p->mem + HSHM_WIRE_DATA_OFFSET,
 		.data_size = HSHM_WIRE_DATA_SIZE,
 		.txq = p->mem + HSHM_WIRE_TXQ_OFFSET,
@@ -496,18 +508,69 @@ static void setup_memory(struct peer *p)
 		.rxq = p->mem + HSHM_WIRE_RXQ_OFFSET,
 		.rxq_size = HSHM_WIRE_QUEUE_SIZE,
 	};
+}
+
+/* The profile's start-up: the zone boots, from here on it serves. */
+static void start_profile(struct peer *p)
+{
 	/* This zone owns the second queue: peer-to-Linux requests. */
 	if ((p->prof->start & HSHM_PEER_START_OWN_QUEUE) &&
 	    hshm_wire_tx_init(&p->own, p->mem + HSHM_WIRE_RXQ_OFFSET,
 			      HSHM_WIRE_QUEUE_SIZE))
 		die("cannot initialise the peer-owned queue\n");
 	/* The rest of the profile's start-up (V1-2 to V1-4). */
-	hshm_peer_profile_start(p->prof, &region);
+	hshm_peer_profile_start(p->prof, &p->region);
 	if (p->prof->walk == HSHM_PEER_WALK_V1 &&
-	    hshm_peer_v1_init(&p->v1, p->prof, &region))
+	    hshm_peer_v1_init(&p->v1, p->prof, &p->region))
 		die("cannot set up the %s loop\n", p->prof->name);
 	if (p->exit_after >= 0)
 		p->v1.exit_after = p->exit_after;
+	p->started = true;
+}
+
+/*
+ * --start-after-linux: the driver is seen when its queue is initialised
+ * (hshm_peer_owner_ready()), and the start-up follows MS later.  A memory
+ * file that was there already, with a queue a driver marked (idle, busy,
+ * initialised; buf_size may be a v1 clobber's), is a restart while Linux
+ * runs: a rebooted zone that starts at once.
+ */
+static void place_start(struct peer *p)
+{
+	u32 mark = le32_to_cpu(READ_ONCE(((struct hshm_wire_queue *)
+					  p->region.txq)->working_mark));
+
+	if (p->start_after_ms < 0) {
+		start_profile(p);
+		return;
+	}
+	if (p->reused && (mark == HSHM_WIRE_MARK_IDLE ||
+			  mark == HSHM_WIRE_MARK_BUSY ||
+			  mark == HSHM_WIRE_MARK_INITED)) {
+		say(p, "Linux is there already: starting at once (a zone reboot)\n");
+		start_profile(p);
+		return;
+	}
+	say(p, "waiting for Linux's driver, then %lld ms\n", p->start_after_ms);
+}
+
+/* Until started: is it time?  Returns ns to wait before asking again. */
+static unsigned long long start_when_due(struct peer *p)
+{
+	unsigned long long now = now_ns();
+
+	if (!p->start_ns) {
+		if (!hshm_peer_owner_ready(&p->region))
+			return PEER_WAIT_LINUX_NS;
+		p->start_ns = now + p->start_after_ms * 1000000ull;
+		say(p, "Linux's driver is there: starting in %lld ms\n",
+		    p->start_after_ms);
+	}
+	if (now < p->start_ns)
+		return p->start_ns - now;
+	say(p, "starting after Linux\n");
+	start_profile(p);
+	return 0;
 }
 
 static void setup_server(struct peer *p)
@@ -559,8 +622,15 @@ static void loop(struct peer *p)
 				       p->poll_us * 1000ull;
 		struct timespec ts;
 
+		/* Not started: nothing is served, the driver is waited for. */
+		if (!p->started) {
+			unsigned long long w = start_when_due(p);
+
+			if (w && w < ns)
+				ns = w;
+		}
 		/* v1 profiles look on their own schedule, rung or not. */
-		if (p->prof->walk == HSHM_PEER_WALK_V1) {
+		if (p->started && p->prof->walk == HSHM_PEER_WALK_V1) {
 			unsigned long long now = now_ns();
 
 			ns = p->next_look_ns > now ? p->next_look_ns - now : 0;
@@ -604,6 +674,8 @@ static void loop(struct peer *p)
 			}
 		}
 		/* Doorbell or not, a busy queue is served (polling fallback). */
+		if (!p->started)
+			continue;
 		if (p->prof->walk == HSHM_PEER_WALK_V1)
 			serve_v1(p);
 		else
@@ -639,6 +711,12 @@ static void usage(FILE *f)
 		"                      seL4 and FreeRTOS spin, here every --poll-us)\n"
 		"      --exit-after N  v1 profiles: exit after serving N messages, 0: never\n"
 		"                      (default: the profile's, 10 for hvisor-tool-v1)\n"
+		"      --start-after-linux MS  come up (memory, ivshmem server) at once\n"
+		"                      but do the profile's start-up and serve only\n"
+		"                      once the guest's driver has initialised its\n"
+		"                      queue and MS more milliseconds have passed;\n"
+		"                      a restart while the guest runs (the memory\n"
+		"                      file kept, its queue a driver's) starts at once\n"
 		"      --poll-us US    with no guest connected (ivshmem-plain, or after a\n"
 		"                      restart), look at the queue every US microseconds\n"
 		"                      (default 200)\n"
@@ -703,6 +781,7 @@ int main(int argc, char **argv)
 		{ "flag-delay-us", required_argument, NULL, 10 },
 		{ "look-us", required_argument, NULL, 11 },
 		{ "exit-after", required_argument, NULL, 12 },
+		{ "start-after-linux", required_argument, NULL, 13 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
@@ -710,6 +789,7 @@ int main(int argc, char **argv)
 	struct peer p = {
 		.prof = hshm_peer_profile_find(NULL),
 		.exit_after = -1,
+		.start_after_ms = -1,
 		.sock_path = "/tmp/hshm-ivshmem.sock",
 		.shm_path = "/dev/shm/hshm-ivshmem",
 		.size = 8 << 20,
@@ -766,6 +846,9 @@ int main(int argc, char **argv)
 			look_set = true;
 			break;
 		case 12: p.exit_after = parse_num("--exit-after", optarg); break;
+		case 13:
+			p.start_after_ms = parse_num("--start-after-linux", optarg);
+			break;
 		case 'q': p.quiet = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -800,6 +883,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	setup_memory(&p);
+	place_start(&p);
 	if (strcmp(p.sock_path, "none"))
 		setup_server(&p);
 	say(&p, "serving %s (%zu bytes)%s%s, profile %s\n", p.shm_path, p.size,
