@@ -789,7 +789,8 @@ static void hshm_sched_watchdog(struct hshm_chan *ch)
 		}
 		return;
 	}
-	if (!hshm_backlog_mask(ch)) {
+	/* Closed, waiting for the peer: 0xEEEEEEEE is this side's own mark. */
+	if (!ch->open || !hshm_backlog_mask(ch)) {
 		ch->stalled = false;
 		return;
 	}
