@@ -223,7 +223,7 @@ TEST_F(ioctl, info)
 	}
 	ASSERT_EQ(0, hs_sysfs_read_u64("timeout_ms", &v));
 	EXPECT_EQ(v, in->default_timeout_ms);
-	EXPECT_EQ(5000u, in->default_timeout_ms);
+	EXPECT_EQ(hs_def_timeout_ms(), in->default_timeout_ms);
 	ASSERT_EQ(0, hs_sysfs_read_u64("batch_max", &v));
 	EXPECT_EQ(v, in->batch_max);
 	EXPECT_EQ(32u, in->batch_max);

@@ -350,7 +350,7 @@ TEST_F(errors, complete_bad_array_loses_nothing)
 	ASSERT_NE(NULL, ro);
 	memset(in, 'c', sizeof(in));
 	memset(out, 0, sizeof(out));
-	hs_prep(&s, in, 32, out, 32, HSHM_SVC_XOR_ENC, HSHM_CLASS_RELIABLE, 31);
+	hs_prep(&s, in, 32, out, 32, hs_svc_transform(), HSHM_CLASS_RELIABLE, 31);
 	ASSERT_EQ(0, hs_submit(self->fd, &s));
 	ASSERT_EQ(0, hs_wait_idle(10000));
 	bad[0] = NULL;
@@ -366,7 +366,7 @@ TEST_F(errors, complete_bad_array_loses_nothing)
 	ASSERT_EQ(1u, n);
 	EXPECT_EQ(s.id, c.id);
 	EXPECT_EQ(31ull, c.user_data);
-	expect_answer(_metadata, HSHM_SVC_XOR_ENC, in, 32, out, &c);
+	expect_answer(_metadata, hs_svc_transform(), in, 32, out, &c);
 	ASSERT_EQ(0, hs_complete(self->fd, &c, 1, 0, 0, &n));
 	EXPECT_EQ(0u, n);
 	munmap(ro, page);
@@ -495,7 +495,7 @@ TEST_F(errors, other_fd_isolation)
 	if (hs_have_loopback()) {
 		ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
 	}
-	hs_prep(&s, in, 16, out, 16, HSHM_SVC_ROT13_ENC, HSHM_CLASS_RELIABLE,
+	hs_prep(&s, in, 16, out, 16, hs_svc_transform(), HSHM_CLASS_RELIABLE,
 		55);
 	ASSERT_EQ(0, hs_submit(self->fd, &s));
 	EXPECT_EQ(-ENOENT, hs_cancel(fd2, s.id));
@@ -514,7 +514,7 @@ TEST_F(errors, other_fd_isolation)
 	ASSERT_EQ(1u, n);
 	EXPECT_EQ(s.id, c.id);
 	/* "zvar" from hshm's peer */
-	expect_answer(_metadata, HSHM_SVC_ROT13_ENC, in, 16, out, &c);
+	expect_answer(_metadata, hs_svc_transform(), in, 16, out, &c);
 	close(fd2);
 }
 

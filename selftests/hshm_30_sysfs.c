@@ -101,11 +101,14 @@ static void classes_agree(struct __test_metadata *_metadata)
 /* The device-wide attributes read their defaults. */
 static void expect_device_defaults(struct __test_metadata *_metadata)
 {
+	char tmo[16];
+
 	expect_attr(_metadata, "weights", "4 2 2 1\n");
 	expect_attr(_metadata, "reservations", "20 10 10 0\n");
 	expect_attr(_metadata, "scheduler", "[wrr] fifo\n");
 	expect_attr(_metadata, "service_map", HS_DEF_SERVICE_MAP);
-	expect_attr(_metadata, "timeout_ms", "5000\n");
+	snprintf(tmo, sizeof(tmo), "%u\n", hs_def_timeout_ms());
+	expect_attr(_metadata, "timeout_ms", tmo);
 	expect_attr(_metadata, "batch_max", "32\n");
 }
 
@@ -299,6 +302,7 @@ TEST_F(sysfs, timeout_ms)
 	for (i = 0; i < ARRAY_SIZE(rejects); i++)
 		bad(_metadata, "timeout_ms", rejects[i]);
 	good(_metadata, "timeout_ms", "5000", "5000\n");
+	hs_sysfs_write_u64("timeout_ms", hs_def_timeout_ms());
 }
 
 TEST_F(sysfs, batch_max)

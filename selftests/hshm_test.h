@@ -106,6 +106,16 @@ static inline uint16_t hs_svc_echo(void)
 	return (uint16_t)ref_profile_echo(hs_profile());
 }
 
+/*
+ * A service that changes every byte on the current profile, for tests that
+ * check where a response lands: hshm's XOR encrypt, the v1 peers' 1 (XOR
+ * 0x5A on seL4 and FreeRTOS, encrypt on hvisor-tool).
+ */
+static inline uint16_t hs_svc_transform(void)
+{
+	return strcmp(hs_profile(), "hshm") ? 1 : HSHM_SVC_XOR_ENC;
+}
+
 /* The completion status the driver reports for a wire result. */
 static inline int hs_result_status(int result)
 {
