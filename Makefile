@@ -188,10 +188,8 @@ SCENARIOS ?= loopback ivshmem plain
 #   hvisor-tool  hvisor-tool's hyper_amp_service (its services), looking
 #              every millisecond instead of every 100 ms and not exiting
 #              after 10 messages, so that the suites run in minutes
-# Not yet in make check (V1_SCENARIOS empty): four programs still assume
-# hshm's own services or pace there (see Documentation/hshm/testing.rst).
 V1_KERNEL ?= 6.12
-V1_SCENARIOS ?=
+V1_SCENARIOS ?= sel4 sel4-late hvisor-tool
 SEL4_PEER_ARGS = --profile sel4-v1 --test-hooks
 SEL4_GUEST = nr_devices=0 ivshmem_profile=sel4-v1
 SEL4_ENV = --env HSHM_PEER_HOOKS=1 --env HSHM_PEER_PROFILE=sel4-v1
@@ -634,7 +632,7 @@ check-arm64: arm64 arm64-busybox ## run the selftests in an arm64 QEMU guest (AR
 	$(call arm64_run,loopback,$(ARM64_LOOPBACK_PARAMS),$(ARM64_CHECK_DIR)) || rc=1;; esac; \
 	case " $(ARM64_SCENARIOS) " in *" hvisor "*) \
 	if grep -qa 'parmtype=hvisor_loopback:' $(ARM64_MOD)/hshm.ko; then \
-		$(call arm64_run,hvisor,$(ARM64_HVISOR_PARAMS),$(ARM64_CHECK_DIR)) || rc=1; \
+		$(call arm64_run,hvisor,$(ARM64_HVISOR_PARAMS),$(ARM64_CHECK_DIR),--env HSHM_PEER_PROFILE=sel4-v1) || rc=1; \
 	else \
 		echo "# hvisor: SKIP: hshm.ko has no hvisor_loopback parameter yet"; \
 		echo "0 0 1" >$(ARM64_CHECK_DIR)/hvisor.totals; \
