@@ -67,6 +67,35 @@ static void submit_one(struct __test_metadata *_metadata, int fd,
 	ASSERT_EQ(0, hs_submit(fd, &s)) TH_LOG("submit: %s", strerror(errno));
 }
 
+#define NSTREAM		(BEFORE + AFTER + 1)
+
+/*
+ * The next completions of the stream, at least one within @wait_ms, each
+ * a request of the stream that had not completed before (@seen counts).
+ */
+static uint32_t reap_stream(struct __test_metadata *_metadata, int fd,
+			    struct hshm_completion *comp, unsigned int *seen,
+			    uint32_t wait_ms)
+{
+	uint32_t n = 0, i;
+
+	EXPECT_EQ(0, hs_complete(fd, comp, NSTREAM, 1, wait_ms, &n));
+	EXPECT_LT(0U, n) TH_LOG("no completion in %u ms: a hang", wait_ms);
+	for (i = 0; i < n; i++) {
+		uint64_t u = comp[i].user_data;
+
+		if (u >= NSTREAM || seen[u]) {
+			EXPECT_GT((uint64_t)NSTREAM, u);
+			EXPECT_EQ(0u, u < NSTREAM ? seen[u] : 0u)
+				TH_LOG("request %llu completed twice",
+				       (unsigned long long)u);
+			return 0;
+		}
+		seen[u]++;
+	}
+	return n;
+}
+
 TEST_F_TIMEOUT(restart, killed_mid_stream, 180)
 {
 	struct hshm_completion comp[BEFORE + AFTER + 1];
@@ -91,19 +120,13 @@ TEST_F_TIMEOUT(restart, killed_mid_stream, 180)
 			   BEFORE + 1 + i, SHORT_MS);
 
 	t0 = hs_now_ns();
-	while (got < BEFORE + AFTER + 1) {
-		uint32_t n;
+	while (got < NSTREAM) {
+		uint32_t n = reap_stream(_metadata, self->fd, comp, seen, 30000);
 
-		ASSERT_EQ(0, hs_complete(self->fd, comp, BEFORE + AFTER + 1, 1,
-					 30000, &n));
-		ASSERT_LT(0U, n) TH_LOG("no completion in 30 s: a hang");
+		ASSERT_LT(0U, n);
 		for (i = 0; i < n; i++) {
 			uint64_t u = comp[i].user_data;
 
-			ASSERT_GT((uint64_t)(BEFORE + AFTER + 1), u);
-			ASSERT_EQ(0u, seen[u]) TH_LOG("request %llu completed twice",
-						      (unsigned long long)u);
-			seen[u]++;
 			if (u < BEFORE) {
 				EXPECT_EQ(0, comp[i].status);
 				ok++;
@@ -178,19 +201,13 @@ TEST_F_TIMEOUT(restart, killed_mid_stream_nothing_lost, 180)
 		s.timeout_ms = 60000;
 		ASSERT_EQ(0, hs_submit(self->fd, &s));
 	}
-	while (got < BEFORE + AFTER + 1) {
-		uint32_t n;
+	while (got < NSTREAM) {
+		uint32_t n = reap_stream(_metadata, self->fd, comp, seen, 90000);
 
-		ASSERT_EQ(0, hs_complete(self->fd, comp, BEFORE + AFTER + 1, 1,
-					 90000, &n));
-		ASSERT_LT(0U, n) TH_LOG("no completion in 90 s: a hang");
+		ASSERT_LT(0U, n);
 		for (i = 0; i < n; i++) {
 			uint64_t u = comp[i].user_data;
 
-			ASSERT_GT((uint64_t)(BEFORE + AFTER + 1), u);
-			ASSERT_EQ(0u, seen[u]) TH_LOG("request %llu completed twice",
-						      (unsigned long long)u);
-			seen[u]++;
 			if (u == BEFORE) {
 				/* The fatal message: "fail" before it dies. */
 				EXPECT_EQ(-EREMOTEIO, comp[i].status);
