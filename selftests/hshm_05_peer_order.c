@@ -88,4 +88,77 @@ TEST(peer_profile_and_state)
 	EXPECT_EQ(0ull, (unsigned long long)hdr);
 }
 
+/*
+ * A peer that serves one message per hand-over, with the driver not told
+ * so (profile hshm, handover 0): it finds out from the peer's behaviour
+ * within a few hand-overs, sends again what the peer left, and every
+ * request is served with the right bytes (peers.md D-2).  Against hshm's
+ * own peer, which serves whole batches, nothing is left and the size
+ * stays batch_max.  Runs last: it changes the profile for a while.
+ */
+#define NLEARN	64
+
+TEST(handover_learned)
+{
+	static const char payload[48] = "one of a burst";
+	struct hshm_completion comp[NLEARN];
+	uint8_t out[NLEARN][48], want[48];
+	char prof[32], buf[32];
+	uint64_t learned, r0, r1;
+	unsigned int done = 0, i;
+	uint32_t want_len, n;
+	int fd;
+
+	ASSERT_LT(0, hs_sysfs_read("peer_profile", prof, sizeof(prof)));
+	prof[strcspn(prof, "\n")] = 0;
+	ASSERT_EQ(HSHM_WIRE_RESULT_SUCCESS,
+		  ref_profile_service(hs_profile(), hs_svc_echo(),
+				      (const uint8_t *)payload, sizeof(payload),
+				      want, &want_len));
+	ASSERT_EQ(0, hs_sysfs_write("peer_profile", "hshm"));
+	ASSERT_EQ(0, hs_sysfs_write("handover", "0"));
+	ASSERT_EQ(0, hs_sysfs_write("batch_max", "32"));
+	ASSERT_EQ(0, hs_sysfs_read_u64("resent", &r0));
+	fd = hs_open(0);
+	ASSERT_LE(0, fd);
+	/* Bursts, so that hand-overs carry many whenever they can. */
+	for (int round = 0; round < 4; round++) {
+		for (i = 0; i < NLEARN; i++) {
+			struct hshm_submit s;
+
+			hs_prep(&s, payload, sizeof(payload), out[i],
+				sizeof(out[i]), hs_svc_echo(),
+				HSHM_CLASS_THROUGHPUT, i);
+			s.timeout_ms = 60000;
+			ASSERT_EQ(0, hs_submit(fd, &s));
+		}
+		for (done = 0; done < NLEARN; done += n) {
+			ASSERT_EQ(0, hs_complete(fd, comp, NLEARN, 1, 90000, &n));
+			ASSERT_LT(0u, n);
+			for (i = 0; i < n; i++) {
+				ASSERT_EQ(0, comp[i].status);
+				ASSERT_EQ(want_len, comp[i].length);
+				EXPECT_EQ(0, memcmp(want, out[comp[i].user_data],
+						    want_len));
+			}
+		}
+	}
+	close(fd);
+	ASSERT_EQ(0, hs_sysfs_read_u64("handover_learned", &learned));
+	ASSERT_EQ(0, hs_sysfs_read_u64("resent", &r1));
+	TH_LOG("peer %s: learned %llu per hand-over, %llu sent again",
+	       hs_profile(), (unsigned long long)learned,
+	       (unsigned long long)(r1 - r0));
+	if (strcmp(hs_profile(), "hshm")) {
+		/* 2 right after a probe for more (every 64 full hand-overs). */
+		EXPECT_GE(2ull, (unsigned long long)learned);
+		EXPECT_LT(r0, r1);
+	} else {
+		EXPECT_EQ(32ull, (unsigned long long)learned);
+		EXPECT_EQ(r0, r1);
+	}
+	snprintf(buf, sizeof(buf), "%s", prof);
+	ASSERT_EQ(0, hs_sysfs_write("peer_profile", buf));
+}
+
 TEST_HARNESS_MAIN
