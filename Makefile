@@ -188,9 +188,12 @@ SCENARIOS ?= loopback ivshmem plain
 #   hvisor-tool  hvisor-tool's hyper_amp_service (its services), looking
 #              every millisecond instead of every 100 ms and not exiting
 #              after 10 messages, so that the suites run in minutes
+#   hvisor-tool-late  the same started after the driver and restarted
+# The seL4 server pauses 50 us between its two writes of the flag (V1-8),
+# so that every answer passes through {dealt, result 0} (D-4).
 V1_KERNEL ?= 6.12
-V1_SCENARIOS ?= sel4 sel4-late hvisor-tool
-SEL4_PEER_ARGS = --profile sel4-v1 --test-hooks
+V1_SCENARIOS ?= sel4 sel4-late hvisor-tool hvisor-tool-late
+SEL4_PEER_ARGS = --profile sel4-v1 --test-hooks --flag-delay-us 50
 SEL4_GUEST = nr_devices=0 ivshmem_profile=sel4-v1
 SEL4_ENV = --env HSHM_PEER_HOOKS=1 --env HSHM_PEER_PROFILE=sel4-v1
 HVT_PEER_ARGS = --profile hvisor-tool-v1 --test-hooks --look-us 1000 --exit-after 0
@@ -247,7 +250,15 @@ check_scenarios = \
 		--log $(CHECK_DIR)/hvisor-tool.peer -- \
 		$(call qemu_run,hvisor-tool,$(HVT_GUEST),$(CHECK_DIR),$(HVT_ENV) \
 			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/hvisor-tool.shm)") || \
-		{ rc=1; $(call peer_log,$(CHECK_DIR)/hvisor-tool.peer); };; esac;
+		{ rc=1; $(call peer_log,$(CHECK_DIR)/hvisor-tool.peer); };; esac; \
+	case " $(if $(filter $(K),$(V1_KERNEL)),$(V1_SCENARIOS)) " in *" hvisor-tool-late "*) \
+	$(WITH_PEER) --shm $(CHECK_DIR)/hvisor-tool-late.shm --restart 2 \
+		--peer-args "$(HVT_PEER_ARGS) --start-after-linux 8000" \
+		--log $(CHECK_DIR)/hvisor-tool-late.peer -- \
+		$(call qemu_run,hvisor-tool-late,$(HVT_GUEST),$(CHECK_DIR),$(HVT_ENV) \
+			--env HSHM_PEER_RESTART=1 --env HSHM_PEER_LATE=1 \
+			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/hvisor-tool-late.shm)") || \
+		{ rc=1; $(call peer_log,$(CHECK_DIR)/hvisor-tool-late.peer); };; esac;
 
 # `make check` runs every suite of CHECKS, each with its own log directory,
 # and ends with one "N passed, N failed" line summed over all of them.
