@@ -57,12 +57,20 @@ int hshm_wire_entries(size_t queue_bytes)
 	return (int)n;
 }
 
+/*
+ * Length first: a v1 server's head stays on the entry it served (peers.md
+ * V1-7) and serves whatever looks valid there (V1-5, V1-6).  With the flag
+ * cleared before the length, the answered entry would look like a new
+ * request for a moment, and be served again over its response.
+ */
 static void hshm_wire_clear_entry(struct hshm_wire_entry *e, u16 idx, u16 nxt)
 {
+	WRITE_ONCE(e->msg.length, cpu_to_le32(0));
+	/* The entry is empty before its flag says "not handled". */
+	virt_wmb();
 	WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
 	WRITE_ONCE(e->msg.service_id, cpu_to_le16(0));
 	WRITE_ONCE(e->msg.offset, cpu_to_le32(0));
-	WRITE_ONCE(e->msg.length, cpu_to_le32(0));
 	WRITE_ONCE(e->cur_idx, cpu_to_le16(idx));
 	WRITE_ONCE(e->nxt_idx, cpu_to_le16(nxt));
 }
@@ -278,8 +286,10 @@ unsigned int hshm_wire_tx_scrub(struct hshm_wire_tx *tx)
 
 		if (!READ_ONCE(e->msg.flag) && !READ_ONCE(e->msg.length))
 			continue;
-		WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
+		/* Length first, as hshm_wire_clear_entry() says why. */
 		WRITE_ONCE(e->msg.length, cpu_to_le32(0));
+		virt_wmb();
+		WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
 		bad++;
 	}
 	return bad;
