@@ -4,10 +4,11 @@
 # The per-peer part of `make bench`, run in the guest against whichever
 # peer the host runs (hshm-peer --profile NAME over ivshmem-plain): a
 # closed loop of small requests through hshm-bench, checked against the
-# profile's services, first with the hand-over size the driver chooses
-# (the profile's, else learned), then with batch_max pinned to 1.  One
-# line per case:
-#   PEERROW <profile> <auto|batch1> <req_s> <p50_us> <p99_us> <handover>
+# profile's services: with the hand-over size of the profile the driver
+# was told (auto), for a v1 peer also not told (learned: the device's
+# profile set to hshm, so that the driver learns the size from the
+# peer's behaviour), then with batch_max pinned to 1.  One line per case:
+#   PEERROW <profile> <auto|learned|batch1> <req_s> <p50_us> <p99_us> <handover>
 # <handover> is handover_learned after the run, or the profile's pin
 # ("pinned N").  The host puts the rows side by side (peers-table.sh).
 #
@@ -35,10 +36,15 @@ echo "# peer $(cat "$SYS/peer_state")"
 
 rc=0
 batch=$(cat "$SYS/batch_max")
-for mode in auto batch1; do
-	[ "$mode" = batch1 ] && echo 1 >"$SYS/batch_max"
+modes="auto learned batch1"
+[ "$profile" = hshm ] && modes="auto batch1"
+for mode in $modes; do
+	[ "$mode" = learned ] && echo hshm >"$SYS/peer_profile"
+	[ "$mode" = batch1 ] && echo "$profile" >"$SYS/peer_profile" &&
+		echo 1 >"$SYS/batch_max"
 	csv=/tmp/peers-$mode.csv
-	out=$(./bench/hshm-bench -d "$DEV" --quiet --duration "$SECS" \
+	# The answers are the peer's, whatever the device was told.
+	out=$(./bench/hshm-bench -d "$DEV" --profile "$profile" --quiet --duration "$SECS" \
 		--class "realtime:$LOAD" --csv "$csv" --max-loss 0 2>&1) || rc=1
 	echo "$out" | sed 's/^/#   /'
 	# req_s p50_us p99_us of the realtime row, and bad responses
@@ -56,8 +62,10 @@ for mode in auto batch1; do
 		ho=$(cat "$SYS/handover_learned")
 	fi
 	case $profile in hshm) ;; *) [ "$mode" = auto ] && ho="pinned 1" ;; esac
+	[ "$mode" = learned ] && ho="learned $ho"
 	[ "$mode" = batch1 ] && ho=1
 	echo "PEERROW $profile $mode $1 $2 $3 $ho"
 done
 echo "$batch" >"$SYS/batch_max"
+echo "$profile" >"$SYS/peer_profile"
 exit $rc
