@@ -542,7 +542,8 @@ void hshm_wire_tx_handover_again(struct hshm_wire_tx *tx, u16 idx)
  * @reply: filled in when the return value is %HSHM_WIRE_DONE
  *
  * flag and length are read once each, flag first with acquire ordering,
- * then validated: no reserved flag bit, a length within @capacity, a
+ * then the flag again (an answer being rewritten is pending), then
+ * validated: no reserved flag bit, a length within @capacity, a
  * service_result other than "none".  Nothing else of the entry is read.
  *
  * Return: an enum hshm_wire_status value.
@@ -560,6 +561,14 @@ enum hshm_wire_status hshm_wire_tx_poll(const struct hshm_wire_tx *tx, u16 idx,
 	/* The length the flag publishes is read after the flag. */
 	virt_rmb();
 	length = le32_to_cpu(READ_ONCE(e->msg.length));
+	/*
+	 * And the flag once more: a peer that rewrites an answer (length
+	 * first, as it should) must not be taken at its old flag with its
+	 * new length.  Looked at again later.
+	 */
+	virt_rmb();
+	if (le16_to_cpu(READ_ONCE(e->msg.flag)) != flag)
+		return HSHM_WIRE_PENDING;
 	if (flag & HSHM_WIRE_FLAG_RESERVED_MASK)
 		return HSHM_WIRE_BAD_FLAG;
 	if (length > capacity)
