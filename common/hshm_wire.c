@@ -288,6 +288,7 @@ unsigned int hshm_wire_tx_scrub(struct hshm_wire_tx *tx)
 			continue;
 		/* Length first, as hshm_wire_clear_entry() says why. */
 		WRITE_ONCE(e->msg.length, cpu_to_le32(0));
+		/* The entry is empty before its flag says "not handled". */
 		virt_wmb();
 		WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
 		bad++;
