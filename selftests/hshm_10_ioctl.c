@@ -478,9 +478,9 @@ TEST_F(ioctl, cancel_queued)
 	uint8_t in[16] = "cancel me", out[5][16];
 	uint32_t n, i;
 
-	HS_REQUIRE_LOOPBACK();
+	HS_REQUIRE_COST();
+	ASSERT_EQ(0, hs_cost(200 * MS, 0));
 	ASSERT_EQ(0, hs_stats_read(&before));
-	ASSERT_EQ(0, hs_set_cost(200 * MS, 0));
 	hs_prep(&s[0], in, 16, out[0], 16, hs_svc_echo(), HSHM_CLASS_REALTIME,
 		0);
 	ASSERT_EQ(0, hs_submit(self->fd, &s[0]));
@@ -539,11 +539,11 @@ TEST_F(ioctl, cancel_at_peer)
 	struct hshm_submit s;
 	uint32_t n;
 
-	HS_REQUIRE_LOOPBACK();
+	HS_REQUIRE_COST();
 	memset(in, 'p', sizeof(in));
 	memset(out, FILL, sizeof(out));
+	ASSERT_EQ(0, hs_cost(300 * MS, 0));
 	ASSERT_EQ(0, hs_stats_read(&before));
-	ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
 	hs_prep(&s, in, 64, out, 64, hs_svc_echo(), HSHM_CLASS_RELIABLE, 9);
 	ASSERT_EQ(0, hs_submit(self->fd, &s));
 	ASSERT_EQ(0, hs_wait_in_flight(1, 5000));
@@ -575,7 +575,7 @@ TEST_F(ioctl, poll_readiness)
 
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 	if (hs_have_loopback()) {
-		ASSERT_EQ(0, hs_set_cost(200 * MS, 0));
+		ASSERT_EQ(0, hs_cost(200 * MS, 0));
 	}
 	hs_prep(&s, in, 8, out, 8, HSHM_SVC_REVERSE, HSHM_CLASS_AUTO, 5);
 	ASSERT_EQ(0, hs_submit(self->fd, &s));
@@ -630,11 +630,11 @@ TEST_F(ioctl, timeout_default)
 	struct hshm_call call;
 	struct hshm_info info;
 
-	HS_REQUIRE_LOOPBACK();
+	HS_REQUIRE_COST();
 	memset(in, 't', sizeof(in));
 	memset(out, FILL, sizeof(out));
+	ASSERT_EQ(0, hs_cost(300 * MS, 0));
 	ASSERT_EQ(0, hs_stats_read(&before));
-	ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
 	ASSERT_EQ(0, hs_sysfs_write("timeout_ms", "50"));
 	ASSERT_EQ(0, hs_info(self->fd, &info));
 	EXPECT_EQ(50u, info.default_timeout_ms);
@@ -658,9 +658,9 @@ TEST_F(ioctl, timeout_per_request)
 	uint8_t in[32], out[32];
 	struct hshm_call call;
 
-	HS_REQUIRE_LOOPBACK();
+	HS_REQUIRE_COST();
 	memset(in, 'u', sizeof(in));
-	ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
+	ASSERT_EQ(0, hs_cost(300 * MS, 0));
 	memset(&call, 0, sizeof(call));
 	hs_prep(&call.submit, in, 32, out, 32, hs_svc_echo(),
 		HSHM_CLASS_THROUGHPUT, 12);
@@ -692,7 +692,7 @@ TEST_F(ioctl, complete_waits)
 	EXPECT_GT(5000 * MS, hs_now_ns() - t0);
 
 	if (hs_have_loopback()) {
-		ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
+		ASSERT_EQ(0, hs_cost(300 * MS, 0));
 		hs_prep(&s, in, 8, out[0], 8, hs_svc_echo(),
 			HSHM_CLASS_REALTIME, 0);
 		ASSERT_EQ(0, hs_submit(self->fd, &s));
@@ -707,7 +707,7 @@ TEST_F(ioctl, complete_waits)
 					 &n));
 		ASSERT_EQ(1u, n);
 		EXPECT_EQ(s.id, cs[0].id);
-		ASSERT_EQ(0, hs_set_cost(0, 0));
+		ASSERT_EQ(0, hs_cost(0, 0));
 	}
 
 	/* min_events above what is outstanding: ends when all are done */
@@ -761,8 +761,8 @@ TEST_F_TIMEOUT(ioctl, nonblock, 120)
 	unsigned int i, ok = 0;
 	int nb, ret = 0;
 
-	HS_REQUIRE_LOOPBACK();
-	ASSERT_EQ(0, hs_set_cost(50 * MS, 0));
+	HS_REQUIRE_COST();
+	ASSERT_EQ(0, hs_cost(50 * MS, 0));
 	nb = hs_open(O_NONBLOCK);
 	ASSERT_LE(0, nb);
 	for (i = 0; i <= self->info.max_requests; i++) {
@@ -785,7 +785,7 @@ TEST_F_TIMEOUT(ioctl, nonblock, 120)
 	EXPECT_EQ(1, hs_alarms);
 
 	/* room comes back when the flood goes away */
-	ASSERT_EQ(0, hs_set_cost(0, 0));
+	ASSERT_EQ(0, hs_cost(0, 0));
 	close(nb);
 	memset(&call, 0, sizeof(call));
 	hs_prep(&call.submit, in, 16, out, 16, hs_svc_echo(),

@@ -493,7 +493,7 @@ TEST_F(errors, other_fd_isolation)
 
 	ASSERT_LE(0, fd2);
 	if (hs_have_loopback()) {
-		ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
+		ASSERT_EQ(0, hs_cost(300 * MS, 0));
 	}
 	hs_prep(&s, in, 16, out, 16, hs_svc_transform(), HSHM_CLASS_RELIABLE,
 		55);
@@ -526,8 +526,8 @@ TEST_F(errors, complete_eintr)
 	struct hshm_submit s;
 	uint32_t n;
 
-	HS_REQUIRE_LOOPBACK();
-	ASSERT_EQ(0, hs_set_cost(500 * MS, 0));
+	HS_REQUIRE_COST();
+	ASSERT_EQ(0, hs_cost(500 * MS, 0));
 	hs_prep(&s, in, 8, out, 8, HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, 3);
 	ASSERT_EQ(0, hs_submit(self->fd, &s));
 	hs_arm_alarm_ms(100);
@@ -547,15 +547,15 @@ TEST_F(errors, call_eintr)
 	struct hs_stats after;
 	struct hshm_call call;
 
-	HS_REQUIRE_LOOPBACK();
-	ASSERT_EQ(0, hs_set_cost(500 * MS, 0));
+	HS_REQUIRE_COST();
+	ASSERT_EQ(0, hs_cost(500 * MS, 0));
 	memset(&call, 0, sizeof(call));
 	hs_prep(&call.submit, in, 8, out, 8, HSHM_SVC_ECHO, HSHM_CLASS_REALTIME,
 		4);
 	hs_arm_alarm_ms(100);
 	EXPECT_EQ(-EINTR, hs_call(self->fd, &call));
 	EXPECT_EQ(1, hs_alarms);
-	ASSERT_EQ(0, hs_set_cost(0, 0));
+	ASSERT_EQ(0, hs_cost(0, 0));
 	ASSERT_EQ(0, hs_wait_idle(10000));
 	memset(&call.completion, 0, sizeof(call.completion));
 	ASSERT_EQ(0, hs_call(self->fd, &call));

@@ -266,7 +266,7 @@ TEST_F_TIMEOUT(stress, mixed_threads, 1800)
 	if (env && *env)
 		count = (unsigned int)strtoul(env, NULL, 10);
 	if (hs_have_loopback()) {
-		ASSERT_EQ(0, hs_set_cost(0, 0));
+		ASSERT_EQ(0, hs_cost(0, 0));
 	}
 	ASSERT_EQ(0, hs_stats_read(&before));
 	t0 = hs_now_ns();
@@ -406,16 +406,16 @@ TEST_F_TIMEOUT(stress, close_in_flight, 180)
 	struct hs_stats before;
 	int fd2;
 
-	HS_REQUIRE_LOOPBACK();
+	HS_REQUIRE_COST();
+	ASSERT_EQ(0, hs_cost(10 * MS, HS_DEF_KIB_NS));
 	ASSERT_EQ(0, hs_stats_read(&before));
-	ASSERT_EQ(0, hs_set_cost(10 * MS, HS_DEF_KIB_NS));
 	fd2 = hs_open(0);
 	ASSERT_LE(0, fd2);
 	ASSERT_EQ(0, submit_many(fd2, 100, 7));
 	ASSERT_EQ(0, hs_wait_in_flight(1, 5000));
 	close(fd2);
 	accounted(_metadata, &before, 100);
-	ASSERT_EQ(0, hs_set_cost(0, 0));
+	ASSERT_EQ(0, hs_cost(0, 0));
 	still_works(_metadata);
 }
 
@@ -426,9 +426,9 @@ TEST_F_TIMEOUT(stress, exit_in_flight, 180)
 	int status;
 	pid_t pid;
 
-	HS_REQUIRE_LOOPBACK();
+	HS_REQUIRE_COST();
+	ASSERT_EQ(0, hs_cost(10 * MS, HS_DEF_KIB_NS));
 	ASSERT_EQ(0, hs_stats_read(&before));
-	ASSERT_EQ(0, hs_set_cost(10 * MS, HS_DEF_KIB_NS));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -443,7 +443,7 @@ TEST_F_TIMEOUT(stress, exit_in_flight, 180)
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	accounted(_metadata, &before, 100);
-	ASSERT_EQ(0, hs_set_cost(0, 0));
+	ASSERT_EQ(0, hs_cost(0, 0));
 	still_works(_metadata);
 }
 
@@ -476,7 +476,7 @@ TEST_F_TIMEOUT(stress, churn_fds, 300)
 
 	ASSERT_EQ(0, hs_stats_read(&before));
 	if (hs_have_loopback()) {
-		ASSERT_EQ(0, hs_set_cost(200000, HS_DEF_KIB_NS));
+		ASSERT_EQ(0, hs_cost(200000, HS_DEF_KIB_NS));
 	}
 	for (i = 0; i < 4; i++) {
 		ASSERT_EQ(0, pthread_create(&th[i], NULL, churn_main,
@@ -499,7 +499,7 @@ TEST_F_TIMEOUT(stress, churn_fds, 300)
 		  hs_stats_sum(&after, HS_ST_DROPPED) -
 		  hs_stats_sum(&before, HS_ST_DROPPED));
 	if (hs_have_loopback()) {
-		ASSERT_EQ(0, hs_set_cost(0, 0));
+		ASSERT_EQ(0, hs_cost(0, 0));
 	}
 	still_works(_metadata);
 }

@@ -29,24 +29,6 @@
 
 #define SLOW_NS		500000000ull	/* per message while processes wait */
 
-/* Slow the peer down (loopback knobs or hshm-peer's hook); false: can't. */
-static bool set_cost(uint64_t msg_ns)
-{
-	if (hs_have_loopback())
-		return !hs_set_cost(msg_ns, 0);
-	if (hs_peer_hooks())
-		return !hs_peer_set_cost(msg_ns, 0);
-	return false;
-}
-
-static void restore_cost(void)
-{
-	if (hs_have_loopback())
-		hs_set_cost(HS_DEF_MSG_NS, HS_DEF_KIB_NS);
-	else if (hs_peer_hooks())
-		hs_peer_set_cost(0, 0);
-}
-
 /* Child: block in HSHM_CALL (@mode 0) or in HSHM_COMPLETE (@mode 1). */
 static void waiter(int mode)
 {
@@ -89,7 +71,7 @@ TEST(kill_waiting)
 
 	fd = hs_open(0);
 	ASSERT_LE(0, fd);
-	if (!set_cost(SLOW_NS)) {
+	if (hs_cost(SLOW_NS, 0)) {
 		close(fd);
 		SKIP(return, "cannot slow the peer down in this scenario");
 	}
@@ -124,7 +106,7 @@ TEST(kill_waiting)
 	TH_LOG("6 waiters killed, all gone %llu ms after SIGKILL",
 	       (unsigned long long)((hs_now_ns() - t0) / 1000000));
 
-	restore_cost();
+	hs_cost_restore();
 	ASSERT_EQ(0, hs_wait_idle(60000));
 	ASSERT_EQ(0, hs_stats_read(&after));
 	hs_expect_balanced(_metadata, &before, &after);

@@ -235,10 +235,10 @@ TEST_F_TIMEOUT(lib, cancel_poll_wait, 120)
 	uint64_t t0;
 	int n;
 
-	HS_REQUIRE_LOOPBACK();
+	HS_REQUIRE_COST();
 	pfd.fd = hshm_fd(self->h);
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
-	ASSERT_EQ(0, hs_set_cost(300 * MS, 0));
+	ASSERT_EQ(0, hs_cost(300 * MS, 0));
 	for (n = 0; n < 3; n++)
 		hshm_prep(&s[n], HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, in, 16,
 			  out[n], 16, n);
@@ -263,7 +263,7 @@ TEST_F_TIMEOUT(lib, cancel_poll_wait, 120)
 	EXPECT_EQ(-ENOENT, hshm_cancel(self->h, 0xfffffffffull));
 
 	/* the other two arrive; a wait without limit collects both */
-	ASSERT_EQ(0, hs_set_cost(0, 0));
+	ASSERT_EQ(0, hs_cost(0, 0));
 	n = hshm_reap_wait(self->h, c, 4, 2, -1);
 	EXPECT_EQ(2, n);
 	EXPECT_EQ(0, c[0].status);
@@ -279,10 +279,10 @@ TEST_F_TIMEOUT(lib, nonblock_close, 120)
 	unsigned int i, ok = 0;
 	int ret = 0;
 
-	HS_REQUIRE_LOOPBACK();
+	HS_REQUIRE_COST();
 	in = calloc(1, self->info.max_payload);
 	ASSERT_NE(NULL, in);
-	ASSERT_EQ(0, hs_set_cost(100 * MS, 0));
+	ASSERT_EQ(0, hs_cost(100 * MS, 0));
 	ASSERT_EQ(0, hshm_open_path(&nb, hs_dev(), HSHM_OPEN_NONBLOCK));
 	for (i = 0; i <= self->info.max_requests; i++) {
 		/* no response buffer: the requests are never reaped */
@@ -298,7 +298,7 @@ TEST_F_TIMEOUT(lib, nonblock_close, 120)
 	EXPECT_STRNE("", hshm_strerror(ret));
 	/* closing with requests outstanding is fine: the driver cancels */
 	EXPECT_EQ(0, hshm_close(nb));
-	ASSERT_EQ(0, hs_set_cost(0, 0));
+	ASSERT_EQ(0, hs_cost(0, 0));
 	EXPECT_EQ(0, hs_wait_idle(20000));
 	free(in);
 }

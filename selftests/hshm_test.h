@@ -11,7 +11,9 @@
  *   says what its service ids mean (hs_profile(), hshm_ref.h)
  * Tests that need the loopback peer's knobs skip when
  * /sys/module/hshm/parameters/loopback_msg_ns does not exist, or when the
- * device is not a loopback one (see hs_have_loopback()).
+ * device is not a loopback one (see hs_have_loopback()); tests that only
+ * need to make the peer slow also run over hshm-peer --test-hooks
+ * (HSHM_PEER_HOOKS=1, see hs_cost()).
  */
 #ifndef _HSHM_TEST_H
 #define _HSHM_TEST_H
@@ -393,7 +395,39 @@ static inline int hs_set_cost(uint64_t msg_ns, uint64_t kib_ns)
 	return a ? a : b;
 }
 
-/* Put every knob back to its default; errors are ignored. */
+/* Can the tests set the serving peer's cost (hs_cost())? */
+static inline bool hs_have_cost(void)
+{
+	return hs_have_loopback() || hs_peer_hooks();
+}
+
+/*
+ * The cost of whichever peer serves the device: the loopback knobs, or
+ * hshm-peer's set-cost hook.  The hook is a realtime request of its own,
+ * served in turn: call it when the queues leave it room, and where the
+ * change may wait for what is queued before it.  -EOPNOTSUPP when the
+ * cost cannot be set.
+ */
+static bool hs_peer_cost_changed;	/* hs_fixture_teardown() puts it back */
+
+static inline int hs_cost(uint64_t msg_ns, uint64_t kib_ns)
+{
+	if (hs_have_loopback())
+		return hs_set_cost(msg_ns, kib_ns);
+	if (!hs_peer_hooks())
+		return -EOPNOTSUPP;
+	hs_peer_cost_changed = msg_ns || kib_ns;
+	return hs_peer_set_cost(msg_ns, kib_ns);
+}
+
+/* The serving peer's default cost (the scenarios give hshm-peer none). */
+static inline int hs_cost_restore(void)
+{
+	if (hs_have_loopback())
+		return hs_set_cost(HS_DEF_MSG_NS, HS_DEF_KIB_NS);
+	return hs_cost(0, 0);
+}
+
 /* One "kind count" line of the faults attribute: 0, or a negative errno. */
 static inline int hs_fault_read(const char *kind, uint64_t *v)
 {
@@ -792,6 +826,8 @@ static inline void hs_fixture_teardown(int fd, unsigned int idle_ms)
 		close(fd);
 	if (hs_have_loopback())
 		hs_set_cost(0, 0);
+	else if (hs_peer_cost_changed)
+		hs_cost(0, 0);	/* after the close: nothing of ours before it */
 	hs_wait_idle(idle_ms);
 	hs_restore_defaults();
 }
@@ -828,11 +864,12 @@ int main(int argc, char **argv)						\
 			     "is %s", what, hs_profile());		\
 	} while (0)
 
-/* In a test body: skip unless the loopback peer's knobs exist. */
-#define HS_REQUIRE_LOOPBACK()						\
+/* In a test body: skip unless the serving peer's cost can be set. */
+#define HS_REQUIRE_COST()						\
 	do {								\
-		if (!hs_have_loopback())				\
-			SKIP(return, "needs the loopback peer's knobs");\
+		if (!hs_have_cost())					\
+			SKIP(return, "needs a peer whose cost can be set "\
+			     "(the loopback peer or hshm-peer --test-hooks)");\
 	} while (0)
 
 #endif /* __KSELFTEST_HARNESS_H */
