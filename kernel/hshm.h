@@ -586,9 +586,12 @@ struct hshm_chan {
  * @ndone: entries on @done
  * @closed: the file was released; completions are dropped
  * @wq: COMPLETE waiters and poll()
+ * @mm: the address space that opened the file, the only one whose
+ *	requests it carries (held by mmgrab() until release)
  */
 struct hshm_file {
 	struct hshm_chan *ch;
+	struct mm_struct *mm;
 	struct kref ref;
 	spinlock_t lock;		/* lists and counts below */
 	struct list_head live;

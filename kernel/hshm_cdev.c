@@ -5,10 +5,18 @@
  * Each open file is its own completion domain: it reaps and cancels only
  * the requests it submitted.  Responses stay in the shared data area until
  * they are reaped and are copied once, from there to the caller's buffer.
+ *
+ * A file belongs to the address space that opened it: the response
+ * pointers of its requests are addresses there.  Another address space
+ * holding the file (a fork() child, a process it was passed to with
+ * SCM_RIGHTS, the opener after execve()) may ask HSHM_INFO and close it;
+ * its SUBMIT, CALL, COMPLETE and CANCEL fail with -EPERM and leave the
+ * owner's requests as they were, and poll() reports EPOLLERR to it.
  */
 #include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/poll.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -22,10 +30,15 @@ static int hshm_open(struct inode *inode, struct file *file)
 
 	if (READ_ONCE(ch->dead))
 		return -ENODEV;
+	/* Responses are copied to user addresses: a kernel thread has none. */
+	if (!current->mm)
+		return -EPERM;
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
 	f->ch = ch;
+	f->mm = current->mm;
+	mmgrab(f->mm);
 	kref_init(&f->ref);
 	spin_lock_init(&f->lock);
 	INIT_LIST_HEAD(&f->live);
@@ -61,8 +74,17 @@ static int hshm_release(struct inode *inode, struct file *file)
 			hshm_req_finish(req, -ECANCELED);
 		hshm_req_put(req);
 	}
+	/* No ioctl or poll comes after release: nothing looks at it again. */
+	mmdrop(f->mm);
+	f->mm = NULL;
 	hshm_file_put(f);
 	return 0;
+}
+
+/* Is the caller in the address space the file belongs to? */
+static bool hshm_file_mine(const struct hshm_file *f)
+{
+	return current->mm == f->mm;
 }
 
 static __poll_t hshm_poll(struct file *file, struct poll_table_struct *wait)
@@ -70,6 +92,8 @@ static __poll_t hshm_poll(struct file *file, struct poll_table_struct *wait)
 	struct hshm_file *f = file->private_data;
 	__poll_t mask = 0;
 
+	if (!hshm_file_mine(f))
+		return EPOLLERR;
 	poll_wait(file, &f->wq, wait);
 	if (READ_ONCE(f->ndone))
 		mask |= EPOLLIN | EPOLLRDNORM;
@@ -354,6 +378,9 @@ static long hshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	void __user *uarg = (void __user *)arg;
 	bool nonblock = file->f_flags & O_NONBLOCK;
 
+	if (cmd != HSHM_INFO && !hshm_file_mine(f))
+		return cmd == HSHM_SUBMIT || cmd == HSHM_COMPLETE ||
+		       cmd == HSHM_CALL || cmd == HSHM_CANCEL ? -EPERM : -ENOTTY;
 	switch (cmd) {
 	case HSHM_INFO:
 	case HSHM_SUBMIT:

@@ -3,11 +3,14 @@
  * hshm ioctl behaviour: INFO, every service in every class through SUBMIT +
  * COMPLETE and through CALL (answers checked against an independent
  * implementation of what the peer's profile answers, hshm_ref.h), CANCEL,
- * poll/epoll readiness, timeouts, unknown services, short response buffers
- * and O_NONBLOCK.
+ * poll/epoll readiness, timeouts, unknown services, short response buffers,
+ * O_NONBLOCK, and who may use a file: only the address space that opened
+ * it (not a fork() child, not a process it is passed to).
  */
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "hshm_test.h"
@@ -747,6 +750,177 @@ TEST_F(ioctl, complete_max_events)
 	}
 	ASSERT_EQ(0, hs_complete(self->fd, cs, 8, 0, 0, &n));
 	EXPECT_EQ(0u, n);
+}
+
+/* Failed checks of foreign_use(), as its exit status. */
+#define FOREIGN_SUBMIT	0x01
+#define FOREIGN_CALL	0x02
+#define FOREIGN_COMPLETE 0x04
+#define FOREIGN_CANCEL	0x08
+#define FOREIGN_INFO	0x10
+#define FOREIGN_POLL	0x20
+#define FOREIGN_WRITTEN	0x40
+#define FOREIGN_OWN	0x80
+
+/*
+ * In another address space holding the owner's file @fd, whose request @id
+ * is answered and not reaped, with the owner's response buffer at @out (a
+ * copy here, FILL everywhere): what may and may not be done.
+ */
+static int foreign_use(int fd, uint64_t id, const uint8_t *out, size_t len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	uint8_t in[16] = "not mine", resp[16];
+	struct hshm_completion c;
+	struct hshm_info info;
+	struct hshm_call call;
+	struct hshm_submit s;
+	int bad = 0, own;
+	uint32_t n = 0;
+	size_t i;
+
+	hs_prep(&s, in, sizeof(in), resp, sizeof(resp), hs_svc_echo(),
+		HSHM_CLASS_REALTIME, 1);
+	if (hs_submit(fd, &s) != -EPERM)
+		bad |= FOREIGN_SUBMIT;
+	memset(&call, 0, sizeof(call));
+	hs_prep(&call.submit, in, sizeof(in), resp, sizeof(resp),
+		hs_svc_echo(), HSHM_CLASS_REALTIME, 2);
+	if (hs_call(fd, &call) != -EPERM)
+		bad |= FOREIGN_CALL;
+	if (hs_complete(fd, &c, 1, 0, 0, &n) != -EPERM || n ||
+	    hs_complete(fd, &c, 1, 1, 1000, &n) != -EPERM || n)
+		bad |= FOREIGN_COMPLETE;
+	if (hs_cancel(fd, id) != -EPERM)
+		bad |= FOREIGN_CANCEL;
+	if (hs_info(fd, &info) || info.abi_version != HSHM_ABI_VERSION)
+		bad |= FOREIGN_INFO;
+	if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLERR))
+		bad |= FOREIGN_POLL;
+	for (i = 0; i < len; i++)
+		if (out[i] != FILL)
+			bad |= FOREIGN_WRITTEN;
+	/* what it may do: open the device itself */
+	own = hs_open(0);
+	if (own < 0 || hs_echo_call(own, 10000))
+		bad |= FOREIGN_OWN;
+	if (own >= 0)
+		close(own);
+	return bad;
+}
+
+/* The owner reaps request @id afterwards, with the echo of @in in @out. */
+static void owner_reaps(struct __test_metadata *_metadata, int fd,
+			uint64_t id, const uint8_t *in, const uint8_t *out,
+			uint32_t len)
+{
+	struct hshm_completion c;
+	uint32_t n;
+
+	ASSERT_EQ(0, hs_complete(fd, &c, 1, 1, 10000, &n));
+	ASSERT_EQ(1u, n);
+	EXPECT_EQ(id, c.id);
+	EXPECT_EQ(0, c.status);
+	EXPECT_EQ(len, c.length);
+	EXPECT_EQ(0, memcmp(out, in, len));
+	EXPECT_EQ(FILL, out[len]);
+}
+
+static void foreign_status(struct __test_metadata *_metadata, pid_t pid)
+{
+	int status;
+
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("failed in the other process: 0x%x (1 submit, 2 call, "
+		       "4 complete, 8 cancel, 10 info, 20 poll, 40 its buffer "
+		       "written, 80 its own open)", WEXITSTATUS(status));
+}
+
+/* A fork() child has the file but not its requests. */
+TEST_F(ioctl, fork_child_cannot_reap)
+{
+	uint8_t in[32], out[32 + GUARD];
+	struct hshm_submit s;
+	pid_t pid;
+
+	memset(in, 'o', sizeof(in));
+	memset(out, FILL, sizeof(out));
+	hs_prep(&s, in, sizeof(in), out, sizeof(in), hs_svc_echo(),
+		HSHM_CLASS_REALTIME, 21);
+	ASSERT_EQ(0, hs_submit(self->fd, &s));
+	/* answered: only the reaping is left */
+	ASSERT_EQ(0, hs_wait_idle(10000));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(foreign_use(self->fd, s.id, out, sizeof(out)));
+	foreign_status(_metadata, pid);
+	owner_reaps(_metadata, self->fd, s.id, in, out, sizeof(in));
+}
+
+/* Neither has a process the file is passed to with SCM_RIGHTS. */
+TEST_F(ioctl, passed_fd_cannot_reap)
+{
+	uint8_t in[32], out[32 + GUARD], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov;
+	struct msghdr mh;
+	struct cmsghdr *cm;
+	struct hshm_submit s;
+	uint64_t id = 0;
+	int sv[2], fd;
+	pid_t pid;
+
+	memset(in, 'p', sizeof(in));
+	memset(out, FILL, sizeof(out));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(sv[0]);
+		close(self->fd);
+		memset(&mh, 0, sizeof(mh));
+		iov.iov_base = &id;
+		iov.iov_len = sizeof(id);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		if (recvmsg(sv[1], &mh, 0) != sizeof(id))
+			_exit(0xff);
+		cm = CMSG_FIRSTHDR(&mh);
+		if (!cm || cm->cmsg_type != SCM_RIGHTS)
+			_exit(0xfe);
+		memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+		_exit(foreign_use(fd, id, out, sizeof(out)));
+	}
+	close(sv[1]);
+	/* opened after the fork: the child never had it until it is sent */
+	fd = hs_open(0);
+	ASSERT_LE(0, fd);
+	hs_prep(&s, in, sizeof(in), out, sizeof(in), hs_svc_echo(),
+		HSHM_CLASS_RELIABLE, 22);
+	ASSERT_EQ(0, hs_submit(fd, &s));
+	ASSERT_EQ(0, hs_wait_idle(10000));
+	id = s.id;
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = &id;
+	iov.iov_len = sizeof(id);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
+	ASSERT_EQ((ssize_t)sizeof(id), sendmsg(sv[0], &mh, 0));
+	foreign_status(_metadata, pid);
+	close(sv[0]);
+	owner_reaps(_metadata, fd, s.id, in, out, sizeof(in));
+	close(fd);
 }
 
 /*
