@@ -171,12 +171,24 @@ endif
 # it) or ivshmem-plain (no interrupts: both sides poll).
 PEER_BIN := $(BUILD)/userspace/hshm-peer
 WITH_PEER := selftests/qemu/with-peer.sh --peer $(PEER_BIN)
+# The driver binds only the ivshmem devices it is told are hshm's: the
+# guests' one sits in PCI slot IVS_SLOT, and IVS_BIND says so.  The plain
+# scenario adds someone else's device (IVS_FOREIGN: 8 MiB of text the host
+# wrote, in slot 9), which the driver must leave alone, byte for byte
+# (hshm_75_unbind, HSHM_FOREIGN_PCI).
+IVS_SLOT = 8
+IVS_BIND = ivshmem_devices=0000:00:08.0
 IVS_SOCK = $(CHECK_DIR)/ivshmem.sock
 IVS_DOORBELL = -chardev socket,path=$(IVS_SOCK),id=ivsh \
-	-device ivshmem-doorbell,chardev=ivsh,vectors=1
+	-device ivshmem-doorbell,chardev=ivsh,vectors=1,addr=$(IVS_SLOT)
 ivs_plain = -object memory-backend-file,id=hmem,share=on,size=8M,mem-path=$(1) \
-	-device ivshmem-plain,memdev=hmem
+	-device ivshmem-plain,memdev=hmem,addr=$(IVS_SLOT)
 IVS_PLAIN = $(call ivs_plain,$(CHECK_DIR)/plain.shm)
+IVS_FOREIGN_PCI = 0000:00:09.0
+IVS_FOREIGN = -object memory-backend-file,id=fmem,share=on,size=8M,mem-path=$(CHECK_DIR)/foreign.shm \
+	-device ivshmem-plain,memdev=fmem,addr=9
+# the foreign device's contents, the line hshm_75_unbind expects repeated
+foreign_shm = yes "someone else's frame buffer" | head -c 8388608 >$(1)
 SCENARIOS ?= loopback ivshmem plain
 # The public peers' emulations (hshm-peer --profile, peers.md) over
 # ivshmem-plain (the v1 servers never ring: both sides poll), on one
@@ -194,10 +206,10 @@ SCENARIOS ?= loopback ivshmem plain
 V1_KERNEL ?= 6.12
 V1_SCENARIOS ?= sel4 sel4-late hvisor-tool hvisor-tool-late
 SEL4_PEER_ARGS = --profile sel4-v1 --test-hooks --flag-delay-us 50
-SEL4_GUEST = nr_devices=0 ivshmem_profile=sel4-v1
+SEL4_GUEST = nr_devices=0 $(IVS_BIND) ivshmem_profile=sel4-v1
 SEL4_ENV = --env HSHM_PEER_HOOKS=1 --env HSHM_PEER_PROFILE=sel4-v1
 HVT_PEER_ARGS = --profile hvisor-tool-v1 --test-hooks --look-us 1000 --exit-after 0
-HVT_GUEST = nr_devices=0 ivshmem_profile=hvisor-tool-v1
+HVT_GUEST = nr_devices=0 $(IVS_BIND) ivshmem_profile=hvisor-tool-v1
 HVT_ENV = --env HSHM_PEER_HOOKS=1 --env HSHM_PEER_PROFILE=hvisor-tool-v1
 # more run.sh arguments of the loopback scenario (check-debug: the KUnit module)
 LOOPBACK_RUN_ARGS =
@@ -222,14 +234,15 @@ check_scenarios = \
 	case " $(SCENARIOS) " in *" ivshmem "*) \
 	$(WITH_PEER) --shm $(CHECK_DIR)/ivshmem.shm --socket $(IVS_SOCK) --restart 2 \
 		--peer-args --test-hooks --log $(CHECK_DIR)/ivshmem.peer -- \
-		$(call qemu_run,ivshmem,nr_devices=0,$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
+		$(call qemu_run,ivshmem,nr_devices=0 $(IVS_BIND),$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
 			--env HSHM_PEER_RESTART=1 --qemu-args "$(IVS_DOORBELL)") || \
 		{ rc=1; $(call peer_log,$(CHECK_DIR)/ivshmem.peer); };; esac; \
 	case " $(SCENARIOS) " in *" plain "*) \
+	$(call foreign_shm,$(CHECK_DIR)/foreign.shm); \
 	$(WITH_PEER) --shm $(CHECK_DIR)/plain.shm --peer-args --test-hooks \
 		--log $(CHECK_DIR)/plain.peer -- \
-		$(call qemu_run,plain,nr_devices=0,$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
-			--qemu-args "$(IVS_PLAIN)") || \
+		$(call qemu_run,plain,nr_devices=0 $(IVS_BIND),$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
+			--env HSHM_FOREIGN_PCI=$(IVS_FOREIGN_PCI) --qemu-args "$(IVS_PLAIN) $(IVS_FOREIGN)") || \
 		{ rc=1; $(call peer_log,$(CHECK_DIR)/plain.peer); };; esac; \
 	case " $(if $(filter $(K),$(V1_KERNEL)),$(V1_SCENARIOS)) " in *" sel4 "*) \
 	$(WITH_PEER) --shm $(CHECK_DIR)/sel4.shm --peer-args "$(SEL4_PEER_ARGS)" \
@@ -339,9 +352,8 @@ comma := ,
 BENCH_SCENARIOS ?= loopback ivshmem plain
 # (in variables: a comma in $(call ...) arguments would split them)
 BENCH_DOORBELL = -chardev socket,path=$(BENCH_DIR)/ivshmem.sock,id=ivsh \
-	-device ivshmem-doorbell,chardev=ivsh,vectors=1
-BENCH_PLAIN = -object memory-backend-file,id=hmem,share=on,size=8M,mem-path=$(BENCH_DIR)/plain.shm \
-	-device ivshmem-plain,memdev=hmem
+	-device ivshmem-doorbell,chardev=ivsh,vectors=1,addr=$(IVS_SLOT)
+BENCH_PLAIN = $(call ivs_plain,$(BENCH_DIR)/plain.shm)
 
 # bench: hshm_rtt over each transport, one after the other in one run, and
 # the table of the results side by side (ratios against loopback); then
@@ -360,10 +372,10 @@ bench: all ## round trip P50/P99 and req/s over every transport side by side; hs
 		loopback) $(call qemu_run,bench-loopback,nr_devices=1 loopback_msg_ns=0 loopback_kib_ns=0,$(BENCH_DIR),--run /tests/bench/hshm_rtt) ;; \
 		ivshmem) $(WITH_PEER) --shm $(BENCH_DIR)/ivshmem.shm --socket $(BENCH_DIR)/ivshmem.sock \
 			--log $(BENCH_DIR)/ivshmem.peer -- \
-			$(call qemu_run,bench-ivshmem,nr_devices=0,$(BENCH_DIR),--run /tests/bench/hshm_rtt \
+			$(call qemu_run,bench-ivshmem,nr_devices=0 $(IVS_BIND),$(BENCH_DIR),--run /tests/bench/hshm_rtt \
 			--qemu-args "$(BENCH_DOORBELL)") ;; \
 		plain) $(WITH_PEER) --shm $(BENCH_DIR)/plain.shm --log $(BENCH_DIR)/plain.peer -- \
-			$(call qemu_run,bench-plain,nr_devices=0,$(BENCH_DIR),--run /tests/bench/hshm_rtt \
+			$(call qemu_run,bench-plain,nr_devices=0 $(IVS_BIND),$(BENCH_DIR),--run /tests/bench/hshm_rtt \
 			--qemu-args "$(BENCH_PLAIN)") ;; \
 		esac >$(BENCH_DIR)/$$s.out 2>&1 || { rc=1; tail -20 $(BENCH_DIR)/$$s.out; }; \
 	done; \
@@ -383,7 +395,7 @@ bench: all ## round trip P50/P99 and req/s over every transport side by side; hs
 			case $$p in hvisor-tool-v1) extra="$(BENCH_HVISOR_TOOL_ARGS)";; *) extra=;; esac; \
 			$(WITH_PEER) --shm $(BENCH_DIR)/peer.shm --log $(BENCH_DIR)/peer-$$p.peer \
 				--peer-args "--profile $$p $$extra" -- \
-				$(call qemu_run,bench-peer-$$p,nr_devices=0 ivshmem_profile=$$p,$(BENCH_DIR),--run "sh bench/hshm_peers.sh" \
+				$(call qemu_run,bench-peer-$$p,nr_devices=0 $(IVS_BIND) ivshmem_profile=$$p,$(BENCH_DIR),--run "sh bench/hshm_peers.sh" \
 				--qemu-args "$(call ivs_plain,$(BENCH_DIR)/peer.shm)") \
 				>$(BENCH_DIR)/peer-$$p.out 2>&1 || { rc=1; tail -20 $(BENCH_DIR)/peer-$$p.out; }; \
 		done; \
@@ -429,10 +441,10 @@ bench-rt-kernel: kernel-module
 	@command -v hackbench >/dev/null || { echo "no hackbench (install rt-tests: make deps)" >&2; exit 1; }
 	$(WITH_PEER) --shm $(BENCH_DIR)/rt-$(K).shm --socket $(BENCH_DIR)/rt-$(K).sock \
 		--log $(BENCH_DIR)/rt-$(K).peer -- \
-		$(call qemu_run,rt-$(K),,$(BENCH_DIR),--run "sh bench/hshm_rt.sh" \
+		$(call qemu_run,rt-$(K),$(IVS_BIND),$(BENCH_DIR),--run "sh bench/hshm_rt.sh" \
 		--host-bin $$(command -v hackbench) \
 		--qemu-args "-chardev socket$(comma)path=$(BENCH_DIR)/rt-$(K).sock$(comma)id=ivsh \
-			-device ivshmem-doorbell$(comma)chardev=ivsh$(comma)vectors=1")
+			-device ivshmem-doorbell$(comma)chardev=ivsh$(comma)vectors=1$(comma)addr=$(IVS_SLOT)")
 
 # the demo program, relative to build/selftests (/tests in the guest)
 DEMO = $(if $(wildcard $(BUILD)/selftests/demo/hshm_demo),demo/hshm_demo,hshm_demo)

@@ -10,6 +10,11 @@
  * interrupt; ivshmem-plain has none and the channel polls adaptively.
  * Ringing the peer writes (peer_id << 16) | vector to the Doorbell
  * register.
+ *
+ * Other programs use ivshmem too (shared frame buffers, other protocols),
+ * and nothing in the device says whose it is: the driver binds only the
+ * devices it is told are hshm's, by PCI address in ivshmem_devices or by
+ * the device's driver_override, and touches nothing of any other.
  */
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -18,6 +23,7 @@
 
 #include "hshm.h"
 
+#define HSHM_IVS_DRIVER		"hshm-ivshmem"
 #define HSHM_IVS_VENDOR		0x1af4
 #define HSHM_IVS_DEVICE		0x1110
 #define HSHM_IVS_REVISION	1
@@ -27,6 +33,10 @@
 #define HSHM_IVS_IVPOSITION	0x08
 #define HSHM_IVS_DOORBELL	0x0c
 #define HSHM_IVS_REGS_SIZE	0x10
+
+static char *ivshmem_devices;
+module_param(ivshmem_devices, charp, 0444);
+MODULE_PARM_DESC(ivshmem_devices, "Comma-separated PCI addresses (0000:00:04.0) of the ivshmem devices that are hshm's; no other is bound but through its driver_override (default: none)");
 
 static unsigned int ivshmem_peer;
 module_param(ivshmem_peer, uint, 0444);
@@ -202,6 +212,29 @@ static int hshm_ivs_setup_irq(struct hshm_ivs *ivs)
 	return 0;
 }
 
+/* hshm_ivs_ids' driver_data: the device was matched by its driver_override */
+#define HSHM_IVS_BY_OVERRIDE	1
+
+/* Is @pdev meant for hshm: named by driver_override or in ivshmem_devices? */
+static bool hshm_ivs_wanted(struct pci_dev *pdev,
+			    const struct pci_device_id *id)
+{
+	const char *name = pci_name(pdev), *p = ivshmem_devices;
+	size_t n = strlen(name), len;
+
+	if (id->driver_data == HSHM_IVS_BY_OVERRIDE)
+		return true;
+	while (p && *p) {
+		len = strcspn(p, ",");
+		if (len == n && !strncmp(p, name, n))
+			return true;
+		p += len;
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
 static int hshm_ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct hshm_layout layout = {
@@ -219,6 +252,11 @@ static int hshm_ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct hshm_chan *ch;
 	int ret;
 
+	/* Not a byte of someone else's device is touched. */
+	if (!hshm_ivs_wanted(pdev, id)) {
+		dev_info(&pdev->dev, "not in ivshmem_devices and no driver_override: not hshm's, left alone\n");
+		return -ENODEV;
+	}
 	if (pdev->revision != HSHM_IVS_REVISION)
 		return -ENODEV;
 	prof = hshm_peer_profile_find(ivshmem_profile);
@@ -315,14 +353,27 @@ static void hshm_ivs_remove(struct pci_dev *pdev)
 	pci_disable_device(pdev);
 }
 
-static const struct pci_device_id hshm_ivs_ids[] = {
+/* Any ivshmem device loads the module, which then binds only its own. */
+static const struct pci_device_id hshm_ivs_alias_ids[] = {
 	{ PCI_DEVICE(HSHM_IVS_VENDOR, HSHM_IVS_DEVICE) },
 	{ }
 };
-MODULE_DEVICE_TABLE(pci, hshm_ivs_ids);
+MODULE_DEVICE_TABLE(pci, hshm_ivs_alias_ids);
+
+/*
+ * The PCI core tries the entries in order; an override_only one matches
+ * only a device whose driver_override names this driver, so the probe
+ * tells such a device from one matched by its ids alone.
+ */
+static const struct pci_device_id hshm_ivs_ids[] = {
+	{ PCI_DEVICE_DRIVER_OVERRIDE(HSHM_IVS_VENDOR, HSHM_IVS_DEVICE, 1),
+	  .driver_data = HSHM_IVS_BY_OVERRIDE },
+	{ PCI_DEVICE(HSHM_IVS_VENDOR, HSHM_IVS_DEVICE) },
+	{ }
+};
 
 static struct pci_driver hshm_ivs_driver = {
-	.name		= "hshm-ivshmem",
+	.name		= HSHM_IVS_DRIVER,
 	.id_table	= hshm_ivs_ids,
 	.probe		= hshm_ivs_probe,
 	.remove		= hshm_ivs_remove,

@@ -15,9 +15,14 @@
  * test hooks (HSHM_PEER_HOOKS=1), to make the peer slow; skips elsewhere
  * (the fail-nth test also where the kernel has no fail-nth: make
  * check-debug has it).
+ * And someone else's ivshmem device (HSHM_FOREIGN_PCI: the plain
+ * scenario's second device, the host filled it with a line of text
+ * repeated): the driver did not bind it and did not write one byte of it,
+ * and binds it when its driver_override says so.
  */
 #include <libgen.h>
 #include <limits.h>
+#include <sys/mman.h>
 
 #include "kselftest_harness.h"
 #include "hshm_test.h"
@@ -233,6 +238,102 @@ TEST_F_TIMEOUT(unbind, fail_nth_probe, 900)
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, hs_echo_call(fd, 10000));
 	close(fd);
+}
+
+#define FOREIGN_LINE	"someone else's frame buffer\n"
+
+static const char *foreign_pci(void)
+{
+	return getenv("HSHM_FOREIGN_PCI");
+}
+
+static void foreign_path(char *out, size_t len, const char *attr)
+{
+	snprintf(out, len, "/sys/bus/pci/devices/%s/%s", foreign_pci(), attr);
+}
+
+/* The driver the device is bound to, "" if none. */
+static void foreign_driver(char *out, size_t len)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	foreign_path(link, sizeof(link), "driver");
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0) {
+		out[0] = '\0';
+		return;
+	}
+	target[n] = '\0';
+	snprintf(out, len, "%s", basename(target));
+}
+
+/* Not bound, and its memory is what its owner put there, byte for byte. */
+TEST(foreign_device_untouched)
+{
+	const size_t line = strlen(FOREIGN_LINE);
+	char path[PATH_MAX], drv[64];
+	size_t size, i, wrong = 0, first = 0;
+	const uint8_t *mem;
+	struct stat st;
+	int fd;
+
+	if (!foreign_pci())
+		SKIP(return, "no foreign ivshmem device (HSHM_FOREIGN_PCI)");
+	foreign_driver(drv, sizeof(drv));
+	EXPECT_STREQ("", drv) TH_LOG("%s is bound to %s", foreign_pci(), drv);
+
+	/* Its BAR2 decodes only while enabled: that writes no memory of it. */
+	foreign_path(path, sizeof(path), "enable");
+	ASSERT_EQ(0, hs_write_path(path, "1"));
+	foreign_path(path, sizeof(path), "resource2");
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", path, strerror(errno));
+	ASSERT_EQ(0, fstat(fd, &st));
+	size = st.st_size;
+	ASSERT_LT(0u, size);
+	mem = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, mem) TH_LOG("mmap %s: %s", path, strerror(errno));
+	for (i = 0; i < size; i++) {
+		if (mem[i] != (uint8_t)FOREIGN_LINE[i % line] && !wrong++)
+			first = i;
+	}
+	EXPECT_EQ(0u, wrong)
+		TH_LOG("%zu of %zu bytes changed, the first at 0x%zx", wrong, size,
+		       first);
+	munmap((void *)mem, size);
+	close(fd);
+	foreign_path(path, sizeof(path), "enable");
+	EXPECT_EQ(0, hs_write_path(path, "0"));
+}
+
+/* What an administrator does to give it to hshm anyway: driver_override. */
+TEST(foreign_device_driver_override)
+{
+	char path[PATH_MAX], drv[64];
+	unsigned int ms;
+
+	if (!foreign_pci())
+		SKIP(return, "no foreign ivshmem device (HSHM_FOREIGN_PCI)");
+	foreign_path(path, sizeof(path), "driver_override");
+	ASSERT_EQ(0, hs_write_path(path, "hshm-ivshmem"));
+	ASSERT_EQ(0, hs_write_path("/sys/bus/pci/drivers_probe", foreign_pci()));
+	for (ms = 0; ms < 5000; ms += 10) {
+		foreign_driver(drv, sizeof(drv));
+		if (drv[0])
+			break;
+		hs_sleep_ms(10);
+	}
+	EXPECT_STREQ("hshm-ivshmem", drv);
+	foreign_path(path, sizeof(path), "hshm");
+	EXPECT_EQ(0, access(path, F_OK)) TH_LOG("no hshm device under it");
+	/* and back to nobody's */
+	if (drv[0])
+		EXPECT_EQ(0, hs_write_path(DRIVER_DIR "/unbind", foreign_pci()));
+	foreign_path(path, sizeof(path), "driver_override");
+	EXPECT_EQ(0, hs_write_path(path, "\n"));
+	foreign_driver(drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
 }
 
 TEST_HARNESS_MAIN
