@@ -17,7 +17,9 @@
  *   -ESPIPE everywhere;
  * - class_create() lost its owner argument in 6.4: the class is a static
  *   struct class registered with class_register();
- * - genl_family.resv_start_op exists from 6.1 on.
+ * - genl_multicast_group.flags (GENL_MCAST_CAP_NET_ADMIN) came in 6.7 and
+ *   went into the 6.1 stable series, which Debian 12's 6.1 follows; a 6.1
+ *   without it fails to build below rather than let anyone listen.
  */
 #ifndef _HSHM_COMPAT_H
 #define _HSHM_COMPAT_H
@@ -33,6 +35,21 @@
 #include <linux/hrtimer.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
+#include <net/genetlink.h>
+
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "hshm needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, or a 6.1 stable update that has it)"
+#endif
+
+/* 6.2: the attributes a dump was asked with are in genl_dumpit_info.info. */
+static inline struct nlattr **hshm_genl_dump_attrs(struct netlink_callback *cb)
+{
+#if KERNEL_VERSION(6, 2, 0) > LINUX_VERSION_CODE
+	return genl_dumpit_info(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->info.attrs;
+#endif
+}
 
 /* 6.8: PCI_IRQ_INTX replaces PCI_IRQ_LEGACY, which 6.12 removed. */
 #ifndef PCI_IRQ_INTX

@@ -50,7 +50,13 @@ static struct netlink_range_validation hshm_nl_peer_wait_range = {
 	.max = HSHM_TIMEOUT_MAX_MS,
 };
 
-static const struct nla_policy hshm_nl_policy[HSHM_A_MAX + 1] = {
+/* GET (doit and dump): which device, nothing else. */
+static const struct nla_policy hshm_nl_get_policy[HSHM_A_DEV_INDEX + 1] = {
+	[HSHM_A_DEV_INDEX]	= NLA_POLICY_MAX(NLA_U32, HSHM_MAX_DEVICES - 1),
+};
+
+/* SET: which device and what is settable; counters and names are not. */
+static const struct nla_policy hshm_nl_set_policy[HSHM_A_MAX + 1] = {
 	[HSHM_A_DEV_INDEX]	= NLA_POLICY_MAX(NLA_U32, HSHM_MAX_DEVICES - 1),
 	[HSHM_A_SCHEDULER]	= NLA_POLICY_MAX(NLA_U8, HSHM_NL_SCHED_FIFO),
 	[HSHM_A_BATCH_MAX]	= NLA_POLICY_MIN(NLA_U32, 1),
@@ -293,16 +299,28 @@ static int hshm_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	u32 portid = NETLINK_CB(cb->skb).portid;
 	u32 seq = cb->nlh->nlmsg_seq;
+	struct nlattr *filter = hshm_genl_dump_attrs(cb)[HSHM_A_DEV_INDEX];
 	unsigned long id = cb->args[0];
 	unsigned long part = cb->args[1];
+	unsigned long end = HSHM_MAX_DEVICES;
 	u64 *hist;
 	int ret = 0;
 
+	/* HSHM_A_DEV_INDEX: that device only (the policy bounds it). */
+	if (filter) {
+		id = max_t(unsigned long, id, nla_get_u32(filter));
+		end = nla_get_u32(filter) + 1;
+	}
 	hist = kmalloc_array(HSHM_HIST_BUCKETS, sizeof(*hist), GFP_KERNEL);
 	if (!hist)
 		return -ENOMEM;
 	mutex_lock(&hshm_nl_lock);
-	for (; id < HSHM_MAX_DEVICES; id++, part = 0) {
+	if (filter && !cb->args[0] && !cb->args[1] && !hshm_nl_chans[id]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, filter, "no such hshm device");
+		ret = -ENODEV;
+		goto out;
+	}
+	for (; id < end; id++, part = 0) {
 		struct hshm_chan *ch = hshm_nl_chans[id];
 
 		if (!ch)
@@ -546,36 +564,47 @@ unlock:
 	return ret;
 }
 
-/* Operations of the family: GET for anyone, SET needs CAP_NET_ADMIN. */
-static const struct genl_small_ops hshm_nl_ops[] = {
+/*
+ * hshm_nl_ops - operations of the family, each with its own policy and
+ * strictly validated (resv_start_op 0: a non-zero reserved header field,
+ * an attribute the command's policy does not list or trailing bytes fail
+ * with -EINVAL).  GET for anyone, SET needs CAP_NET_ADMIN.  EVENT is
+ * sent, never received: the core answers it with -EOPNOTSUPP.
+ */
+static const struct genl_ops hshm_nl_ops[] = {
 	{
 		.cmd = HSHM_CMD_GET,
 		.doit = hshm_nl_get_doit,
 		.dumpit = hshm_nl_get_dumpit,
+		.policy = hshm_nl_get_policy,
+		.maxattr = ARRAY_SIZE(hshm_nl_get_policy) - 1,
 	},
 	{
 		.cmd = HSHM_CMD_SET,
 		.flags = GENL_ADMIN_PERM,
 		.doit = hshm_nl_set_doit,
+		.policy = hshm_nl_set_policy,
+		.maxattr = ARRAY_SIZE(hshm_nl_set_policy) - 1,
 	},
 };
 
+/*
+ * The events carry single requests' latencies and classes, other users'
+ * traffic that GET only shows summed up: joining needs CAP_NET_ADMIN.
+ */
 static const struct genl_multicast_group hshm_nl_mcgrps[] = {
-	{ .name = HSHM_GENL_MCGRP_EVENTS, },
+	{ .name = HSHM_GENL_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN, },
 };
 
 static struct genl_family hshm_genl __ro_after_init = {
 	.name = HSHM_GENL_NAME,
 	.version = HSHM_GENL_VERSION,
 	.maxattr = HSHM_A_MAX,
-	.policy = hshm_nl_policy,
 	.module = THIS_MODULE,
-	.small_ops = hshm_nl_ops,
-	.n_small_ops = ARRAY_SIZE(hshm_nl_ops),
+	.ops = hshm_nl_ops,
+	.n_ops = ARRAY_SIZE(hshm_nl_ops),
 	.mcgrps = hshm_nl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(hshm_nl_mcgrps),
-	/* Strict validation of every command. */
-	.resv_start_op = HSHM_CMD_EVENT + 1,
 };
 
 /* Events */

@@ -211,6 +211,7 @@ struct nl {
 	int family;
 	int err;		/* errno of the last NLMSG_ERROR */
 	char ext[256];		/* the kernel's extended ACK message */
+	bool quiet_nodev;	/* nl_run(): the caller reports ENODEV */
 };
 
 static int errno_exit(int err)
@@ -315,6 +316,8 @@ static int nl_run(struct nl *nl, struct nl_msg *m, nl_recvmsg_msg_cb_t valid,
 		ret = nl_recvmsgs(nl->sk, cb);
 	nl_cb_put(cb);
 	if (nl->err) {
+		if (nl->err == ENODEV && nl->quiet_nodev)
+			return EXIT_NODEV;
 		if (nl->ext[0])
 			msg("%s: %s (%s)", what, nl->ext, strerror(nl->err));
 		else if (nl->err == EPERM)
@@ -472,7 +475,10 @@ static int get_cb(struct nl_msg *m, void *arg)
 	return NL_OK;
 }
 
-/* Dump every device (histograms included); 0 or an exit status. */
+/*
+ * Dump every device, or the one of --device (histograms included); 0 or an
+ * exit status.
+ */
 static int get_all(struct nl *nl, struct devs *devs, const struct opts *o)
 {
 	struct nl_msg *m = nl_new(nl, HSHM_CMD_GET, NLM_F_DUMP);
@@ -480,9 +486,17 @@ static int get_all(struct nl *nl, struct devs *devs, const struct opts *o)
 
 	if (!m)
 		return EXIT_FAIL;
+	/* (an index no device can have is refused below, not by the kernel) */
+	if (o->dev >= 0 && o->dev < MAX_DEVS &&
+	    nla_put_u32(m, HSHM_A_DEV_INDEX, o->dev)) {
+		nlmsg_free(m);
+		return EXIT_FAIL;
+	}
 	memset(devs, 0, sizeof(*devs));
+	nl->quiet_nodev = true;
 	ret = nl_run(nl, m, get_cb, devs, "get");
-	if (ret)
+	nl->quiet_nodev = false;
+	if (ret && ret != EXIT_NODEV)
 		return ret;
 	if (o->dev >= 0 && (o->dev >= MAX_DEVS || !devs->d[o->dev].seen)) {
 		msg("no device hshm%d", o->dev);
@@ -1031,7 +1045,7 @@ static int cmd_monitor(struct nl *nl, const struct opts *o)
 {
 	struct mon mon = { .o = o };
 	double deadline = o->timeout > 0 ? now_s() + o->timeout : 0;
-	int grp, fd;
+	int grp, fd, ret;
 
 	grp = genl_ctrl_resolve_grp(nl->sk, HSHM_GENL_NAME,
 				    HSHM_GENL_MCGRP_EVENTS);
@@ -1042,8 +1056,14 @@ static int cmd_monitor(struct nl *nl, const struct opts *o)
 	}
 	nl_socket_disable_seq_check(nl->sk);
 	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, event_cb, &mon);
-	if (nl_socket_add_membership(nl->sk, grp)) {
-		msg("monitor: cannot join the events group");
+	ret = nl_socket_add_membership(nl->sk, grp);
+	if (ret == -NLE_PERM) {
+		msg("monitor: joining the events group needs CAP_NET_ADMIN");
+		return EXIT_PERM;
+	}
+	if (ret) {
+		msg("monitor: cannot join the events group: %s",
+		    nl_geterror(ret));
 		return EXIT_FAIL;
 	}
 	signal(SIGINT, on_signal);
