@@ -874,7 +874,10 @@ TEST_F(ioctl, passed_fd_cannot_reap)
 
 	memset(in, 'p', sizeof(in));
 	memset(out, FILL, sizeof(out));
-	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	fd = socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	if (fd && errno == EAFNOSUPPORT)
+		SKIP(return, "no AF_UNIX sockets in this kernel");
+	ASSERT_EQ(0, fd);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
