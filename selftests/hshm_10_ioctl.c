@@ -860,6 +860,19 @@ TEST_F(ioctl, fork_child_cannot_reap)
 	owner_reaps(_metadata, self->fd, s.id, in, out, sizeof(in));
 }
 
+/* A message of one request id and room for one passed file. */
+static void fd_msg(struct msghdr *mh, struct iovec *iov, uint64_t *id,
+		   uint8_t *cbuf, size_t clen)
+{
+	memset(mh, 0, sizeof(*mh));
+	iov->iov_base = id;
+	iov->iov_len = sizeof(*id);
+	mh->msg_iov = iov;
+	mh->msg_iovlen = 1;
+	mh->msg_control = cbuf;
+	mh->msg_controllen = clen;
+}
+
 /* Neither has a process the file is passed to with SCM_RIGHTS. */
 TEST_F(ioctl, passed_fd_cannot_reap)
 {
@@ -883,13 +896,7 @@ TEST_F(ioctl, passed_fd_cannot_reap)
 	if (!pid) {
 		close(sv[0]);
 		close(self->fd);
-		memset(&mh, 0, sizeof(mh));
-		iov.iov_base = &id;
-		iov.iov_len = sizeof(id);
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
+		fd_msg(&mh, &iov, &id, cbuf, sizeof(cbuf));
 		if (recvmsg(sv[1], &mh, 0) != sizeof(id))
 			_exit(0xff);
 		cm = CMSG_FIRSTHDR(&mh);
@@ -907,13 +914,7 @@ TEST_F(ioctl, passed_fd_cannot_reap)
 	ASSERT_EQ(0, hs_submit(fd, &s));
 	ASSERT_EQ(0, hs_wait_idle(10000));
 	id = s.id;
-	memset(&mh, 0, sizeof(mh));
-	iov.iov_base = &id;
-	iov.iov_len = sizeof(id);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof(cbuf);
+	fd_msg(&mh, &iov, &id, cbuf, sizeof(cbuf));
 	cm = CMSG_FIRSTHDR(&mh);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
