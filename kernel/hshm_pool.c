@@ -158,8 +158,9 @@ static bool hshm_pool_try_or_dead(struct hshm_chan *ch, unsigned int cls,
  * @cls: class whose reserve is tried first
  * @bytes: buffer size needed (1..HSHM_MAX_PAYLOAD)
  * @timeout: jiffies to wait for room, 0 for none
- * @err: set to -EAGAIN (no room in time), -EINTR or -ENODEV when NULL is
- *	returned
+ * @err: set to -EAGAIN (no room in time), -ERESTARTSYS (a signal: nothing
+ *	was done, so the system call restarts where the handler asks for it)
+ *	or -ENODEV when NULL is returned
  *
  * The slot comes back with its buffer fields and class set; the caller
  * fills the rest.
@@ -185,7 +186,7 @@ struct hshm_req *hshm_pool_alloc(struct hshm_chan *ch, unsigned int cls,
 								     &req),
 					       timeout);
 	if (ret < 0)
-		*err = -EINTR;
+		*err = -ERESTARTSYS;
 	else if (ret && !req)
 		*err = -ENODEV;
 	return req;

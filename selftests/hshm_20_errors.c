@@ -5,6 +5,7 @@
  * lost), unknown commands, signals, and isolation between file
  * descriptors.
  */
+#include <pthread.h>
 #include <sys/mman.h>
 #include <termios.h>
 
@@ -538,6 +539,84 @@ TEST_F(errors, complete_eintr)
 	ASSERT_EQ(1u, n);
 	EXPECT_EQ(s.id, c.id);
 	EXPECT_EQ(0, c.status);
+}
+
+/* Another thread gives the room back after a while: closes the flood. */
+struct room_back {
+	int fd;
+	unsigned int after_ms;
+};
+
+static void *give_room_back(void *arg)
+{
+	struct room_back *rb = arg;
+
+	hs_sleep_ms(rb->after_ms);
+	close(rb->fd);
+	return NULL;
+}
+
+/*
+ * A wait for room that a signal interrupts is restarted when the handler
+ * has SA_RESTART (nothing had been queued), and the submit goes through
+ * once room comes back; without SA_RESTART it fails with EINTR (the
+ * nonblock test of hshm_10_ioctl).
+ */
+TEST_F_TIMEOUT(errors, room_wait_restarts, 120)
+{
+	struct sigaction sa = { .sa_handler = hs_on_alarm,
+				.sa_flags = SA_RESTART };
+	struct itimerval it = { .it_value = { 0, 200 * 1000 } };
+	uint8_t in[16] = "restart me", out[16];
+	struct room_back rb = { .after_ms = 1000 };
+	struct hshm_completion c;
+	struct hshm_submit s;
+	unsigned int i, nflood = 0;
+	sigset_t mask;
+	pthread_t th;
+	uint32_t n;
+	int ret = 0;
+
+	HS_REQUIRE_COST();
+	ASSERT_EQ(0, hs_cost(50 * MS, 0));
+	rb.fd = hs_open(O_NONBLOCK);
+	ASSERT_LE(0, rb.fd);
+	for (i = 0; i <= self->info.max_requests; i++) {
+		hs_prep(&s, in, 16, out, 16, hs_svc_echo(),
+			HSHM_CLASS_BEST_EFFORT, i);
+		ret = hs_submit(rb.fd, &s);
+		if (ret)
+			break;
+		nflood++;
+	}
+	ASSERT_EQ(-EAGAIN, ret);
+	ASSERT_LT(0u, nflood);
+
+	sigemptyset(&sa.sa_mask);
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	hs_alarms = 0;
+	/* the signal must reach this thread, the one waiting for room */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGALRM);
+	ASSERT_EQ(0, pthread_sigmask(SIG_BLOCK, &mask, NULL));
+	ASSERT_EQ(0, pthread_create(&th, NULL, give_room_back, &rb));
+	ASSERT_EQ(0, pthread_sigmask(SIG_UNBLOCK, &mask, NULL));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	hs_prep(&s, in, 16, out, 16, hs_svc_echo(), HSHM_CLASS_BEST_EFFORT,
+		4242);
+	/* blocks: the signal comes at 200 ms, the room at 1 s */
+	ret = hs_submit(self->fd, &s);
+	pthread_join(th, NULL);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(1, hs_alarms);
+	ASSERT_EQ(0, hs_cost(0, 0));
+	if (!ret) {
+		ASSERT_EQ(0, hs_complete(self->fd, &c, 1, 1, 30000, &n));
+		ASSERT_EQ(1u, n);
+		EXPECT_EQ(4242ull, c.user_data);
+		EXPECT_EQ(0, c.status);
+	}
+	ASSERT_EQ(0, hs_wait_idle(30000));
 }
 
 /* A signal ends a CALL with EINTR; the fd and the device stay usable. */
