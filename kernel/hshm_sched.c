@@ -715,7 +715,9 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
  *
  * The requests of the batch at the peer whose entries it left untouched,
  * but the one its head is on, are sent again (hshm_sched_give_back());
- * every other completes with -EIO, unless it has completed already (its
+ * every other completes with -ECONNRESET (the connection with the peer
+ * was reset; whether the service ran is unknown), unless it has
+ * completed already (its
  * timer, a cancel): hshm_req_finish() decides once.  All entries are
  * taken back and the queue is initialised again
  * (hshm_wire_tx_reset()), the entries of the abandoned batch reused last;
@@ -735,7 +737,7 @@ void hshm_sched_heal(struct hshm_chan *ch, const char *reason)
 
 		if (!req)
 			continue;
-		failed += hshm_req_finish(req, -EIO);
+		failed += hshm_req_finish(req, -ECONNRESET);
 		ch->heal_last[nlast++] = req->entry;
 		ch->cls[req->cls].nbatch--;
 		ch->batch[i] = NULL;

@@ -104,8 +104,10 @@ struct hshm_submit {
  *	time, -ECANCELED cancelled, -EMSGSIZE the response did not fit
  *	response_cap (nothing copied), -EPROTO the peer answered nonsense,
  *	-EFAULT the response could not be copied, -ENODEV the device went away,
- *	-ETIME shed after waiting longer than its class's shed_us, -EIO the
- *	driver found no free queue entry (a bug: reported in the log)
+ *	-ETIME shed after waiting longer than its class's shed_us,
+ *	-ECONNRESET the driver reset the queue with a peer that was stuck or
+ *	kept answering wrongly (a heal: whether the service ran is unknown),
+ *	-EIO the driver found no free queue entry (a bug: reported in the log)
  * @length: response length the peer reported
  * @service_id: as submitted
  * @qos_class: the class the request was served in

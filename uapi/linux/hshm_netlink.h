@@ -224,7 +224,7 @@ enum hshm_nl_class_attr {
  *	untouched (HSHM_EA_COUNT of them, sent again), as a restarted peer
  *	or one that serves one message per hand-over does
  * @HSHM_EVENT_HEAL: the driver reset the queue with the peer
- *	(HSHM_EA_COUNT requests failed with -EIO)
+ *	(HSHM_EA_COUNT requests failed with -ECONNRESET)
  * @HSHM_EVENT_SHED: requests of HSHM_EA_CLASS were shed (HSHM_EA_COUNT)
  * @HSHM_EVENT_PEER_STATE: the peer's state changed; HSHM_EA_COUNT is the
  *	new one, an HSHM_NL_PEER_* value

@@ -325,6 +325,7 @@ static const struct {
 	{ ETIMEDOUT,	"no answer within the request's timeout" },
 	{ ECANCELED,	"the request was cancelled" },
 	{ ETIME,	"shed: waited longer than its class's shed_us" },
+	{ ECONNRESET,	"the driver reset the queue with a stuck or misbehaving peer (a heal)" },
 	{ EMSGSIZE,	"the message or response does not fit (max_payload or response_cap)" },
 	{ ENODEV,	"the hshm device has been removed" },
 	{ EAGAIN,	"no request slot or buffer free for the class (non-blocking)" },
