@@ -57,7 +57,9 @@
 # second channel is a virtio console (hvc0 on virtio-mmio) in NAME.serial.
 #
 # Files in the log dir: NAME.console (serial console), NAME.ktap (the KTAP),
-# NAME.dmesg (guest kernel log), NAME.totals ("passed failed skipped").
+# NAME.dmesg (guest kernel log), NAME.totals ("passed failed skipped"),
+# NAME.failures (each failure, one "# FAILED: ..." line and the test's last
+# log lines; ktap-totals.sh repeats them under the totals).
 # Failures are: failing leaf results, programs failing without a failing
 # result (crash, timeout), plan mismatches, each kernel log line showing a
 # warning/oops/BUG/splat, a QEMU timeout or error, a guest that stopped early.
@@ -139,7 +141,8 @@ fi
 mkdir -p "$LOG"
 LOG=$(cd "$LOG" && pwd)
 TOTALS=$LOG/$NAME.totals
-rm -f "$TOTALS" "$LOG/$NAME".{console,console.1,serial,ktap,dmesg,dts,dtb}
+FAILURES=$LOG/$NAME.failures
+rm -f "$TOTALS" "$FAILURES" "$LOG/$NAME".{console,console.1,serial,ktap,dmesg,dts,dtb}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hshm-run.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -148,7 +151,7 @@ passed=0 failed=0 skipped=0
 
 # problem MSG: one failure not seen in the KTAP.
 problem() {
-	echo "# FAILED: $*"
+	echo "# FAILED: $*" | tee -a "$FAILURES"
 	failed=$((failed + 1))
 }
 
@@ -157,6 +160,7 @@ count_ktap() {
 	local p f s
 	read -r p f s < <(ktap_count "$1" 2>"$WORK/why")
 	cat "$WORK/why"
+	cat "$WORK/why" >>"$FAILURES"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
