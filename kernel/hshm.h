@@ -400,7 +400,10 @@ struct hshm_class_snap {
  * @lock: serialises producers of @fifo (the dispatcher is the only consumer)
  * @fifo: queued requests, in submit order
  * @queued: requests queued whose completion is not decided yet
- * @at_peer: requests at the peer whose completion is not decided yet
+ * @at_peer: requests at the peer whose completion is not decided yet;
+ *	a request moving between the two is counted in its new place before
+ *	the state change and taken from the old one after it, so neither
+ *	count is ever below the truth (a reader may see one request twice)
  * @shed_us: queueing time after which a request is shed, 0 = never
  * @target_us: latency target, 0 = none; slower completions count as SLA
  *	violations and raise an event

@@ -460,13 +460,15 @@ static void hshm_sched_resend(struct hshm_chan *ch, struct hshm_req *req)
 
 	c->nbatch--;
 	hshm_wire_tx_put_tail(ch->tx, req->entry);
+	/* Counted where it goes before it moves, as in the dispatch. */
+	atomic_inc(&c->queued);
 	if (atomic_cmpxchg(&req->state, HSHM_REQ_PEER, HSHM_REQ_QUEUED) !=
 	    HSHM_REQ_PEER) {
+		atomic_dec(&c->queued);
 		hshm_req_put(req);
 		return;
 	}
 	atomic_dec(&c->at_peer);
-	atomic_inc(&c->queued);
 	atomic64_inc(&ch->resent);
 	list_add_tail(&req->resend_node, &c->resend);
 }
@@ -918,16 +920,21 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 		if (hshm_should_shed(ch, req, now) &&
 		    hshm_req_finish(req, -ETIME))
 			hshm_event_post(ch, HSHM_EVENT_SHED, c, 0, 0, 1);
+		/*
+		 * Counted at the peer before it gets there, so that a
+		 * timeout finishing it at once never takes at_peer below 0.
+		 */
+		atomic_inc(&ch->cls[c].at_peer);
 		if (atomic_cmpxchg(&req->state, HSHM_REQ_QUEUED,
 				   HSHM_REQ_PEER) != HSHM_REQ_QUEUED) {
 			/* Cancelled, timed out or shed while queued. */
+			atomic_dec(&ch->cls[c].at_peer);
 			if (!fifo)
 				hshm_wrr_refund(&ch->wrr, c);
 			hshm_req_put(req);
 			continue;
 		}
 		atomic_dec(&ch->cls[c].queued);
-		atomic_inc(&ch->cls[c].at_peer);
 		entry = hshm_wire_tx_get(ch->tx);
 		if (WARN_ON_ONCE(entry < 0)) {
 			hshm_req_finish(req, -EIO);
