@@ -49,6 +49,26 @@ enum hshm_sched_mode {
 };
 
 /**
+ * enum hshm_knob - the u32 settings of a channel (hshm_knob_set())
+ * @HSHM_KNOB_TIMEOUT_MS: default request timeout, 1 to HSHM_TIMEOUT_MAX_MS
+ * @HSHM_KNOB_BATCH_MAX: most messages per batch, 1 to the queue's entries
+ * @HSHM_KNOB_RT_BATCH_MAX: the same while REALTIME is active
+ * @HSHM_KNOB_HANDOVER: most messages per hand-over, 0 (the profile's or
+ *	learned) to the queue's entries
+ * @HSHM_KNOB_PEER_WAIT_MS: how long to wait for the peer's queue, 0 to
+ *	HSHM_TIMEOUT_MAX_MS
+ * @HSHM_KNOB_NR: number of knobs
+ */
+enum hshm_knob {
+	HSHM_KNOB_TIMEOUT_MS,
+	HSHM_KNOB_BATCH_MAX,
+	HSHM_KNOB_RT_BATCH_MAX,
+	HSHM_KNOB_HANDOVER,
+	HSHM_KNOB_PEER_WAIT_MS,
+	HSHM_KNOB_NR
+};
+
+/**
  * enum hshm_thread_policy - CPU scheduling policy of a channel's dispatcher
  * @HSHM_POLICY_OTHER: SCHED_NORMAL, with a nice value
  * @HSHM_POLICY_FIFO: SCHED_FIFO, with a real-time priority
@@ -438,7 +458,8 @@ struct hshm_cls {
  * @features: HSHM_FEAT_* of the transport
  * @dead: set once the channel is being removed; no new requests
  * @srcu: ioctls run inside it; removal waits for them after setting @dead
- * @cfg_lock: serialises configuration writes (sysfs, netlink)
+ * @cfg_lock: serialises configuration writes (sysfs, netlink), which all
+ *	go through the setters of hshm_sched.c (hshm_knob_set()...)
  * @weights: the four weights packed 16 bits each, read by the dispatcher
  * @sched_mode: enum hshm_sched_mode
  * @batch_max: most messages per batch
@@ -637,6 +658,13 @@ void hshm_sched_free(struct hshm_chan *ch);
 void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req);
 void hshm_sched_kick(struct hshm_chan *ch);
 void hshm_sched_set_weights(struct hshm_chan *ch, const u16 *w);
+int hshm_knob_check(struct hshm_chan *ch, enum hshm_knob k, u32 v);
+u32 hshm_knob_get(struct hshm_chan *ch, enum hshm_knob k);
+int hshm_knob_set(struct hshm_chan *ch, enum hshm_knob k, u32 v);
+void hshm_sched_set_mode(struct hshm_chan *ch, enum hshm_sched_mode mode);
+int hshm_cls_set_shed_us(struct hshm_chan *ch, unsigned int cls, u32 shed_us);
+void hshm_cls_set_target_us(struct hshm_chan *ch, unsigned int cls,
+			    u32 target_us);
 void hshm_sched_get_weights(struct hshm_chan *ch, u16 *w);
 void hshm_sched_heal(struct hshm_chan *ch, const char *reason);
 u32 hshm_sched_handover(struct hshm_chan *ch);

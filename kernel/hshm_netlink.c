@@ -353,6 +353,8 @@ out:
  * @p: reservations
  * @shed_us: per-class shedding time
  * @target_us: per-class latency target
+ * @set_shed: classes whose @shed_us the message sets
+ * @set_target: classes whose @target_us the message sets
  * @policy_v: HSHM_A_SCHED_POLICY
  * @prio_v: HSHM_A_SCHED_PRIORITY
  * @policy: &@policy_v if it was given, else NULL
@@ -363,6 +365,8 @@ struct hshm_nl_cfg {
 	u8 p[HSHM_NR_CLASSES];
 	u32 shed_us[HSHM_NR_CLASSES];
 	u32 target_us[HSHM_NR_CLASSES];
+	u8 set_shed;
+	u8 set_target;
 	int policy_v;
 	int prio_v;
 	int *policy;
@@ -390,8 +394,10 @@ static int hshm_nl_parse_class(struct nlattr *a, struct hshm_nl_cfg *cfg,
 		cfg->w[c] = nla_get_u32(tb[HSHM_CA_WEIGHT]);
 	if (tb[HSHM_CA_RESERVATION])
 		cfg->p[c] = nla_get_u8(tb[HSHM_CA_RESERVATION]);
-	if (tb[HSHM_CA_TARGET_US])
+	if (tb[HSHM_CA_TARGET_US]) {
 		cfg->target_us[c] = nla_get_u32(tb[HSHM_CA_TARGET_US]);
+		cfg->set_target |= BIT(c);
+	}
 	if (tb[HSHM_CA_SHED_US]) {
 		u32 v = nla_get_u32(tb[HSHM_CA_SHED_US]);
 
@@ -401,17 +407,37 @@ static int hshm_nl_parse_class(struct nlattr *a, struct hshm_nl_cfg *cfg,
 			return -EINVAL;
 		}
 		cfg->shed_us[c] = v;
+		cfg->set_shed |= BIT(c);
 	}
 	return 0;
 }
 
-static int hshm_nl_check_batch(struct hshm_chan *ch, struct nlattr *a,
+/* The attribute of each knob (enum hshm_knob). */
+static const u16 hshm_nl_knob_attr[HSHM_KNOB_NR] = {
+	[HSHM_KNOB_TIMEOUT_MS]		= HSHM_A_TIMEOUT_MS,
+	[HSHM_KNOB_BATCH_MAX]		= HSHM_A_BATCH_MAX,
+	[HSHM_KNOB_RT_BATCH_MAX]	= HSHM_A_RT_BATCH_MAX,
+	[HSHM_KNOB_HANDOVER]		= HSHM_A_HANDOVER,
+	[HSHM_KNOB_PEER_WAIT_MS]	= HSHM_A_PEER_WAIT_MS,
+};
+
+/*
+ * The policy checks the fixed ranges; the setters' own check also knows
+ * what depends on the device (the batch sizes: at most the queue's entries).
+ */
+static int hshm_nl_check_knobs(struct hshm_chan *ch, struct nlattr **attrs,
 			       struct netlink_ext_ack *extack)
 {
-	if (a && nla_get_u32(a) > ch->tx->n) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "batch size larger than the queue (HSHM_A_QUEUE_ENTRIES)");
-		return -EINVAL;
+	enum hshm_knob k;
+
+	for (k = 0; k < HSHM_KNOB_NR; k++) {
+		struct nlattr *a = attrs[hshm_nl_knob_attr[k]];
+
+		if (a && hshm_knob_check(ch, k, nla_get_u32(a))) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "batch size larger than the queue (HSHM_A_QUEUE_ENTRIES)");
+			return -EINVAL;
+		}
 	}
 	return 0;
 }
@@ -455,16 +481,14 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 	struct nlattr **attrs = info->attrs;
 	u8 old_p[HSHM_NR_CLASSES];
 	struct hshm_nl_cfg cfg;
+	enum hshm_knob k;
 	struct nlattr *a;
 	unsigned int c;
 	int rem, ret;
 
+	memset(&cfg, 0, sizeof(cfg));
 	hshm_sched_get_weights(ch, cfg.w);
 	hshm_pool_get_reservations(ch, cfg.p);
-	for (c = 0; c < HSHM_NR_CLASSES; c++) {
-		cfg.shed_us[c] = READ_ONCE(ch->cls[c].shed_us);
-		cfg.target_us[c] = READ_ONCE(ch->cls[c].target_us);
-	}
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(a) != HSHM_A_CLASS)
 			continue;
@@ -472,11 +496,7 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 		if (ret)
 			return ret;
 	}
-	ret = hshm_nl_check_batch(ch, attrs[HSHM_A_BATCH_MAX], extack);
-	if (!ret)
-		ret = hshm_nl_check_batch(ch, attrs[HSHM_A_RT_BATCH_MAX], extack);
-	if (!ret)
-		ret = hshm_nl_check_batch(ch, attrs[HSHM_A_HANDOVER], extack);
+	ret = hshm_nl_check_knobs(ch, attrs, extack);
 	if (!ret && attrs[HSHM_A_PEER_PROFILE]) {
 		prof = hshm_peer_profile_find(nla_data(attrs[HSHM_A_PEER_PROFILE]));
 		if (!prof || !*(char *)nla_data(attrs[HSHM_A_PEER_PROFILE])) {
@@ -512,26 +532,20 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 		}
 	}
 	hshm_sched_set_weights(ch, cfg.w);
+	/* Only what the message sets: a class knob it leaves is not rewritten. */
 	for (c = 0; c < HSHM_NR_CLASSES; c++) {
-		WRITE_ONCE(ch->cls[c].shed_us, cfg.shed_us[c]);
-		WRITE_ONCE(ch->cls[c].target_us, cfg.target_us[c]);
+		if (cfg.set_shed & BIT(c))
+			hshm_cls_set_shed_us(ch, c, cfg.shed_us[c]);
+		if (cfg.set_target & BIT(c))
+			hshm_cls_set_target_us(ch, c, cfg.target_us[c]);
 	}
 	if (attrs[HSHM_A_SCHEDULER])
-		WRITE_ONCE(ch->sched_mode,
-			   nla_get_u8(attrs[HSHM_A_SCHEDULER]) ==
-			   HSHM_NL_SCHED_FIFO ? HSHM_SCHED_FIFO : HSHM_SCHED_WRR);
-	if (attrs[HSHM_A_BATCH_MAX])
-		WRITE_ONCE(ch->batch_max, nla_get_u32(attrs[HSHM_A_BATCH_MAX]));
-	if (attrs[HSHM_A_RT_BATCH_MAX])
-		WRITE_ONCE(ch->rt_batch_max,
-			   nla_get_u32(attrs[HSHM_A_RT_BATCH_MAX]));
-	if (attrs[HSHM_A_TIMEOUT_MS])
-		WRITE_ONCE(ch->timeout_ms, nla_get_u32(attrs[HSHM_A_TIMEOUT_MS]));
-	if (attrs[HSHM_A_HANDOVER])
-		WRITE_ONCE(ch->handover, nla_get_u32(attrs[HSHM_A_HANDOVER]));
-	if (attrs[HSHM_A_PEER_WAIT_MS])
-		WRITE_ONCE(ch->peer_wait_ms,
-			   nla_get_u32(attrs[HSHM_A_PEER_WAIT_MS]));
+		hshm_sched_set_mode(ch, nla_get_u8(attrs[HSHM_A_SCHEDULER]) ==
+				    HSHM_NL_SCHED_FIFO ? HSHM_SCHED_FIFO :
+				    HSHM_SCHED_WRR);
+	for (k = 0; k < HSHM_KNOB_NR; k++)
+		if (attrs[hshm_nl_knob_attr[k]])
+			hshm_knob_set(ch, k, nla_get_u32(attrs[hshm_nl_knob_attr[k]]));
 	if (prof)
 		hshm_sched_set_profile(ch, prof);
 	hshm_sched_kick(ch);

@@ -114,6 +114,130 @@ int hshm_sched_set_profile(struct hshm_chan *ch,
 	return 0;
 }
 
+/*
+ * The u32 knobs of a channel (enum hshm_knob): the field and its range;
+ * max 0 is the number of queue entries.
+ */
+static const struct {
+	size_t off;
+	u32 min;
+	u32 max;
+} hshm_knobs[HSHM_KNOB_NR] = {
+	[HSHM_KNOB_TIMEOUT_MS] = { offsetof(struct hshm_chan, timeout_ms),
+				   1, HSHM_TIMEOUT_MAX_MS },
+	[HSHM_KNOB_BATCH_MAX] = { offsetof(struct hshm_chan, batch_max), 1, 0 },
+	[HSHM_KNOB_RT_BATCH_MAX] = { offsetof(struct hshm_chan, rt_batch_max),
+				     1, 0 },
+	[HSHM_KNOB_HANDOVER] = { offsetof(struct hshm_chan, handover), 0, 0 },
+	[HSHM_KNOB_PEER_WAIT_MS] = { offsetof(struct hshm_chan, peer_wait_ms),
+				     0, HSHM_TIMEOUT_MAX_MS },
+};
+
+static u32 *hshm_knob_field(struct hshm_chan *ch, enum hshm_knob k)
+{
+	return (u32 *)((u8 *)ch + hshm_knobs[k].off);
+}
+
+/**
+ * hshm_knob_check() - is @v in the range of knob @k?
+ * @ch: channel
+ * @k: knob
+ * @v: proposed value
+ *
+ * Return: 0, or -EINVAL if @v is out of the knob's range (the batch sizes
+ * and the hand-over size are at most the queue's entries).
+ */
+int hshm_knob_check(struct hshm_chan *ch, enum hshm_knob k, u32 v)
+{
+	u32 max = hshm_knobs[k].max ?: ch->tx->n;
+
+	return v < hshm_knobs[k].min || v > max ? -EINVAL : 0;
+}
+
+/**
+ * hshm_knob_get() - the current value of knob @k
+ * @ch: channel
+ * @k: knob
+ *
+ * Return: the value, read once.
+ */
+u32 hshm_knob_get(struct hshm_chan *ch, enum hshm_knob k)
+{
+	return READ_ONCE(*hshm_knob_field(ch, k));
+}
+
+/**
+ * hshm_knob_set() - set knob @k, for sysfs and netlink alike
+ * @ch: channel
+ * @k: knob
+ * @v: new value
+ *
+ * The dispatcher is kicked so that a batch size or a wait takes effect at
+ * once.
+ *
+ * Context: process; @ch->cfg_lock held.
+ * Return: 0, or -EINVAL from hshm_knob_check() (nothing changed).
+ */
+int hshm_knob_set(struct hshm_chan *ch, enum hshm_knob k, u32 v)
+{
+	int ret;
+
+	lockdep_assert_held(&ch->cfg_lock);
+	ret = hshm_knob_check(ch, k, v);
+	if (ret)
+		return ret;
+	WRITE_ONCE(*hshm_knob_field(ch, k), v);
+	hshm_sched_kick(ch);
+	return 0;
+}
+
+/**
+ * hshm_sched_set_mode() - choose the class picker
+ * @ch: channel
+ * @mode: enum hshm_sched_mode
+ *
+ * Context: process; @ch->cfg_lock held.
+ */
+void hshm_sched_set_mode(struct hshm_chan *ch, enum hshm_sched_mode mode)
+{
+	lockdep_assert_held(&ch->cfg_lock);
+	WRITE_ONCE(ch->sched_mode, mode);
+	hshm_sched_kick(ch);
+}
+
+/**
+ * hshm_cls_set_shed_us() - set how long requests of a class may queue
+ * @ch: channel
+ * @cls: class
+ * @shed_us: queueing time after which a request is shed, 0 = never
+ *
+ * Context: process; @ch->cfg_lock held.
+ * Return: 0, or -EINVAL if the class is never shed (hshm_shed_allowed()).
+ */
+int hshm_cls_set_shed_us(struct hshm_chan *ch, unsigned int cls, u32 shed_us)
+{
+	lockdep_assert_held(&ch->cfg_lock);
+	if (!hshm_shed_allowed(cls, shed_us))
+		return -EINVAL;
+	WRITE_ONCE(ch->cls[cls].shed_us, shed_us);
+	return 0;
+}
+
+/**
+ * hshm_cls_set_target_us() - set the latency target of a class
+ * @ch: channel
+ * @cls: class
+ * @target_us: latency target, 0 = none
+ *
+ * Context: process; @ch->cfg_lock held.
+ */
+void hshm_cls_set_target_us(struct hshm_chan *ch, unsigned int cls,
+			    u32 target_us)
+{
+	lockdep_assert_held(&ch->cfg_lock);
+	WRITE_ONCE(ch->cls[cls].target_us, target_us);
+}
+
 /**
  * hshm_sched_handover() - most messages the next hand-over carries
  * @ch: channel

@@ -127,13 +127,17 @@ static ssize_t scheduler_store(struct device *dev, struct device_attribute *attr
 			       const char *buf, size_t len)
 {
 	struct hshm_chan *ch = hshm_dev_chan(dev);
+	enum hshm_sched_mode mode;
 
 	if (sysfs_streq(buf, "wrr"))
-		WRITE_ONCE(ch->sched_mode, HSHM_SCHED_WRR);
+		mode = HSHM_SCHED_WRR;
 	else if (sysfs_streq(buf, "fifo"))
-		WRITE_ONCE(ch->sched_mode, HSHM_SCHED_FIFO);
+		mode = HSHM_SCHED_FIFO;
 	else
 		return -EINVAL;
+	mutex_lock(&ch->cfg_lock);
+	hshm_sched_set_mode(ch, mode);
+	mutex_unlock(&ch->cfg_lock);
 	return len;
 }
 static DEVICE_ATTR_RW(scheduler);
@@ -301,44 +305,52 @@ static DEVICE_ATTR_WO(stats_reset);
 /**
  * struct hshm_field_attr - a device attribute backed by one channel field
  * @attr: the attribute
- * @off: offset of the field in struct hshm_chan (a u32 knob or an
- *	atomic64_t counter)
- * @max: largest value a u32 knob takes; 0: the number of queue entries
- * @zero: the knob takes 0 (a default or "off"); else the smallest is 1
+ * @off: offset of an atomic64_t counter in struct hshm_chan (read-only
+ *	attributes)
+ * @knob: the knob (enum hshm_knob) of a writable attribute
  */
 struct hshm_field_attr {
 	struct device_attribute attr;
 	size_t off;
-	u32 max;
-	bool zero;
+	enum hshm_knob knob;
 };
+
+static struct hshm_field_attr *to_fa(struct device_attribute *attr)
+{
+	return container_of(attr, struct hshm_field_attr, attr);
+}
 
 static void *hshm_field(struct device *dev, struct device_attribute *attr)
 {
-	struct hshm_field_attr *fa = container_of(attr, struct hshm_field_attr,
-						  attr);
+	return (u8 *)hshm_dev_chan(dev) + to_fa(attr)->off;
+}
 
-	return (u8 *)hshm_dev_chan(dev) + fa->off;
+static ssize_t hshm_knob_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  hshm_knob_get(hshm_dev_chan(dev), to_fa(attr)->knob));
+}
+
+static ssize_t hshm_knob_store(struct device *dev, struct device_attribute *attr,
+			       const char *buf, size_t len)
+{
+	struct hshm_chan *ch = hshm_dev_chan(dev);
+	u32 v;
+	int ret;
+
+	if (kstrtou32(buf, 10, &v))
+		return -EINVAL;
+	mutex_lock(&ch->cfg_lock);
+	ret = hshm_knob_set(ch, to_fa(attr)->knob, v);
+	mutex_unlock(&ch->cfg_lock);
+	return ret ?: len;
 }
 
 static ssize_t hshm_u32_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
 	return sysfs_emit(buf, "%u\n", READ_ONCE(*(u32 *)hshm_field(dev, attr)));
-}
-
-static ssize_t hshm_u32_store(struct device *dev, struct device_attribute *attr,
-			      const char *buf, size_t len)
-{
-	struct hshm_field_attr *fa = container_of(attr, struct hshm_field_attr,
-						  attr);
-	u32 max = fa->max ?: hshm_dev_chan(dev)->tx->n;
-	u32 v;
-
-	if (kstrtou32(buf, 10, &v) || (!v && !fa->zero) || v > max)
-		return -EINVAL;
-	WRITE_ONCE(*(u32 *)hshm_field(dev, attr), v);
-	return len;
 }
 
 static ssize_t hshm_counter_show(struct device *dev,
@@ -349,25 +361,23 @@ static ssize_t hshm_counter_show(struct device *dev,
 }
 
 static struct hshm_field_attr hshm_attr_timeout_ms = {
-	.attr = __ATTR(timeout_ms, 0644, hshm_u32_show, hshm_u32_store),
-	.off = offsetof(struct hshm_chan, timeout_ms),
-	.max = HSHM_TIMEOUT_MAX_MS,
+	.attr = __ATTR(timeout_ms, 0644, hshm_knob_show, hshm_knob_store),
+	.knob = HSHM_KNOB_TIMEOUT_MS,
 };
 
 static struct hshm_field_attr hshm_attr_batch_max = {
-	.attr = __ATTR(batch_max, 0644, hshm_u32_show, hshm_u32_store),
-	.off = offsetof(struct hshm_chan, batch_max),
+	.attr = __ATTR(batch_max, 0644, hshm_knob_show, hshm_knob_store),
+	.knob = HSHM_KNOB_BATCH_MAX,
 };
 
 static struct hshm_field_attr hshm_attr_rt_batch_max = {
-	.attr = __ATTR(rt_batch_max, 0644, hshm_u32_show, hshm_u32_store),
-	.off = offsetof(struct hshm_chan, rt_batch_max),
+	.attr = __ATTR(rt_batch_max, 0644, hshm_knob_show, hshm_knob_store),
+	.knob = HSHM_KNOB_RT_BATCH_MAX,
 };
 
 static struct hshm_field_attr hshm_attr_handover = {
-	.attr = __ATTR(handover, 0644, hshm_u32_show, hshm_u32_store),
-	.off = offsetof(struct hshm_chan, handover),
-	.zero = true,
+	.attr = __ATTR(handover, 0644, hshm_knob_show, hshm_knob_store),
+	.knob = HSHM_KNOB_HANDOVER,
 };
 
 static struct hshm_field_attr hshm_attr_handover_learned = {
@@ -376,10 +386,8 @@ static struct hshm_field_attr hshm_attr_handover_learned = {
 };
 
 static struct hshm_field_attr hshm_attr_peer_wait_ms = {
-	.attr = __ATTR(peer_wait_ms, 0644, hshm_u32_show, hshm_u32_store),
-	.off = offsetof(struct hshm_chan, peer_wait_ms),
-	.max = HSHM_TIMEOUT_MAX_MS,
-	.zero = true,
+	.attr = __ATTR(peer_wait_ms, 0644, hshm_knob_show, hshm_knob_store),
+	.knob = HSHM_KNOB_PEER_WAIT_MS,
 };
 
 static struct hshm_field_attr hshm_attr_resent = {
@@ -615,10 +623,14 @@ static ssize_t shed_us_store(struct kobject *kobj, struct kobj_attribute *attr,
 	struct hshm_class_kobj *ck = to_ck(kobj);
 	u32 v;
 
-	if (kstrtou32(buf, 10, &v) || !hshm_shed_allowed(ck->cls, v))
+	int ret;
+
+	if (kstrtou32(buf, 10, &v))
 		return -EINVAL;
-	WRITE_ONCE(ck->ch->cls[ck->cls].shed_us, v);
-	return len;
+	mutex_lock(&ck->ch->cfg_lock);
+	ret = hshm_cls_set_shed_us(ck->ch, ck->cls, v);
+	mutex_unlock(&ck->ch->cfg_lock);
+	return ret ?: len;
 }
 
 static struct kobj_attribute hshm_ca_shed_us = __ATTR_RW(shed_us);
@@ -640,7 +652,9 @@ static ssize_t target_us_store(struct kobject *kobj,
 
 	if (kstrtou32(buf, 10, &v))
 		return -EINVAL;
-	WRITE_ONCE(ck->ch->cls[ck->cls].target_us, v);
+	mutex_lock(&ck->ch->cfg_lock);
+	hshm_cls_set_target_us(ck->ch, ck->cls, v);
+	mutex_unlock(&ck->ch->cfg_lock);
 	return len;
 }
 

@@ -331,4 +331,56 @@ TEST_F(nl, unprivileged)
 		       WEXITSTATUS(status));
 }
 
+/*
+ * SET changes what it carries and nothing else, and sysfs writes take the
+ * same lock: a class knob written through sysfs while SETs of another
+ * setting run reads back as written (a SET that rewrote every class knob
+ * from a copy taken before the write would undo it).
+ */
+TEST_F(nl, set_leaves_sysfs_writes_alone)
+{
+	const char *knob = "classes/best_effort/target_us";
+	uint64_t timeout, v, old;
+	unsigned int i, lost = 0;
+	int status;
+	pid_t pid;
+
+	if (geteuid())
+		SKIP(return, "not root");
+	ASSERT_EQ(0, hs_sysfs_read_u64("timeout_ms", &timeout));
+	ASSERT_EQ(0, hs_sysfs_read_u64(knob, &old));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct nl_seen seen = { .want_dev = -1 };
+		struct nl_req r;
+		int fd = nl_open();
+
+		if (fd < 0)
+			_exit(1);
+		for (i = 0; ; i++) {
+			nl_init(&r, self->fam.id, 0, HSHM_CMD_SET, 100 + i);
+			nl_put_u32(&r, HSHM_A_DEV_INDEX, dev_index());
+			nl_put_u32(&r, HSHM_A_TIMEOUT_MS, (uint32_t)timeout);
+			if (nl_talk(fd, &r, &seen))
+				_exit(2);
+		}
+	}
+	for (i = 1; i <= 3000; i++) {
+		if (hs_sysfs_write_u64(knob, 1000 + i) ||
+		    hs_sysfs_read_u64(knob, &v)) {
+			lost = ~0u;
+			break;
+		}
+		lost += v != 1000 + i;
+	}
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status))
+		TH_LOG("the SET loop stopped: status %d", WEXITSTATUS(status));
+	EXPECT_EQ(0u, lost) TH_LOG("%u of 3000 sysfs writes undone by a SET",
+				   lost);
+	EXPECT_EQ(0, hs_sysfs_write_u64(knob, old));
+}
+
 HS_HARNESS_MAIN
