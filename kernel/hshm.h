@@ -22,6 +22,7 @@
 #include <linux/sched/prio.h>
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/hshm.h>
@@ -289,8 +290,9 @@ struct hshm_layout {
  * @entry: wire entry while at the peer
  * @status: completion status, set once with @state DONE
  * @resp_len: response length reported by the peer
- * @t_submit: submit time
- * @latency_ns: submit-to-completion time
+ * @t_submit: when the submit began (before any wait for room)
+ * @latency_ns: from @t_submit to the end, set with @status
+ * @late: @latency_ns is past the class's target, set with @status
  * @call: submitted by HSHM_CALL: never on the file's lists, its caller
  *	waits for @posted
  * @resend_node: on its class's resend list, handed back by a peer that
@@ -323,6 +325,7 @@ struct hshm_req {
 	u32 resp_len;
 	ktime_t t_submit;
 	u64 latency_ns;
+	bool late;
 	bool call;
 	bool posted;
 	struct list_head resend_node;
@@ -359,29 +362,33 @@ struct hshm_pool {
  * @failed: completions with an error other than cancel and shed
  * @cancelled: completions with -ECANCELED
  * @dropped: requests shed under overload (-ETIME)
- * @late: completions slower than the class's latency target
+ * @late: requests that ended later than the class's latency target
  * @max_ns: largest latency seen on this cpu
- * @hist: log-linear latency histogram (hshm_qos.h)
+ * @hist: log-linear latency histogram (hshm_qos.h) of every request that
+ *	ended, whatever its status, from submit entry to its end
  *
- * Counters are bumped with this_cpu ops from any context; the histogram
- * and @max_ns only from the channel's dispatcher thread.
+ * Written by the cpu they belong to only, from any context but a hard
+ * interrupt, with interrupts off, inside struct hshm_stats_pcpu.syncp.
  */
 struct hshm_class_pcpu {
-	u64 submitted;
-	u64 completed;
-	u64 failed;
-	u64 cancelled;
-	u64 dropped;
-	u64 late;
-	u64 max_ns;
-	u64 hist[HSHM_HIST_BUCKETS];
+	u64_stats_t submitted;
+	u64_stats_t completed;
+	u64_stats_t failed;
+	u64_stats_t cancelled;
+	u64_stats_t dropped;
+	u64_stats_t late;
+	u64_stats_t max_ns;
+	u64_stats_t hist[HSHM_HIST_BUCKETS];
 };
 
 /**
  * struct hshm_stats_pcpu - per-cpu statistics of a channel
+ * @syncp: readers of another cpu's counters retry while it writes them
+ *	(32-bit kernels; nothing on 64-bit ones)
  * @cls: one block per class
  */
 struct hshm_stats_pcpu {
+	struct u64_stats_sync syncp;
 	struct hshm_class_pcpu cls[HSHM_NR_CLASSES];
 };
 
@@ -691,9 +698,9 @@ void hshm_pool_get_reservations(struct hshm_chan *ch, u8 *percent);
 /* hshm_stats.c */
 int hshm_stats_init(struct hshm_chan *ch);
 void hshm_stats_free(struct hshm_chan *ch);
-void hshm_stats_count(struct hshm_chan *ch, unsigned int cls, int status);
 void hshm_stats_submitted(struct hshm_chan *ch, unsigned int cls);
-void hshm_stats_latency(struct hshm_chan *ch, unsigned int cls, u64 ns);
+bool hshm_stats_end(struct hshm_chan *ch, unsigned int cls, int status,
+		    u64 ns);
 void hshm_stats_snapshot(struct hshm_chan *ch, unsigned int cls,
 			 struct hshm_class_snap *snap);
 void hshm_stats_hist(struct hshm_chan *ch, unsigned int cls, u64 *hist);

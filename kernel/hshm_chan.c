@@ -136,7 +136,7 @@ bool hshm_req_finish(struct hshm_req *req, int status)
 		atomic_dec(&req->ch->cls[req->cls].at_peer);
 	req->status = status;
 	req->latency_ns = ktime_to_ns(ktime_sub(ktime_get(), req->t_submit));
-	hshm_stats_count(req->ch, req->cls, status);
+	req->late = hshm_stats_end(req->ch, req->cls, status, req->latency_ns);
 	/* A timer that is not running any more gives its reference back. */
 	if (hrtimer_try_to_cancel(&req->timer) == 1)
 		hshm_req_put(req);
@@ -203,6 +203,8 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 	struct hshm_chan *ch = f->ch;
 	unsigned int cls;
 	struct hshm_req *req;
+	/* Latency counts from here: the wait for room is part of it. */
+	ktime_t t_submit = ktime_get();
 	u32 timeout_ms, bytes;
 	int ret;
 
@@ -254,6 +256,7 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 	req->status = 0;
 	req->resp_len = 0;
 	req->latency_ns = 0;
+	req->late = false;
 	req->call = call;
 	req->posted = false;
 	req->file = f;
@@ -275,7 +278,7 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 	}
 
 	hshm_stats_submitted(ch, cls);
-	req->t_submit = ktime_get();
+	req->t_submit = t_submit;
 	if (cls == HSHM_CLASS_REALTIME)
 		WRITE_ONCE(ch->rt_seen, req->t_submit);
 	timeout_ms = s->timeout_ms ?: READ_ONCE(ch->timeout_ms);

@@ -802,8 +802,12 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 			atomic64_inc(&ch->bad_replies);
 			status = -EPROTO;
 		}
-		if (hshm_req_finish(req, status))
-			hshm_stats_latency(ch, req->cls, req->latency_ns);
+		/* Counted by hshm_req_finish(); the event is raised here. */
+		if (hshm_req_finish(req, status) && req->late)
+			hshm_event_post(ch, HSHM_EVENT_SLA_VIOLATION, req->cls,
+					req->latency_ns,
+					(u64)READ_ONCE(ch->cls[req->cls].target_us) *
+					NSEC_PER_USEC, 1);
 		ch->batch[i] = NULL;
 		ch->npending--;
 		hshm_sched_let_go(ch, req);

@@ -619,6 +619,52 @@ TEST_F_TIMEOUT(errors, room_wait_restarts, 120)
 	ASSERT_EQ(0, hs_wait_idle(30000));
 }
 
+/*
+ * A request's latency counts from the start of its submit: the wait for
+ * room is part of what its user waited.  Another file holds every slot
+ * with completions it does not reap, and gives them back (by closing)
+ * after 500 ms; the submit that waited that long reports at least that.
+ */
+TEST_F_TIMEOUT(errors, latency_includes_room_wait, 120)
+{
+	uint8_t in[16] = "wait for room", out[16];
+	struct room_back rb = { .after_ms = 500 };
+	struct hshm_completion c;
+	struct hshm_submit s;
+	uint64_t t0, waited;
+	unsigned int i;
+	pthread_t th;
+	uint32_t n;
+	int ret = 0;
+
+	rb.fd = hs_open(O_NONBLOCK);
+	ASSERT_LE(0, rb.fd);
+	for (i = 0; i <= self->info.max_requests && !ret; i++) {
+		hs_prep(&s, in, 16, out, 16, hs_svc_echo(),
+			HSHM_CLASS_BEST_EFFORT, i);
+		ret = hs_submit(rb.fd, &s);
+	}
+	ASSERT_EQ(-EAGAIN, ret);
+	/* all answered: the room is held by completions nobody reaps */
+	ASSERT_EQ(0, hs_wait_idle(60000));
+	ASSERT_EQ(0, pthread_create(&th, NULL, give_room_back, &rb));
+	hs_prep(&s, in, 16, out, 16, hs_svc_echo(), HSHM_CLASS_BEST_EFFORT,
+		77);
+	t0 = hs_now_ns();
+	ret = hs_submit(self->fd, &s);
+	waited = hs_now_ns() - t0;
+	pthread_join(th, NULL);
+	ASSERT_EQ(0, ret);
+	EXPECT_LE(400 * MS, waited);
+	ASSERT_EQ(0, hs_complete(self->fd, &c, 1, 1, 30000, &n));
+	ASSERT_EQ(1u, n);
+	EXPECT_EQ(0, c.status);
+	EXPECT_LE(waited, c.latency_ns)
+		TH_LOG("waited %llu ms for room, latency %llu ms",
+		       (unsigned long long)waited / MS,
+		       (unsigned long long)c.latency_ns / MS);
+}
+
 /* A signal ends a CALL with EINTR; the fd and the device stay usable. */
 TEST_F(errors, call_eintr)
 {

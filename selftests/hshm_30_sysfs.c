@@ -556,6 +556,56 @@ TEST_F(sysfs, stats_reset)
 	EXPECT_EQ(0ull, st.v[0][HS_ST_SUBMITTED]);
 }
 
+/*
+ * Requests that end without an answer count in the latency statistics
+ * too: three best-effort requests time out after 50 ms behind a peer that
+ * takes 300 ms per message; the class's percentiles, maximum and SLA
+ * violations (target 10 ms) show them, each timed from its submit.
+ */
+TEST_F(sysfs, stats_count_every_end)
+{
+	uint8_t in[16] = "late", out[3][16];
+	struct hshm_completion cs[4];
+	struct hshm_submit s;
+	struct hs_stats st;
+	uint64_t late, old_target;
+	uint32_t n, got = 0, i;
+
+	HS_REQUIRE_COST();
+	ASSERT_EQ(0, hs_sysfs_read_u64("classes/best_effort/target_us",
+				       &old_target));
+	ASSERT_EQ(0, hs_sysfs_write("classes/best_effort/target_us", "10000"));
+	ASSERT_EQ(0, hs_wait_idle(10000));
+	ASSERT_EQ(0, hs_sysfs_write("stats_reset", "1"));
+	ASSERT_EQ(0, hs_cost(300 * MS, 0));
+	for (i = 0; i < 3; i++) {
+		hs_prep(&s, in, 16, out[i], 16, HSHM_SVC_ECHO,
+			HSHM_CLASS_BEST_EFFORT, i);
+		s.timeout_ms = 50;
+		ASSERT_EQ(0, hs_submit(self->fd, &s));
+	}
+	while (got < 3) {
+		ASSERT_EQ(0, hs_complete(self->fd, cs, 4, 1, 10000, &n));
+		ASSERT_LT(0u, n);
+		for (i = 0; i < n; i++, got++) {
+			EXPECT_EQ(-ETIMEDOUT, cs[i].status);
+			EXPECT_LE(50 * MS, cs[i].latency_ns);
+		}
+	}
+	ASSERT_EQ(0, hs_stats_read(&st));
+	ASSERT_EQ(0, hs_sysfs_read_u64("classes/best_effort/sla_violations",
+				       &late));
+	EXPECT_EQ(3ull, st.v[3][HS_ST_FAILED]);
+	EXPECT_LE(50 * MS, st.v[3][HS_ST_P50]);
+	EXPECT_LE(50 * MS, st.v[3][HS_ST_P99]);
+	EXPECT_LE(50 * MS, st.v[3][HS_ST_MAX]);
+	EXPECT_EQ(3ull, late);
+	EXPECT_EQ(0, hs_cost_restore());
+	EXPECT_EQ(0, hs_wait_idle(10000));
+	EXPECT_EQ(0, hs_sysfs_write_u64("classes/best_effort/target_us",
+					old_target));
+}
+
 /* classes/<name>/ counters are the stats file's columns. */
 TEST_F(sysfs, classes_agree_with_stats)
 {

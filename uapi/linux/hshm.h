@@ -113,7 +113,8 @@ struct hshm_submit {
  * @qos_class: the class the request was served in
  * @result: the raw service_result (HSHM_WIRE_RESULT_*)
  * @reserved: zero
- * @latency_ns: submit-to-completion time
+ * @latency_ns: from the start of the submit (a wait for room included) to
+ *	the moment the request ended
  */
 struct hshm_completion {
 	__u64 user_data;
