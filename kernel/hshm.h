@@ -296,7 +296,8 @@ struct hshm_layout {
  * @call: submitted by HSHM_CALL: never on the file's lists, its caller
  *	waits for @posted
  * @resend_node: on its class's resend list, handed back by a peer that
- *	did not serve it (dispatcher only)
+ *	did not serve it, or on the channel's held list after a heal
+ *	(dispatcher only)
  * @posted: the completion is decided and filled in (release/acquire)
  */
 struct hshm_req {
@@ -512,6 +513,11 @@ struct hshm_cls {
  *	heal (dispatcher only)
  * @heal_last: entries of the batch given up by the last heal, reused
  *	last (dispatcher only)
+ * @held: requests of batches given up by heals, with their slot and
+ *	buffer, until the peer is known to be done with them: it answered a
+ *	later batch, it restarted, or the channel goes away
+ *	(hshm_sched_release_held(); on resend_node; dispatcher only)
+ * @nheld: number of @held, at most half of @max_requests (dispatcher only)
  * @peer_state: enum hshm_peer_state (dispatcher writes)
  * @peer_present: the peer's queue showed a running owner at the last look
  *	(dispatcher only)
@@ -584,6 +590,8 @@ struct hshm_chan {
 	bool stalled;
 	u32 bad_run;
 	u16 *heal_last;
+	struct list_head held;
+	u32 nheld;
 	int peer_state;
 	bool peer_present;
 	bool open;

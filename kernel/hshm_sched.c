@@ -424,6 +424,7 @@ int hshm_sched_init(struct hshm_chan *ch)
 		ret = -ENOMEM;
 		goto free_batch;
 	}
+	INIT_LIST_HEAD(&ch->held);
 	hshm_sched_set_weights(ch, defaults);
 	hshm_wrr_init(&ch->wrr, defaults);
 	ch->sched_mode = HSHM_SCHED_WRR;
@@ -556,6 +557,44 @@ static bool hshm_should_shed(struct hshm_chan *ch, struct hshm_req *req,
 	u32 shed_us = READ_ONCE(ch->cls[req->cls].shed_us);
 
 	return shed_us && ktime_us_delta(now, req->t_submit) > shed_us;
+}
+
+/**
+ * hshm_sched_release_held() - give the buffers of given-up batches back
+ * @ch: channel; its dispatcher thread, or a caller that stopped it
+ *
+ * The peer is known to be done with them: it answered a batch handed over
+ * after they were given up (a v1 peer serves one batch after the other),
+ * it restarted, or the channel goes away.
+ */
+static void hshm_sched_release_held(struct hshm_chan *ch)
+{
+	struct hshm_req *req, *tmp;
+
+	list_for_each_entry_safe(req, tmp, &ch->held, resend_node) {
+		list_del_init(&req->resend_node);
+		hshm_req_put(req);
+	}
+	ch->nheld = 0;
+}
+
+/*
+ * Dispatcher only: a heal gave @req up (it is completed) while the peer
+ * may still be writing its answer into @req's buffer: the wire's reference
+ * stays, and with it the slot and the buffer, until
+ * hshm_sched_release_held().  A peer that never comes back must not pin
+ * the pool: past half the slots the oldest is given back anyway (a peer
+ * silent for that many heals is taken for dead).
+ */
+static void hshm_sched_hold(struct hshm_chan *ch, struct hshm_req *req)
+{
+	list_add_tail(&req->resend_node, &ch->held);
+	if (++ch->nheld <= ch->max_requests / 2)
+		return;
+	req = list_first_entry(&ch->held, struct hshm_req, resend_node);
+	list_del_init(&req->resend_node);
+	ch->nheld--;
+	hshm_req_put(req);
 }
 
 /*
@@ -797,6 +836,9 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 			status = hshm_reply_status(reply.result);
 			ch->bad_run = 0;
 			hshm_sched_set_peer_state(ch, HSHM_PEER_READY);
+			/* Served after the heals: done with what they gave up. */
+			if (ch->nheld)
+				hshm_sched_release_held(ch);
 		} else {
 			hshm_sched_fault(ch, fault, 1);
 			atomic64_inc(&ch->bad_replies);
@@ -851,7 +893,9 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
  * timer, a cancel): hshm_req_finish() decides once.  All entries are
  * taken back and the queue is initialised again
  * (hshm_wire_tx_reset()), the entries of the abandoned batch reused last;
- * the peer finds it idle and serves the next batch from there.  Requests
+ * the peer finds it idle and serves the next batch from there.  The
+ * requests given up keep their slot and buffer (hshm_sched_hold()): a
+ * peer that is slow, not dead, may still write into them.  Requests
  * still queued stay queued.  The heal is counted (heals in sysfs).
  *
  * This is the one place a heal happens; it raises the "heal" netlink event.
@@ -871,7 +915,7 @@ void hshm_sched_heal(struct hshm_chan *ch, const char *reason)
 		ch->heal_last[nlast++] = req->entry;
 		ch->cls[req->cls].nbatch--;
 		ch->batch[i] = NULL;
-		hshm_req_put(req);
+		hshm_sched_hold(ch, req);
 	}
 	hshm_wire_tx_reset(ch->tx, ch->heal_last, nlast);
 	ch->nbatch = 0;
@@ -979,6 +1023,9 @@ static void hshm_sched_peer_look(struct hshm_chan *ch)
 		return;
 	present = hshm_wire_mark_ready(hshm_wire_queue_mark((u8 *)ch->base +
 							    ch->layout.rxq_off));
+	/* A peer that (re)started writes nothing it held before. */
+	if (present && !ch->peer_present)
+		hshm_sched_release_held(ch);
 	if (present && (!ch->peer_present || ch->peer_state == HSHM_PEER_ABSENT))
 		hshm_sched_set_peer_state(ch, HSHM_PEER_READY);
 	else if (!present && ch->peer_present)
@@ -1224,6 +1271,8 @@ void hshm_sched_drain(struct hshm_chan *ch)
 	ch->nbatch = 0;
 	ch->npending = 0;
 	WRITE_ONCE(ch->batch_out, false);
+	/* The transport is stopped: the peer writes nothing any more. */
+	hshm_sched_release_held(ch);
 	for (c = 0; c < HSHM_NR_CLASSES; c++) {
 		while (hshm_cls_next(ch, c, &req, true)) {
 			hshm_req_finish(req, -ENODEV);

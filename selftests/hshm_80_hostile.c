@@ -521,4 +521,70 @@ TEST(stale_bytes_never_shown)
 	close(fd_b);
 }
 
+#define PEER_SVC_LATE		0xfff5
+
+/*
+ * A peer slower than the driver's patience (hook 0xfff5: it writes its
+ * echo into the message's buffer only after a heal gave the batch up, and
+ * 300 ms later) writes into a buffer nobody else has been given: requests
+ * of another file submitted at once, of the same size, get their own
+ * answers.
+ */
+TEST(late_answer_never_corrupts)
+{
+	static uint8_t late[2048], mine[2048], resp[2048];
+	uint64_t heals0, heals1;
+	struct hshm_completion c;
+	struct hshm_submit s;
+	struct hshm_call call;
+	unsigned int round;
+	int fd_a, fd_b;
+	uint32_t n;
+
+	if (!hostile_peer())
+		SKIP(return, "needs hshm-peer with test hooks, profile hshm (peer: %s)",
+		     hs_profile());
+	hs_restore_defaults();
+	ASSERT_EQ(0, hs_wait_idle(30000));
+	ASSERT_EQ(0, hs_sysfs_write_u64("timeout_ms", CHAN_TIMEOUT_MS));
+	ASSERT_EQ(0, hs_sysfs_read_u64("heals", &heals0));
+	fd_a = hs_open(0);
+	fd_b = hs_open(0);
+	ASSERT_LE(0, fd_a);
+	ASSERT_LE(0, fd_b);
+	ASSERT_EQ(0, hs_peer_set_cost(0, 0));
+
+	memset(late, 'L', sizeof(late));
+	hs_prep(&s, late, sizeof(late), resp, sizeof(resp), PEER_SVC_LATE,
+		HSHM_CLASS_BEST_EFFORT, 1);
+	s.timeout_ms = 30000;
+	ASSERT_EQ(0, hs_submit(fd_a, &s));
+	/* given up by a heal after the batch deadline (1 s) */
+	ASSERT_EQ(0, hs_complete(fd_a, &c, 1, 1, 20000, &n));
+	ASSERT_EQ(1u, n);
+	ASSERT_EQ(-ECONNRESET, c.status);
+
+	/* the peer writes its late answer while these wait behind it */
+	for (round = 0; round < 4; round++) {
+		memset(mine, 'a' + round, sizeof(mine));
+		memset(resp, 0, sizeof(resp));
+		memset(&call, 0, sizeof(call));
+		hs_prep(&call.submit, mine, sizeof(mine), resp, sizeof(resp),
+			HSHM_SVC_ECHO, HSHM_CLASS_BEST_EFFORT, 2 + round);
+		call.submit.timeout_ms = 20000;
+		ASSERT_EQ(0, hs_call(fd_b, &call));
+		EXPECT_EQ(0, call.completion.status);
+		EXPECT_EQ(sizeof(mine), call.completion.length);
+		EXPECT_EQ(0, memcmp(resp, mine, sizeof(mine)))
+			TH_LOG("round %u: the answer is not the payload echoed (first byte '%c')",
+			       round, resp[0]);
+	}
+	ASSERT_EQ(0, hs_wait_idle(30000));
+	ASSERT_EQ(0, hs_sysfs_read_u64("heals", &heals1));
+	EXPECT_EQ(heals0 + 1, heals1);
+	close(fd_a);
+	close(fd_b);
+	hs_restore_defaults();
+}
+
 HS_HARNESS_MAIN

@@ -59,6 +59,11 @@
 #define PEER_SVC_HOSTILE	0xfff2	/* payload: "MODES DURATION_MS [RATE]" */
 #define PEER_SVC_HOSTILE_STATS	0xfff3	/* response: "mode count" lines */
 #define PEER_SVC_CLAIM		0xfff4	/* payload: "N"; answers N bytes, writes none */
+#define PEER_SVC_LATE		0xfff5	/* echo, written after the driver gave up */
+/* 0xfff5 waits at most this long for the driver to give up... */
+#define PEER_LATE_WAIT_NS	30000000000ull
+/* ...and this long after it did, before it writes the answer. */
+#define PEER_LATE_AFTER_NS	300000000ull
 
 struct client {
 	int sock;		/* -1: slot free */
@@ -292,6 +297,44 @@ static u32 get_le32(const u8 *b)
 	return b[0] | b[1] << 8 | b[2] << 16 | (u32)b[3] << 24;
 }
 
+static void sleep_ns(unsigned long long d)
+{
+	struct timespec ts = {
+		.tv_sec = d / 1000000000ull,
+		.tv_nsec = d % 1000000000ull,
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR && !stopping)
+		;
+}
+
+/*
+ * Hook 0xfff5: a peer slower than the driver's patience.  The answer (the
+ * echo of the payload) is made at once, then held until the driver has
+ * given the batch up (its working_mark is no longer busy: a heal
+ * initialised the queue again) and PEER_LATE_AFTER_NS more, and written
+ * into the message's buffer anyway, as a slow peer would.
+ */
+static int late_answer(struct peer *p, const struct hshm_wire_rx_msg *m,
+		       u8 *buf, u32 *out_len)
+{
+	unsigned long long until = now_ns() + PEER_LATE_WAIT_NS;
+	u8 *answer = malloc(m->length ? m->length : 1);
+
+	if (!answer)
+		return HSHM_WIRE_RESULT_FAIL;
+	memcpy(answer, buf, m->length);
+	while (!stopping && now_ns() < until &&
+	       hshm_wire_queue_mark(p->rx.q) == HSHM_WIRE_MARK_BUSY)
+		sleep_ns(1000000);
+	sleep_ns(PEER_LATE_AFTER_NS);
+	say(p, "test hook: answering %u bytes late\n", m->length);
+	memcpy(buf, answer, m->length);
+	free(answer);
+	*out_len = m->length;
+	return HSHM_WIRE_RESULT_SUCCESS;
+}
+
 static int test_service(void *ctx, const struct hshm_wire_rx_msg *m, u8 *buf,
 			u32 room, u32 *out_len)
 {
@@ -325,6 +368,8 @@ static int test_service(void *ctx, const struct hshm_wire_rx_msg *m, u8 *buf,
 			*out_len = room;
 		return HSHM_WIRE_RESULT_SUCCESS;
 	}
+	if (p->test_hooks && m->service_id == PEER_SVC_LATE)
+		return late_answer(p, m, buf, out_len);
 	if (p->test_hooks && m->service_id == PEER_SVC_HOSTILE_STATS) {
 		char text[512];
 		size_t n = hostile_report(&p->hostile, text, sizeof(text));
@@ -382,17 +427,6 @@ static void serve(struct peer *p)
 		p->batches++;
 		ring_guests(p);
 	}
-}
-
-static void sleep_ns(unsigned long long d)
-{
-	struct timespec ts = {
-		.tv_sec = d / 1000000000ull,
-		.tv_nsec = d % 1000000000ull,
-	};
-
-	while (nanosleep(&ts, &ts) && errno == EINTR && !stopping)
-		;
 }
 
 /* v1: the pace of one message (V1-11: the real servers print for ~17 ms). */
@@ -725,8 +759,9 @@ static void usage(FILE *f)
 		"                      with the hshm profile 0xfff2 (hostile modes for a\n"
 		"                      while: payload \"MODES DURATION_MS [RATE]\"),\n"
 		"                      0xfff3 (the hostile faults injected, as \"mode\n"
-		"                      count\" lines) and 0xfff4 (payload \"N\": answer\n"
-		"                      N bytes, write none)\n"
+		"                      count\" lines), 0xfff4 (payload \"N\": answer\n"
+		"                      N bytes, write none) and 0xfff5 (echo, written\n"
+		"                      only once the driver gave the batch up)\n"
 		"      --hostile MODES hshm profile: break the protocol on purpose, MODES\n"
 		"                      a comma-separated list of corrupt-header,\n"
 		"                      corrupt-entries, corrupt-flags, corrupt-lengths,\n"
