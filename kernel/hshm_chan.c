@@ -370,6 +370,47 @@ static int hshm_layout_check(const struct hshm_layout *l)
 	return 0;
 }
 
+/*
+ * Every request timer is cancelled, and a callback still running is waited
+ * for, whatever the state of its request: a callback may be dropping the
+ * last reference of a request (and of its file) right now, and that must
+ * not turn into the last reference of the device once removal dropped its
+ * own, in softirq context, with this module maybe on its way out.
+ */
+static void hshm_chan_cancel_timers(struct hshm_chan *ch)
+{
+	u32 i;
+
+	for (i = 0; i < ch->max_requests; i++)
+		if (hrtimer_cancel(&ch->reqs[i].timer))
+			hshm_req_put(&ch->reqs[i]);
+}
+
+/*
+ * Removal, and the undoing of a creation that got as far as
+ * cdev_device_add(): from then on the device may be open, a request
+ * submitted, a timer armed.  @stop_transport: call the transport's stop
+ * (a transport whose creation failed stops its peer itself).
+ */
+static void hshm_chan_teardown(struct hshm_chan *ch, bool stop_transport)
+{
+	hshm_nl_del(ch);
+	WRITE_ONCE(ch->dead, true);
+	wake_up_all(&ch->pool.wq);
+	hshm_sysfs_remove_classes(ch);
+	cdev_device_del(&ch->cdev, &ch->dev);
+	/* Every submit that saw ->dead clear has queued its request now. */
+	synchronize_srcu(&ch->srcu);
+	hshm_sched_stop(ch);
+	if (stop_transport && ch->ops->stop)
+		ch->ops->stop(ch);
+	hshm_sched_drain(ch);
+	hshm_events_stop(ch);
+	hshm_wire_tx_destroy(ch->tx);
+	hshm_chan_cancel_timers(ch);
+	put_device(&ch->dev);
+}
+
 /**
  * hshm_chan_create() - create /dev/hshmN over a mapped region
  * @parent: transport's device, or NULL
@@ -477,20 +518,28 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 	ret = hshm_sched_start(ch);
 	if (ret)
 		goto put_dev;
+	/*
+	 * The "add" uevent waits until classes/ and netlink are there too:
+	 * udev and whoever it tells see the device complete.
+	 */
+	dev_set_uevent_suppress(&ch->dev, true);
 	ret = cdev_device_add(&ch->cdev, &ch->dev);
 	if (ret)
 		goto stop_sched;
 	ret = hshm_sysfs_add_classes(ch);
-	if (ret)
-		goto del_cdev;
+	if (ret) {
+		/* It could be opened already: undone as a removal is. */
+		hshm_chan_teardown(ch, false);
+		return ERR_PTR(ret);
+	}
 	hshm_nl_add(ch);
+	dev_set_uevent_suppress(&ch->dev, false);
+	kobject_uevent(&ch->dev.kobj, KOBJ_ADD);
 	dev_info(&ch->dev, "%s transport, %u KiB data, %u queue entries, %s\n",
 		 ops->name, ch->layout.alloc_size >> 10, ch->tx->n,
 		 features & HSHM_FEAT_IRQ ? "interrupt" : "polling");
 	return ch;
 
-del_cdev:
-	cdev_device_del(&ch->cdev, &ch->dev);
 stop_sched:
 	hshm_sched_stop(ch);
 	hshm_events_stop(ch);
@@ -528,27 +577,5 @@ free_id:
  */
 void hshm_chan_remove(struct hshm_chan *ch)
 {
-	u32 i;
-
-	hshm_nl_del(ch);
-	WRITE_ONCE(ch->dead, true);
-	wake_up_all(&ch->pool.wq);
-	hshm_sysfs_remove_classes(ch);
-	cdev_device_del(&ch->cdev, &ch->dev);
-	/* Every submit that saw ->dead clear has queued its request now. */
-	synchronize_srcu(&ch->srcu);
-	hshm_sched_stop(ch);
-	if (ch->ops->stop)
-		ch->ops->stop(ch);
-	hshm_sched_drain(ch);
-	hshm_events_stop(ch);
-	hshm_wire_tx_destroy(ch->tx);
-	for (i = 0; i < ch->max_requests; i++) {
-		struct hshm_req *req = &ch->reqs[i];
-
-		if (atomic_read(&req->state) != HSHM_REQ_FREE &&
-		    hrtimer_cancel(&req->timer))
-			hshm_req_put(req);
-	}
-	put_device(&ch->dev);
+	hshm_chan_teardown(ch, true);
 }
