@@ -656,8 +656,10 @@ void hshm_chan_remove(struct hshm_chan *ch);
 void hshm_chan_notify(struct hshm_chan *ch);
 void hshm_chan_set_profile(struct hshm_chan *ch,
 			   const struct hshm_peer_profile *prof);
+int hshm_chan_copy(struct hshm_chan *ch, int *idx, void *kbuf,
+		   void __user *ubuf, size_t len, bool to_user);
 int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
-		     bool nonblock, bool call, struct hshm_req **out);
+		     bool nonblock, bool call, struct hshm_req **out, int *idx);
 bool hshm_req_finish(struct hshm_req *req, int status);
 void hshm_req_get(struct hshm_req *req);
 void hshm_req_put(struct hshm_req *req);

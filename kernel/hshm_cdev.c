@@ -156,12 +156,13 @@ static bool hshm_req_posted(struct hshm_req *req)
 }
 
 /*
- * Fill the completion of @req and copy its response to the caller.  The
+ * Fill the completion of @req and copy its response to the caller, inside
+ * the channel's SRCU read side (@idx: its cookie, hshm_chan_copy()).  The
  * request is not changed, so the same completion can be handed out again
  * if the caller's completion array turns out to be unwritable.
  */
 static void hshm_req_fill(struct hshm_chan *ch, struct hshm_req *req,
-			  struct hshm_completion *c)
+			  struct hshm_completion *c, int *idx)
 {
 	int status = req->status;
 
@@ -169,10 +170,10 @@ static void hshm_req_fill(struct hshm_chan *ch, struct hshm_req *req,
 		status = -EMSGSIZE;
 	else if (!status && READ_ONCE(ch->dead))
 		status = -ENODEV;
-	else if (!status && req->resp_len &&
-		 copy_to_user(u64_to_user_ptr(req->response),
-			      ch->data + req->offset, req->resp_len))
-		status = -EFAULT;
+	else if (!status && req->resp_len)
+		status = hshm_chan_copy(ch, idx, ch->data + req->offset,
+					u64_to_user_ptr(req->response),
+					req->resp_len, true);
 
 	memset(c, 0, sizeof(*c));
 	c->user_data = req->user_data;
@@ -194,8 +195,10 @@ static bool hshm_file_ready(struct hshm_file *f, u32 min)
 
 /*
  * The wait runs outside the channel's SRCU section, so that removing the
- * channel never waits for a sleeping reaper; copying out runs inside it,
- * after a check that the region is still there.
+ * channel never waits for a sleeping reaper; copying a response out of
+ * the region runs inside it, after a check that the region is still
+ * there, and never sleeps on a fault there (hshm_chan_copy()); the
+ * completion is written to the caller's array outside it.
  */
 static int hshm_ioc_complete(struct hshm_file *f, struct hshm_complete __user *uarg)
 {
@@ -233,9 +236,10 @@ static int hshm_ioc_complete(struct hshm_file *f, struct hshm_complete __user *u
 		if (ret == -ETIME)
 			ret = 0;
 	}
-	idx = srcu_read_lock(&ch->srcu);
 	while (count < arg.max_events && (req = hshm_file_pop(f))) {
-		hshm_req_fill(ch, req, &c);
+		idx = srcu_read_lock(&ch->srcu);
+		hshm_req_fill(ch, req, &c, &idx);
+		srcu_read_unlock(&ch->srcu, idx);
 		if (copy_to_user(&out[count], &c, sizeof(c))) {
 			hshm_file_unpop(f, req);
 			break;
@@ -243,7 +247,6 @@ static int hshm_ioc_complete(struct hshm_file *f, struct hshm_complete __user *u
 		hshm_req_put(req);
 		count++;
 	}
-	srcu_read_unlock(&ch->srcu, idx);
 	if (!count && req)
 		return -EFAULT;
 	if (!count && ret < 0)
@@ -283,6 +286,20 @@ static int hshm_ioc_cancel(struct hshm_file *f, void __user *uarg)
 	return ret;
 }
 
+/* Submit inside the channel's SRCU read side: removal waits for it. */
+static int hshm_submit_srcu(struct hshm_file *f, struct hshm_submit *s,
+			    bool nonblock, bool call, struct hshm_req **req)
+{
+	struct hshm_chan *ch = f->ch;
+	int idx, ret;
+
+	idx = srcu_read_lock(&ch->srcu);
+	ret = READ_ONCE(ch->dead) ? -ENODEV :
+	      hshm_chan_submit(f, s, nonblock, call, req, &idx);
+	srcu_read_unlock(&ch->srcu, idx);
+	return ret;
+}
+
 static int hshm_ioc_submit(struct hshm_file *f, struct hshm_submit __user *uarg,
 			   bool nonblock)
 {
@@ -295,7 +312,7 @@ static int hshm_ioc_submit(struct hshm_file *f, struct hshm_submit __user *uarg,
 	/* Make sure the id can be written back before anything is queued. */
 	if (copy_to_user(uarg, &s, sizeof(s)))
 		return -EFAULT;
-	ret = hshm_chan_submit(f, &s, nonblock, false, &req);
+	ret = hshm_submit_srcu(f, &s, nonblock, false, &req);
 	if (ret)
 		return ret;
 	if (put_user(s.id, &uarg->id)) {
@@ -320,10 +337,7 @@ static int hshm_ioc_call(struct hshm_file *f, struct hshm_call __user *uarg,
 		return -EFAULT;
 	if (copy_to_user(uarg, &arg, sizeof(arg)))
 		return -EFAULT;
-	idx = srcu_read_lock(&ch->srcu);
-	ret = READ_ONCE(ch->dead) ? -ENODEV :
-	      hshm_chan_submit(f, &arg.submit, nonblock, true, &req);
-	srcu_read_unlock(&ch->srcu, idx);
+	ret = hshm_submit_srcu(f, &arg.submit, nonblock, true, &req);
 	if (ret)
 		return ret;
 
@@ -341,7 +355,7 @@ static int hshm_ioc_call(struct hshm_file *f, struct hshm_call __user *uarg,
 	}
 	if (!ret) {
 		idx = srcu_read_lock(&ch->srcu);
-		hshm_req_fill(ch, req, &c);
+		hshm_req_fill(ch, req, &c, &idx);
 		srcu_read_unlock(&ch->srcu, idx);
 		if (put_user(arg.submit.id, &uarg->submit.id) ||
 		    copy_to_user(&uarg->completion, &c, sizeof(c)))
@@ -349,26 +363,6 @@ static int hshm_ioc_call(struct hshm_file *f, struct hshm_call __user *uarg,
 	}
 	hshm_req_put(req);	/* the user's */
 	hshm_req_put(req);	/* ours */
-	return ret;
-}
-
-static long hshm_ioctl_locked(struct hshm_file *f, unsigned int cmd,
-			      void __user *uarg, bool nonblock)
-{
-	struct hshm_chan *ch = f->ch;
-	long ret;
-	int idx;
-
-	idx = srcu_read_lock(&ch->srcu);
-	if (READ_ONCE(ch->dead))
-		ret = -ENODEV;
-	else if (cmd == HSHM_INFO)
-		ret = hshm_ioc_info(ch, uarg);
-	else if (cmd == HSHM_SUBMIT)
-		ret = hshm_ioc_submit(f, uarg, nonblock);
-	else
-		ret = hshm_ioc_cancel(f, uarg);
-	srcu_read_unlock(&ch->srcu, idx);
 	return ret;
 }
 
@@ -381,11 +375,20 @@ static long hshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (cmd != HSHM_INFO && !hshm_file_mine(f))
 		return cmd == HSHM_SUBMIT || cmd == HSHM_COMPLETE ||
 		       cmd == HSHM_CALL || cmd == HSHM_CANCEL ? -EPERM : -ENOTTY;
+	/*
+	 * Only what touches the region runs inside the channel's SRCU read
+	 * side (hshm_submit_srcu(), hshm_req_fill()): copies of arguments
+	 * may fault and sleep, and removal must not wait for them.
+	 */
+	if (cmd != HSHM_COMPLETE && READ_ONCE(f->ch->dead))
+		return -ENODEV;
 	switch (cmd) {
 	case HSHM_INFO:
+		return hshm_ioc_info(f->ch, uarg);
 	case HSHM_SUBMIT:
+		return hshm_ioc_submit(f, uarg, nonblock);
 	case HSHM_CANCEL:
-		return hshm_ioctl_locked(f, cmd, uarg, nonblock);
+		return hshm_ioc_cancel(f, uarg);
 	case HSHM_COMPLETE:
 		return hshm_ioc_complete(f, uarg);
 	case HSHM_CALL:

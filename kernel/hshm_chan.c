@@ -15,6 +15,7 @@
 #include <linux/idr.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -181,6 +182,55 @@ static int hshm_submit_check(struct hshm_chan *ch, const struct hshm_submit *s)
 }
 
 /**
+ * hshm_chan_copy() - copy between user memory and the region, inside SRCU
+ * @ch: channel
+ * @idx: the caller's cookie of its read side of @ch->srcu; updated when
+ *	the read side is left and taken again
+ * @kbuf: in the region
+ * @ubuf: user memory
+ * @len: bytes
+ * @to_user: copy @kbuf to @ubuf, else @ubuf to @kbuf
+ *
+ * The region stays mapped while the caller holds @ch->srcu, and removal
+ * waits for that: so the copy never sleeps on a page fault in there.  It
+ * runs with page faults disabled; what faults is faulted in with the read
+ * side left, then the copy goes on in a new one.  A user buffer that never
+ * resolves (a userfaultfd range nobody serves) holds up its own caller
+ * only, never a removal.
+ *
+ * Context: process; inside @ch->srcu.
+ * Return: 0, -EFAULT (bytes that cannot be faulted in), or -ENODEV when
+ * the channel was removed while the read side was left (the region may be
+ * gone: nothing more was copied).
+ */
+int hshm_chan_copy(struct hshm_chan *ch, int *idx, void *kbuf,
+		   void __user *ubuf, size_t len, bool to_user)
+{
+	size_t left;
+
+	while (len) {
+		pagefault_disable();
+		left = to_user ? copy_to_user(ubuf, kbuf, len) :
+				 copy_from_user(kbuf, ubuf, len);
+		pagefault_enable();
+		kbuf += len - left;
+		ubuf += len - left;
+		if (!left)
+			return 0;
+		srcu_read_unlock(&ch->srcu, *idx);
+		len = left;
+		left = to_user ? fault_in_writeable(ubuf, len) :
+				 fault_in_readable(ubuf, len);
+		*idx = srcu_read_lock(&ch->srcu);
+		if (READ_ONCE(ch->dead))
+			return -ENODEV;
+		if (left == len)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/**
  * hshm_chan_submit() - admit one request and queue it
  * @f: submitting file
  * @s: the request as user space gave it; @s->id is set on success
@@ -188,6 +238,8 @@ static int hshm_submit_check(struct hshm_chan *ch, const struct hshm_submit *s)
  * @call: HSHM_CALL: the completion is not queued on the file (nobody else
  *	can reap or cancel it); the caller waits for struct hshm_req.posted
  * @out: if not NULL, gets the request with an extra reference
+ * @idx: the caller's cookie of its read side of the channel's SRCU
+ *	(hshm_chan_copy())
  *
  * Validates, classifies, takes a slot and a buffer (reserve first), copies
  * the payload from user space straight into the shared data area, arms the
@@ -195,10 +247,13 @@ static int hshm_submit_check(struct hshm_chan *ch, const struct hshm_submit *s)
  * waits, unless @nonblock (-EAGAIN) or unless the file itself holds
  * completions that are not reaped yet (-EBUSY: reaping them makes room).
  *
+ * Context: process; inside the channel's SRCU read side, which the copy of
+ * the payload may leave and take again: a request is queued only in a
+ * read side that saw the channel alive.
  * Return: 0 or a negative errno; nothing is left behind on error.
  */
 int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
-		     bool nonblock, bool call, struct hshm_req **out)
+		     bool nonblock, bool call, struct hshm_req **out, int *idx)
 {
 	struct hshm_chan *ch = f->ch;
 	unsigned int cls;
@@ -232,10 +287,11 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 			return -EBUSY;
 	}
 	req->offset = hshm_pool_data_offset(ch, req);
-	if (copy_from_user(ch->data + req->offset, u64_to_user_ptr(s->payload),
-			   s->length)) {
+	ret = hshm_chan_copy(ch, idx, ch->data + req->offset,
+			     u64_to_user_ptr(s->payload), s->length, false);
+	if (ret) {
 		hshm_pool_release(ch, req);
-		return -EFAULT;
+		return ret;
 	}
 	/*
 	 * The rest of the buffer may hold an earlier request's bytes, maybe

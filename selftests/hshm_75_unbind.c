@@ -19,10 +19,15 @@
  * scenario's second device, the host filled it with a line of text
  * repeated): the driver did not bind it and did not write one byte of it,
  * and binds it when its driver_override says so.
+ * And a caller whose payload never arrives (a userfaultfd page nobody
+ * serves) does not hold an unbind up.
  */
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
 #include "hshm_test.h"
@@ -155,6 +160,145 @@ TEST_F_TIMEOUT(unbind, requests_in_flight, 120)
 	fd = hs_open(0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, hs_info(fd, &info));
+	close(fd);
+}
+
+/* A thread's blocking call, and whether it has returned. */
+struct blocked {
+	int fd;
+	const void *payload;
+	const char *bdf;
+	int ret;
+	volatile bool done;
+};
+
+static void *submit_from(void *arg)
+{
+	struct blocked *b = arg;
+	static char out[64];
+	struct hshm_submit s;
+
+	hs_prep(&s, b->payload, 64, out, sizeof(out), HSHM_SVC_ECHO,
+		HSHM_CLASS_RELIABLE, 1);
+	b->ret = hs_submit(b->fd, &s);
+	b->done = true;
+	return NULL;
+}
+
+static void *unbind_dev(void *arg)
+{
+	struct blocked *b = arg;
+
+	b->ret = hs_write_path(DRIVER_DIR "/unbind", b->bdf);
+	b->done = true;
+	return NULL;
+}
+
+static bool returns_within(volatile bool *done, unsigned int ms)
+{
+	for (; ms && !*done; ms -= 10)
+		hs_sleep_ms(10);
+	return *done;
+}
+
+/*
+ * A submit whose payload is a userfaultfd page nobody serves waits for it
+ * (the copy into the region faults); an unbind meanwhile completes, and
+ * once the page comes (the userfaultfd closed: an ordinary zero page) the
+ * submit fails with ENODEV, or EFAULT, instead of queueing anything.
+ */
+TEST_F_TIMEOUT(unbind, stuck_user_buffer, 120)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct blocked sub = { 0 }, unb = { 0 };
+	struct uffdio_register reg = { 0 };
+	long page = sysconf(_SC_PAGESIZE);
+	pthread_t t_sub, t_unb;
+	bool unbound;
+	void *area;
+	int uffd;
+
+	if (!unbind_scenario())
+		SKIP(return, "not an ivshmem device with hshm-peer's hooks");
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	area = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, area);
+	reg.range.start = (uintptr_t)area;
+	reg.range.len = page;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+
+	sub.fd = hs_open(0);
+	ASSERT_LE(0, sub.fd);
+	sub.payload = area;
+	ASSERT_EQ(0, pthread_create(&t_sub, NULL, submit_from, &sub));
+	EXPECT_FALSE(returns_within(&sub.done, 500))
+		TH_LOG("the submit did not wait for its payload: %d", sub.ret);
+
+	unb.bdf = self->bdf;
+	ASSERT_EQ(0, pthread_create(&t_unb, NULL, unbind_dev, &unb));
+	unbound = returns_within(&unb.done, 20000);
+	EXPECT_TRUE(unbound)
+		TH_LOG("unbind still waits for a page fault nobody serves");
+	/* Nobody will: without its userfaultfd the page is a zero page. */
+	close(uffd);
+	EXPECT_TRUE(returns_within(&sub.done, 20000));
+	pthread_join(t_sub, NULL);
+	pthread_join(t_unb, NULL);
+	EXPECT_EQ(0, unb.ret);
+	EXPECT_TRUE(sub.ret == -ENODEV || sub.ret == -EFAULT)
+		TH_LOG("the stuck submit returned %d", sub.ret);
+	close(sub.fd);
+	munmap(area, page);
+	/* Let the peer settle before the queue is new (the teardown binds). */
+	hs_sleep_ms(200);
+}
+
+/*
+ * Closing, timeouts and unbinding interleaved, round after round: the
+ * requests of a file closed at once time out (1 to 8 ms) just as the
+ * device is unbound, so that a timer's callback drops the last reference
+ * of its request and file while removal runs.  The debug kernel's checks
+ * (sleeping in atomic context, KASAN, lockdep, kmemleak) watch it; the
+ * device works after every round.
+ */
+TEST_F_TIMEOUT(unbind, close_timeout_unbind_stress, 300)
+{
+	static char payload[32] = "stress", out[8][32];
+	struct hshm_submit s;
+	unsigned int round, i;
+	int fd;
+
+	if (!unbind_scenario())
+		SKIP(return, "not an ivshmem device with hshm-peer's hooks");
+	for (round = 0; round < 20; round++) {
+		ASSERT_EQ(0, hs_peer_set_cost(20 * 1000 * 1000ull, 0));
+		fd = hs_open(0);
+		ASSERT_LE(0, fd);
+		for (i = 0; i < 8; i++) {
+			hs_prep(&s, payload, sizeof(payload), out[i],
+				sizeof(out[i]), HSHM_SVC_ECHO,
+				HSHM_CLASS_THROUGHPUT, i);
+			s.timeout_ms = 1 + i;
+			ASSERT_EQ(0, hs_submit(fd, &s));
+		}
+		close(fd);
+		hs_sleep_ms(round % 4);
+		ASSERT_EQ(0, hs_write_path(DRIVER_DIR "/unbind", self->bdf));
+		ASSERT_EQ(0, wait_dev(false, 5000));
+		/* the peer finishes the abandoned batch first */
+		hs_sleep_ms(300);
+		ASSERT_EQ(0, hs_write_path(DRIVER_DIR "/bind", self->bdf));
+		ASSERT_EQ(0, wait_dev(true, 5000));
+	}
+	ASSERT_EQ(0, hs_peer_set_cost(0, 0));
+	fd = hs_open(0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, hs_echo_call(fd, 5000));
 	close(fd);
 }
 
