@@ -661,6 +661,7 @@ int hshm_chan_copy(struct hshm_chan *ch, int *idx, void *kbuf,
 int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 		     bool nonblock, bool call, struct hshm_req **out, int *idx);
 bool hshm_req_finish(struct hshm_req *req, int status);
+bool hshm_req_answer(struct hshm_req *req, int status, u32 resp_len, u8 result);
 void hshm_req_get(struct hshm_req *req);
 void hshm_req_put(struct hshm_req *req);
 void hshm_file_put(struct hshm_file *f);

@@ -271,9 +271,14 @@ static int hshm_ioc_cancel(struct hshm_file *f, void __user *uarg)
 		return -ENOENT;
 	req = &ch->reqs[idx];
 
+	/*
+	 * The slot may be another file's, being set up or freed: only while
+	 * it is on this file's live list (under this file's lock) are its
+	 * file and id this file's to read.
+	 */
 	spin_lock_irq(&f->lock);
-	if (req->file == f && req->id == arg.id &&
-	    !list_empty(&req->file_node)) {
+	if (READ_ONCE(req->file) == f && !list_empty(&req->file_node) &&
+	    req->id == arg.id) {
 		ret = 0;
 		hshm_req_get(req);
 	}

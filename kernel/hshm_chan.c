@@ -103,7 +103,8 @@ void hshm_req_put(struct hshm_req *req)
 	if (!refcount_dec_and_test(&req->ref))
 		return;
 	f = req->file;
-	req->file = NULL;
+	/* Read by CANCEL of any file (hshm_ioc_cancel()). */
+	WRITE_ONCE(req->file, NULL);
 	atomic_set(&req->state, HSHM_REQ_FREE);
 	hshm_pool_release(req->ch, req);
 	hshm_file_put(f);
@@ -114,13 +115,32 @@ void hshm_req_put(struct hshm_req *req)
  * @req: request, queued or at the peer
  * @status: 0 or a negative errno (struct hshm_completion)
  *
- * Only the first caller for a request does anything; it counts the
- * completion and queues it on its file for reaping, unless the file is
- * closed, in which case the completion is dropped.
+ * hshm_req_answer() without an answer: the response length stays 0 and
+ * the result "none".
  *
  * Return: true if this call completed the request.
  */
 bool hshm_req_finish(struct hshm_req *req, int status)
+{
+	return hshm_req_answer(req, status, 0, HSHM_WIRE_RESULT_NONE);
+}
+
+/**
+ * hshm_req_answer() - decide a request's status and answer, post it
+ * @req: request, queued or at the peer
+ * @status: 0 or a negative errno (struct hshm_completion)
+ * @resp_len: response length the peer reported
+ * @result: the peer's raw service_result
+ *
+ * Only the first caller for a request does anything: it sets status and
+ * answer (a request completed already, by its timer or a cancel, may be
+ * being reaped: nobody else writes into it), counts the completion and
+ * queues it on its file for reaping, unless the file is closed, in which
+ * case the completion is dropped.
+ *
+ * Return: true if this call completed the request.
+ */
+bool hshm_req_answer(struct hshm_req *req, int status, u32 resp_len, u8 result)
 {
 	struct hshm_file *f = req->file;
 	unsigned long flags;
@@ -136,6 +156,8 @@ bool hshm_req_finish(struct hshm_req *req, int status)
 	else
 		atomic_dec(&req->ch->cls[req->cls].at_peer);
 	req->status = status;
+	req->resp_len = resp_len;
+	req->result = result;
 	req->latency_ns = ktime_to_ns(ktime_sub(ktime_get(), req->t_submit));
 	req->late = hshm_stats_end(req->ch, req->cls, status, req->latency_ns);
 	/* A timer that is not running any more gives its reference back. */
@@ -315,7 +337,7 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 	req->late = false;
 	req->call = call;
 	req->posted = false;
-	req->file = f;
+	WRITE_ONCE(req->file, f);
 	kref_get(&f->ref);
 	/* The user's and the wire's references. */
 	refcount_set(&req->ref, 2);

@@ -820,6 +820,8 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 		struct hshm_wire_reply reply;
 		enum hshm_wire_status st;
 		int status, fault;
+		u32 resp_len = 0;
+		u8 result = HSHM_WIRE_RESULT_NONE;
 
 		if (!req)
 			continue;
@@ -831,8 +833,8 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 		fault = hshm_poll_fault(st);
 		ch->nserved++;
 		if (fault < 0) {
-			req->resp_len = reply.length;
-			req->result = reply.result;
+			resp_len = reply.length;
+			result = reply.result;
 			status = hshm_reply_status(reply.result);
 			ch->bad_run = 0;
 			hshm_sched_set_peer_state(ch, HSHM_PEER_READY);
@@ -845,7 +847,7 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 			status = -EPROTO;
 		}
 		/* Counted by hshm_req_finish(); the event is raised here. */
-		if (hshm_req_finish(req, status) && req->late)
+		if (hshm_req_answer(req, status, resp_len, result) && req->late)
 			hshm_event_post(ch, HSHM_EVENT_SLA_VIOLATION, req->cls,
 					req->latency_ns,
 					(u64)READ_ONCE(ch->cls[req->cls].target_us) *
