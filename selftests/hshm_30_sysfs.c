@@ -596,8 +596,9 @@ TEST_F(sysfs, stats_count_every_end)
 	ASSERT_EQ(0, hs_sysfs_read_u64("classes/best_effort/sla_violations",
 				       &late));
 	EXPECT_EQ(3ull, st.v[3][HS_ST_FAILED]);
-	EXPECT_LE(50 * MS, st.v[3][HS_ST_P50]);
-	EXPECT_LE(50 * MS, st.v[3][HS_ST_P99]);
+	/* percentiles from the histogram: at most 1/8 below the truth */
+	EXPECT_LE(50 * MS * 7 / 8, st.v[3][HS_ST_P50]);
+	EXPECT_LE(50 * MS * 7 / 8, st.v[3][HS_ST_P99]);
 	EXPECT_LE(50 * MS, st.v[3][HS_ST_MAX]);
 	EXPECT_EQ(3ull, late);
 	EXPECT_EQ(0, hs_cost_restore());
