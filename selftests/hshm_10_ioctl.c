@@ -8,6 +8,7 @@
  * it (not a fork() child, not a process it is passed to).
  */
 #include <poll.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -836,6 +837,84 @@ static void foreign_status(struct __test_metadata *_metadata, pid_t pid)
 		TH_LOG("failed in the other process: 0x%x (1 submit, 2 call, "
 		       "4 complete, 8 cancel, 10 info, 20 poll, 40 its buffer "
 		       "written, 80 its own open)", WEXITSTATUS(status));
+}
+
+/* One thread's loop of HSHM_CALLs on a shared file. */
+struct caller {
+	int fd;
+	unsigned int n, ok, bad;
+};
+
+static void *call_loop(void *arg)
+{
+	struct caller *c = arg;
+	char in[24], out[24];
+	struct hshm_call call;
+	unsigned int i;
+
+	for (i = 0; i < c->n; i++) {
+		snprintf(in, sizeof(in), "call %u", i);
+		memset(&call, 0, sizeof(call));
+		hs_prep(&call.submit, in, sizeof(in), out, sizeof(out),
+			HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, 0xca110000u + i);
+		call.submit.timeout_ms = 20000;
+		if (hs_call(c->fd, &call) || call.completion.status ||
+		    call.completion.user_data != 0xca110000u + i ||
+		    memcmp(in, out, sizeof(in)))
+			c->bad++;
+		else
+			c->ok++;
+	}
+	return NULL;
+}
+
+/*
+ * HSHM_CALL and SUBMIT/COMPLETE on one file from two threads: a call's
+ * completion goes to its caller only (it is on none of the file's lists),
+ * and COMPLETE hands out exactly the submitted requests, each once.
+ */
+TEST_F_TIMEOUT(ioctl, call_and_complete_share_a_file, 120)
+{
+	struct caller c = { .fd = self->fd, .n = 200 };
+	static char in[200][16], out[200][16];
+	struct hshm_completion comp[16];
+	unsigned int i, got = 0, seen[200] = { 0 };
+	struct hshm_submit s;
+	pthread_t th;
+	uint32_t n;
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, call_loop, &c));
+	for (i = 0; i < 200; i++) {
+		snprintf(in[i], sizeof(in[i]), "submit %u", i);
+		hs_prep(&s, in[i], sizeof(in[i]), out[i], sizeof(out[i]),
+			HSHM_SVC_ECHO, HSHM_CLASS_THROUGHPUT, i);
+		s.timeout_ms = 20000;
+		ASSERT_EQ(0, hs_submit(self->fd, &s));
+		/* reap as we go, at most what is there */
+		ASSERT_EQ(0, hs_complete(self->fd, comp, 16, 0, 0, &n));
+		for (; n; n--, got++) {
+			ASSERT_GT(200ull, comp[n - 1].user_data)
+				TH_LOG("COMPLETE returned a call's completion");
+			seen[comp[n - 1].user_data]++;
+		}
+	}
+	while (got < 200) {
+		ASSERT_EQ(0, hs_complete(self->fd, comp, 16, 1, 20000, &n));
+		ASSERT_LT(0u, n);
+		for (; n; n--, got++) {
+			ASSERT_GT(200ull, comp[n - 1].user_data)
+				TH_LOG("COMPLETE returned a call's completion");
+			EXPECT_EQ(0, comp[n - 1].status);
+			seen[comp[n - 1].user_data]++;
+		}
+	}
+	pthread_join(th, NULL);
+	for (i = 0; i < 200; i++) {
+		EXPECT_EQ(1u, seen[i]) TH_LOG("request %u", i);
+		EXPECT_EQ(0, memcmp(in[i], out[i], sizeof(in[i])));
+	}
+	EXPECT_EQ(200u, c.ok);
+	EXPECT_EQ(0u, c.bad);
 }
 
 /* A fork() child has the file but not its requests. */
