@@ -26,7 +26,9 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <linux/netlink.h>
 #include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
@@ -300,6 +302,45 @@ TEST_F_TIMEOUT(unbind, close_timeout_unbind_stress, 300)
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, hs_echo_call(fd, 5000));
 	close(fd);
+}
+
+/*
+ * The "add" uevent of hshm0 comes once the device is complete: whoever
+ * udev tells finds classes/ in sysfs at once.
+ */
+TEST_F_TIMEOUT(unbind, add_uevent_when_complete, 60)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	struct timeval tv = { .tv_sec = 10 };
+	char msg[8192], buf[64];
+	bool seen = false;
+	ssize_t n;
+	int sk;
+
+	if (!unbind_scenario())
+		SKIP(return, "not an ivshmem device with hshm-peer's hooks");
+	sk = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+		    NETLINK_KOBJECT_UEVENT);
+	ASSERT_LE(0, sk);
+	ASSERT_EQ(0, bind(sk, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(0, setsockopt(sk, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	ASSERT_EQ(0, hs_write_path(DRIVER_DIR "/unbind", self->bdf));
+	ASSERT_EQ(0, wait_dev(false, 5000));
+	hs_sleep_ms(200);
+	ASSERT_EQ(0, hs_write_path(DRIVER_DIR "/bind", self->bdf));
+	while (!seen && (n = recv(sk, msg, sizeof(msg) - 1, 0)) > 0) {
+		msg[n] = '\0';
+		/* "ACTION@DEVPATH", then KEY=VALUE strings */
+		if (strncmp(msg, "add@", 4) || !strstr(msg, "/hshm/hshm"))
+			continue;
+		seen = true;
+		EXPECT_LT(0, hs_sysfs_read("classes/realtime/weight", buf,
+					   sizeof(buf)))
+			TH_LOG("%s announced without classes/", msg);
+	}
+	EXPECT_TRUE(seen) TH_LOG("no add uevent of an hshm device");
+	close(sk);
+	ASSERT_EQ(0, wait_dev(true, 5000));
 }
 
 /* Is the PCI device bound to a driver? */
