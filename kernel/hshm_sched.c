@@ -482,6 +482,16 @@ void hshm_sched_kick(struct hshm_chan *ch)
 	wake_up_process(ch->task);
 }
 
+/*
+ * A class's kfifo has one writer at a time (its producers serialise on
+ * the class's lock) and one reader (the dispatcher), the case kfifo is
+ * made for without a lock between the two: its indexes are plain
+ * accesses, ordered by kfifo's own barriers (include/linux/kfifo.h).
+ * Those races are kfifo's design, not hshm's bugs: KCSAN does not check
+ * the accesses of a kfifo operation.
+ */
+#define hshm_kfifo(op)	data_race(op)
+
 /**
  * hshm_sched_enqueue() - queue a request in its class's kfifo
  * @ch: channel
@@ -495,7 +505,7 @@ void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req)
 	struct hshm_cls *c = &ch->cls[req->cls];
 
 	spin_lock(&c->lock);
-	kfifo_put(&c->fifo, req);
+	hshm_kfifo(kfifo_put(&c->fifo, req));
 	spin_unlock(&c->lock);
 	/* Pairs with the barrier after clearing batch_out. */
 	smp_mb();
@@ -509,7 +519,7 @@ static unsigned int hshm_backlog_mask(struct hshm_chan *ch)
 
 	for (c = 0; c < HSHM_NR_CLASSES; c++)
 		if (!list_empty(&ch->cls[c].resend) ||
-		    !kfifo_is_empty(&ch->cls[c].fifo))
+		    !hshm_kfifo(kfifo_is_empty(&ch->cls[c].fifo)))
 			mask |= 1u << c;
 	return mask;
 }
@@ -530,7 +540,8 @@ static bool hshm_cls_next(struct hshm_chan *ch, unsigned int c,
 			list_del_init(&(*req)->resend_node);
 		return true;
 	}
-	return take ? kfifo_get(&cls->fifo, req) : kfifo_peek(&cls->fifo, req);
+	return take ? hshm_kfifo(kfifo_get(&cls->fifo, req)) :
+		      hshm_kfifo(kfifo_peek(&cls->fifo, req));
 }
 
 /* The class whose oldest request was submitted first: one FIFO overall. */
