@@ -92,8 +92,9 @@ QEMU_TEST_TIMEOUT ?= 600
 QEMU_KERNEL = $(VMLINUZ)
 QEMU_MODULE = $(CURDIR)/hshm.ko
 QEMU_RUN_ARGS =
+QEMU_TESTS = $(BUILD)/selftests
 qemu_run = $(RUN_SH) --kernel $(QEMU_KERNEL) --module $(QEMU_MODULE) \
-	--tests $(BUILD)/selftests --timeout $(QEMU_TIMEOUT) \
+	--tests $(QEMU_TESTS) --timeout $(QEMU_TIMEOUT) \
 	--test-timeout $(QEMU_TEST_TIMEOUT) $(QEMU_RUN_ARGS) \
 	--name $(1) --params "$(2)" --log $(3) $(4)
 
@@ -279,15 +280,17 @@ check_scenarios = \
 #          of KERNELS
 #   arm64  check-arm64 (cross-built virt kernel, hvisor node)
 #   debug  check-debug (debug kernel: KASAN, lockdep, kmemleak..., KUnit)
+#   kcsan  check-kcsan (KCSAN kernel: data races, under the stress,
+#          hostile and unbind suites)
 #   install  check-install (make install into a DESTDIR, DKMS for each
 #          kernel of KERNELS, the DKMS-built module loaded in its guest)
-CHECKS ?= amd64 arm64 debug install
+CHECKS ?= amd64 arm64 debug kcsan install
 CHECK_LOGDIRS = $(foreach c,$(CHECKS),$(CHECK_LOGDIR_$(c)))
 CHECK_LOGDIR_amd64 = $(CHECK_DIR) $(addprefix $(CHECK_DIR)/,$(KERNELS))
 CHECK_LOGDIR_arm64 = $(ARM64_CHECK_DIR)
 CHECK_LOGDIR_debug = $(DEBUG_CHECK_DIR)
 
-check: ## run every test suite of CHECKS (amd64 arm64 debug install); last line: N passed, N failed
+check: ## run every test suite of CHECKS (amd64 arm64 debug kcsan install); last line: N passed, N failed
 	@rc=0; \
 	for c in $(CHECKS); do \
 		echo "### check-$$c"; \
@@ -681,6 +684,8 @@ check-arm64: arm64 arm64-busybox ## run the selftests in an arm64 QEMU guest (AR
 # KASAN and lockdep under TCG are slow: generous QEMU timeouts. Logs in
 # build/check-debug.
 DEBUG := $(BUILD)/debug
+# what every amd64 guest kernel has; then the debug (or KCSAN) options
+GUEST_CONFIG ?= configs/x86_64-guest.config
 DEBUG_CONFIG ?= configs/x86_64-debug.config
 DEBUG_KDIR := $(DEBUG)/linux
 DEBUG_IMAGE := $(DEBUG_KDIR)/arch/x86/boot/bzImage
@@ -698,7 +703,7 @@ debug: debug-module ## build the debug kernel, hshm.ko and hshm_kunit.ko against
 
 debug-kernel: ## build the amd64 debug guest kernel (build/debug/linux; cached)
 	selftests/qemu/guest-kernel.sh --arch amd64 --tar $(KSRC_TAR) \
-		--config $(DEBUG_CONFIG) --dir $(DEBUG)
+		--config $(GUEST_CONFIG) --config $(DEBUG_CONFIG) --dir $(DEBUG)
 
 debug-module: debug-kernel ## build build/debug/mod/hshm.ko and hshm_kunit.ko (KW=1: with W=1)
 	$(call mod_sources,$(DEBUG_MOD))
@@ -712,6 +717,57 @@ check-debug: QEMU_TIMEOUT = $(DEBUG_QEMU_TIMEOUT)
 check-debug: QEMU_TEST_TIMEOUT = $(DEBUG_TEST_TIMEOUT)
 check-debug: LOOPBACK_RUN_ARGS = --kunit $(DEBUG_MOD)/hshm_kunit.ko
 check-debug: debug tests user ## the selftests and KUnit suites on the debug kernel (DEBUG_SCENARIOS); last line: N passed, N failed
+	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
+	@rc=0; \
+	$(check_scenarios) \
+	selftests/ktap-totals.sh $(CHECK_DIR) || rc=1; \
+	exit $$rc
+
+# ---- KCSAN kernel -----------------------------------------------------------
+# `make check-kcsan`: the data-race detector, which cannot share a kernel
+# with KASAN. In build/kcsan: linux/, an amd64 kernel from KSRC_TAR with
+# GUEST_CONFIG and KCSAN_CONFIG (KCSAN, full preemption, sleep-in-atomic
+# checks; cached, its source the debug kernel's; about 6 minutes on 2 idle
+# cores), mod/ with hshm.ko against it, tests/ with the programs of
+# KCSAN_TESTS (where requests race timers, cancels, closes, heals and
+# removal). Then those in the scenarios of KCSAN_SCENARIOS. A KCSAN report
+# of a race with hshm's code on one side fails the run; one of the rest of
+# the kernel does not (selftests/ktap-lib.sh, ktap_dmesg_problems). Logs in
+# build/check-kcsan.
+KCSAN := $(BUILD)/kcsan
+KCSAN_CONFIG ?= configs/x86_64-kcsan.config
+KCSAN_KDIR := $(KCSAN)/linux
+KCSAN_IMAGE := $(KCSAN_KDIR)/arch/x86/boot/bzImage
+KCSAN_MOD := $(KCSAN)/mod
+KCSAN_CHECK_DIR := $(BUILD)/check-kcsan
+KCSAN_SCENARIOS ?= ivshmem
+KCSAN_TESTS ?= hshm_10_ioctl hshm_50_stress hshm_75_unbind hshm_80_hostile
+CHECK_LOGDIR_kcsan = $(KCSAN_CHECK_DIR)
+
+.PHONY: kcsan kcsan-kernel kcsan-module check-kcsan
+
+kcsan: kcsan-module tests ## build the KCSAN kernel, hshm.ko against it and the tests of KCSAN_TESTS into build/kcsan
+	@rm -rf $(KCSAN)/tests && mkdir -p $(KCSAN)/tests
+	@cp -a $(BUILD)/selftests/bin $(BUILD)/selftests/lib \
+		$(addprefix $(BUILD)/selftests/,$(KCSAN_TESTS)) $(KCSAN)/tests/
+
+kcsan-kernel: ## build the amd64 KCSAN guest kernel (build/kcsan/linux; cached)
+	selftests/qemu/guest-kernel.sh --arch amd64 --tar $(KSRC_TAR) \
+		--config $(GUEST_CONFIG) --config $(KCSAN_CONFIG) --dir $(KCSAN) \
+		--src $(DEBUG)/src
+
+kcsan-module: kcsan-kernel ## build build/kcsan/mod/hshm.ko (KW=1: with W=1)
+	$(call mod_sources,$(KCSAN_MOD))
+	$(MAKE) -C $(KCSAN_KDIR) M=$(KCSAN_MOD) $(if $(KW),W=$(KW)) modules
+
+check-kcsan: CHECK_DIR = $(KCSAN_CHECK_DIR)
+check-kcsan: SCENARIOS = $(KCSAN_SCENARIOS)
+check-kcsan: QEMU_KERNEL = $(KCSAN_IMAGE)
+check-kcsan: QEMU_MODULE = $(KCSAN_MOD)/hshm.ko
+check-kcsan: QEMU_TESTS = $(KCSAN)/tests
+check-kcsan: QEMU_TIMEOUT = $(DEBUG_QEMU_TIMEOUT)
+check-kcsan: QEMU_TEST_TIMEOUT = $(DEBUG_TEST_TIMEOUT)
+check-kcsan: kcsan user ## the stress, hostile and unbind selftests on the KCSAN kernel (KCSAN_SCENARIOS); last line: N passed, N failed
 	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@rc=0; \
 	$(check_scenarios) \

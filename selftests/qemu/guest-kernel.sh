@@ -4,18 +4,21 @@
 # Build a guest kernel from the kernel source tarball (cached): the arm64
 # kernel of `make check-arm64`, the amd64 debug kernel of `make check-debug`.
 #
-# usage: guest-kernel.sh --arch ARCH --tar TARBALL --config FRAGMENT --dir DIR
-#                        [--cross PREFIX] [--jobs N]
+# usage: guest-kernel.sh --arch ARCH --tar TARBALL --config FRAGMENT... --dir DIR
+#                        [--src DIR] [--cross PREFIX] [--jobs N]
 #
 #   --arch ARCH     arm64: arch/arm64/boot/Image, cross-built with
 #                   CROSS_COMPILE=aarch64-linux-gnu- by default;
 #                   amd64: arch/x86/boot/bzImage (ARCH=x86_64), native
 #   --tar FILE      kernel source tarball (/usr/src/linux-source-6.12.tar.xz)
 #   --config FILE   config fragment (configs/arm64-virt.config,
-#                   configs/x86_64-debug.config)
+#                   configs/x86_64-debug.config); given again, the fragments
+#                   apply concatenated, in their order
 #   --dir DIR       DIR/src: the extracted source; DIR/linux: the object tree
 #                   (O=), i.e. the KDIR of the module build against it, with
 #                   the kernel image and Module.symvers
+#   --src DIR       the extracted source there instead of DIR/src (another
+#                   kernel's, shared)
 #   --cross PREFIX  CROSS_COMPILE (arm64: aarch64-linux-gnu-; amd64: none)
 #   --jobs N        make -j (the number of CPUs)
 #
@@ -33,7 +36,8 @@
 
 set -euo pipefail
 
-ARCH='' TAR='' CONFIG='' DIR='' CROSS=unset JOBS=$(nproc)
+ARCH='' TAR='' DIR='' SRC='' CROSS=unset JOBS=$(nproc)
+CONFIGS=()
 
 usage() {
 	sed -n '4,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
@@ -45,15 +49,16 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--arch) ARCH=$2 ;;
 	--tar) TAR=$2 ;;
-	--config) CONFIG=$2 ;;
+	--config) CONFIGS+=("$2") ;;
 	--dir) DIR=$2 ;;
+	--src) SRC=$2 ;;
 	--cross) CROSS=$2 ;;
 	--jobs) JOBS=$2 ;;
 	*) usage ;;
 	esac
 	shift 2
 done
-if [ -z "$TAR" ] || [ -z "$CONFIG" ] || [ -z "$DIR" ]; then
+if [ -z "$TAR" ] || [ ${#CONFIGS[@]} = 0 ] || [ -z "$DIR" ]; then
 	usage
 fi
 # KARCH: the kernel's ARCH=; TARGET: the image's make target, IMG: its path
@@ -73,15 +78,23 @@ amd64)
 esac
 ME="guest-kernel ($ARCH)"
 [ -r "$TAR" ] || { echo "$ME: no $TAR (install linux-source-6.12)" >&2; exit 1; }
-[ -r "$CONFIG" ] || { echo "$ME: no $CONFIG" >&2; exit 1; }
+for c in "${CONFIGS[@]}"; do
+	[ -r "$c" ] || { echo "$ME: no $c" >&2; exit 1; }
+done
 command -v "${CROSS}gcc" >/dev/null ||
 	{ echo "$ME: no ${CROSS}gcc (install $GCC_PKG)" >&2; exit 1; }
 
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
-CONFIG=$(cd "$(dirname "$CONFIG")" && pwd)/$(basename "$CONFIG")
-SRC=$DIR/src OBJ=$DIR/linux STAMP=$DIR/linux/hshm-kernel.stamp
+[ -n "$SRC" ] || SRC=$DIR/src
+mkdir -p "$(dirname "$SRC")"
+SRC=$(cd "$(dirname "$SRC")" && pwd)/$(basename "$SRC")
+OBJ=$DIR/linux STAMP=$DIR/linux/hshm-kernel.stamp
 IMAGE=$OBJ/$IMG
+# the fragments as one, for KCONFIG_ALLCONFIG and the cache's checksum
+CONFIG=$DIR/fragment.config
+cat "${CONFIGS[@]}" >"$CONFIG.tmp"
+mv "$CONFIG.tmp" "$CONFIG"
 
 tar_id=$(stat -c 'tar %s %Y' "$TAR")
 cfg_id="config $(sha256sum <"$CONFIG" | cut -d' ' -f1)"
@@ -94,13 +107,19 @@ fi
 
 start=$SECONDS
 old_tar=$(cut -d' ' -f1-3 "$STAMP" 2>/dev/null || :)
-if [ ! -f "$SRC/Makefile" ] || [ "$old_tar" != "$tar_id" ]; then
+# The source has its own stamp: a tree shared with another kernel
+# (--src) is extracted again only when the tarball changed.
+src_tar=$(cat "$SRC/hshm-source.stamp" 2>/dev/null || :)
+if [ ! -f "$SRC/Makefile" ] || [ "$src_tar" != "$tar_id" ]; then
 	echo "$ME: extracting $TAR into $SRC"
-	rm -rf "$SRC" "$SRC.tmp" "$OBJ"
+	rm -rf "$SRC" "$SRC.tmp"
 	mkdir -p "$SRC.tmp"
 	tar -xJf "$TAR" -C "$SRC.tmp" --strip-components=1
+	echo "$tar_id" >"$SRC.tmp/hshm-source.stamp"
 	mv "$SRC.tmp" "$SRC"
 fi
+# objects of another tarball's source: built from scratch
+[ "$old_tar" = "$tar_id" ] || rm -rf "$OBJ"
 rm -f "$STAMP"
 mkdir -p "$OBJ"
 
@@ -112,7 +131,7 @@ kmake() {
 	make -C "$SRC" O="$OBJ" ARCH="$KARCH" CROSS_COMPILE="$CROSS" "$@"
 }
 
-echo "$ME: allnoconfig + $CONFIG"
+echo "$ME: allnoconfig + ${CONFIGS[*]}"
 kmake -s KCONFIG_ALLCONFIG="$CONFIG" allnoconfig
 
 # every line of the fragment, as written, in the .config
@@ -125,7 +144,7 @@ while IFS= read -r line; do
 	esac
 	if ! grep -qxF -- "$want" "$OBJ/.config"; then
 		got=$(grep -E "^(# )?${sym}[= ]" "$OBJ/.config" || echo "$sym: not in the .config")
-		echo "$ME: $CONFIG asks for '$want', got '$got'" >&2
+		echo "$ME: ${CONFIGS[*]} ask for '$want', got '$got'" >&2
 		bad=1
 	fi
 done <"$CONFIG"
