@@ -856,7 +856,7 @@ static void *call_loop(void *arg)
 		snprintf(in, sizeof(in), "call %u", i);
 		memset(&call, 0, sizeof(call));
 		hs_prep(&call.submit, in, sizeof(in), out, sizeof(out),
-			HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, 0xca110000u + i);
+			hs_svc_echo(), HSHM_CLASS_REALTIME, 0xca110000u + i);
 		call.submit.timeout_ms = 20000;
 		if (hs_call(c->fd, &call) || call.completion.status ||
 		    call.completion.user_data != 0xca110000u + i ||
@@ -887,7 +887,7 @@ TEST_F_TIMEOUT(ioctl, call_and_complete_share_a_file, 120)
 	for (i = 0; i < 200; i++) {
 		snprintf(in[i], sizeof(in[i]), "submit %u", i);
 		hs_prep(&s, in[i], sizeof(in[i]), out[i], sizeof(out[i]),
-			HSHM_SVC_ECHO, HSHM_CLASS_THROUGHPUT, i);
+			hs_svc_echo(), HSHM_CLASS_THROUGHPUT, i);
 		s.timeout_ms = 20000;
 		ASSERT_EQ(0, hs_submit(self->fd, &s));
 		/* reap as we go, at most what is there */
