@@ -309,11 +309,26 @@ static void sleep_ns(unsigned long long d)
 }
 
 /*
+ * Has the driver given up the batch @m is in?  A heal writes the whole
+ * queue again: its entries are cleared (and those of the abandoned batch
+ * reused last), then the mark is idle until the next hand-over.  The mark
+ * alone is not enough: the next batch may make it busy again before a
+ * look sees it idle.
+ */
+static bool late_given_up(const struct peer *p, const struct hshm_wire_rx_msg *m)
+{
+	const struct hshm_wire_entry *e = &p->rx.q->entries[m->idx];
+
+	return hshm_wire_queue_mark(p->rx.q) != HSHM_WIRE_MARK_BUSY ||
+	       le32_to_cpu(READ_ONCE(e->msg.length)) != m->length ||
+	       le32_to_cpu(READ_ONCE(e->msg.offset)) != m->offset;
+}
+
+/*
  * Hook 0xfff5: a peer slower than the driver's patience.  The answer (the
  * echo of the payload) is made at once, then held until the driver has
- * given the batch up (its working_mark is no longer busy: a heal
- * initialised the queue again) and PEER_LATE_AFTER_NS more, and written
- * into the message's buffer anyway, as a slow peer would.
+ * given the batch up (late_given_up()) and PEER_LATE_AFTER_NS more, and
+ * written into the message's buffer anyway, as a slow peer would.
  */
 static int late_answer(struct peer *p, const struct hshm_wire_rx_msg *m,
 		       u8 *buf, u32 *out_len)
@@ -324,8 +339,7 @@ static int late_answer(struct peer *p, const struct hshm_wire_rx_msg *m,
 	if (!answer)
 		return HSHM_WIRE_RESULT_FAIL;
 	memcpy(answer, buf, m->length);
-	while (!stopping && now_ns() < until &&
-	       hshm_wire_queue_mark(p->rx.q) == HSHM_WIRE_MARK_BUSY)
+	while (!stopping && now_ns() < until && !late_given_up(p, m))
 		sleep_ns(1000000);
 	sleep_ns(PEER_LATE_AFTER_NS);
 	say(p, "test hook: answering %u bytes late\n", m->length);
