@@ -803,29 +803,24 @@ static void hshm_sched_again(struct hshm_chan *ch)
 }
 
 /*
- * Complete what the peer answered.  Returns true if anything changed.
- * The mark is read once, before the entries, so that an entry the peer
- * skipped is told apart from one it has not reached yet.  Of each entry
- * only flag and length are read (hshm_wire_tx_poll()); its index and the
- * capacity of its buffer are the driver's own.
+ * Complete the entries of the batch the peer has answered, in batch order,
+ * which is the order a v1 peer serves them in.  With @in_order, while the
+ * peer is busy (!@idle) an entry not answered yet ends the walk: the peer
+ * may answer the next ones while this walk runs, and their completions
+ * must not be posted before the earlier entry's.  Of each entry only flag
+ * and length are read (hshm_wire_tx_poll()); its index and the capacity
+ * of its buffer are the driver's own.
  *
  * {dealt, result "none"} while the peer is busy is an answer being
  * written in two steps (peers.md V1-8, D-4): looked at again later; once
- * the peer is idle it is final, and a bad answer.  Entries the peer left
- * untouched when it went idle are sent again (hshm_sched_give_back()).
+ * the peer is idle it is final, and a bad answer.
  */
-static bool hshm_sched_reap(struct hshm_chan *ch)
+static bool hshm_sched_reap_entries(struct hshm_chan *ch, bool idle,
+				    bool in_order)
 {
-	bool idle, progress = false;
-	unsigned int skipped;
-	u32 mark, i;
+	bool progress = false;
+	u32 i;
 
-	if (!ch->batch_out)
-		return false;
-	mark = hshm_wire_tx_mark(ch->tx);
-	idle = mark == HSHM_WIRE_MARK_IDLE;
-	if (!idle && mark != HSHM_WIRE_MARK_BUSY)
-		hshm_sched_fault(ch, HSHM_FAULT_BAD_MARK, 1);
 	for (i = 0; i < ch->nbatch && ch->npending; i++) {
 		struct hshm_req *req = ch->batch[i];
 		struct hshm_wire_reply reply;
@@ -839,8 +834,11 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 		st = hshm_wire_tx_poll(ch->tx, req->entry,
 				       req->nblocks << HSHM_BLOCK_SHIFT, &reply);
 		if (st == HSHM_WIRE_PENDING ||
-		    (st == HSHM_WIRE_BAD_RESULT && !idle))
+		    (st == HSHM_WIRE_BAD_RESULT && !idle)) {
+			if (in_order && !idle)
+				break;
 			continue;
+		}
 		fault = hshm_poll_fault(st);
 		ch->nserved++;
 		if (fault < 0) {
@@ -868,6 +866,29 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 		hshm_sched_let_go(ch, req);
 		progress = true;
 	}
+	return progress;
+}
+
+/*
+ * Complete what the peer answered.  Returns true if anything changed.
+ * The mark is read once, before the entries, so that an entry the peer
+ * skipped is told apart from one it has not reached yet.  Entries the
+ * peer left untouched when it went idle are sent again
+ * (hshm_sched_give_back()).
+ */
+static bool hshm_sched_reap(struct hshm_chan *ch)
+{
+	bool idle, progress;
+	unsigned int skipped;
+	u32 mark;
+
+	if (!ch->batch_out)
+		return false;
+	mark = hshm_wire_tx_mark(ch->tx);
+	idle = mark == HSHM_WIRE_MARK_IDLE;
+	if (!idle && mark != HSHM_WIRE_MARK_BUSY)
+		hshm_sched_fault(ch, HSHM_FAULT_BAD_MARK, 1);
+	progress = hshm_sched_reap_entries(ch, idle, true);
 	if (idle && ch->npending) {
 		skipped = hshm_sched_give_back(ch);
 		if (skipped) {
@@ -918,6 +939,8 @@ void hshm_sched_heal(struct hshm_chan *ch, const char *reason)
 	unsigned int nlast = 0, failed = 0, resent;
 	u32 i;
 
+	/* What the peer did answer, whatever the order, is not given up. */
+	hshm_sched_reap_entries(ch, false, false);
 	resent = hshm_sched_give_back(ch);
 	for (i = 0; i < ch->nbatch; i++) {
 		struct hshm_req *req = ch->batch[i];
