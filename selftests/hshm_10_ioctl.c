@@ -680,6 +680,46 @@ TEST_F(ioctl, timeout_per_request)
 	EXPECT_EQ(0, memcmp(in, out, 32));
 }
 
+/*
+ * The answer of a request that timed out belongs to nobody: reaped after
+ * the peer has answered it, its completion still reports the timeout
+ * with no length and no result (the dispatcher once wrote the peer's
+ * length and result into the timed-out request, under its reaper).
+ */
+TEST_F(ioctl, timeout_then_answer)
+{
+	uint8_t in[32], out[32 + GUARD], out2[32];
+	struct hshm_completion c;
+	struct hshm_submit s;
+	struct hshm_call call;
+	uint32_t n;
+
+	HS_REQUIRE_COST();
+	memset(in, 'v', sizeof(in));
+	memset(out, FILL, sizeof(out));
+	ASSERT_EQ(0, hs_cost(300 * MS, 0));
+	hs_prep(&s, in, 32, out, 32, hs_svc_echo(), HSHM_CLASS_RELIABLE, 13);
+	s.timeout_ms = 50;
+	ASSERT_EQ(0, hs_submit(self->fd, &s));
+	/*
+	 * The peer serves one hand-over at a time, in order: once this call
+	 * is answered, the driver has seen the answer to the first request.
+	 */
+	memset(&call, 0, sizeof(call));
+	hs_prep(&call.submit, in, 32, out2, 32, hs_svc_echo(),
+		HSHM_CLASS_RELIABLE, 14);
+	call.submit.timeout_ms = 10000;
+	ASSERT_EQ(0, hs_call(self->fd, &call));
+	ASSERT_EQ(0, call.completion.status);
+	ASSERT_EQ(0, hs_complete(self->fd, &c, 1, 1, 5000, &n));
+	ASSERT_EQ(1u, n);
+	EXPECT_EQ(13ull, c.user_data);
+	EXPECT_EQ(-ETIMEDOUT, c.status);
+	EXPECT_EQ(0u, c.length);
+	EXPECT_EQ(HSHM_WIRE_RESULT_NONE, c.result);
+	EXPECT_TRUE(untouched(out, 0, sizeof(out)));
+}
+
 /* min_events and timeout_ms of COMPLETE. */
 TEST_F(ioctl, complete_waits)
 {
