@@ -748,6 +748,35 @@ static inline void hshm_event_post(struct hshm_chan *ch, unsigned int type,
 #endif
 
 /**
+ * enum hshm_race - windows between two steps that a test can widen
+ * @HSHM_RACE_DISPATCH: the dispatcher has claimed a request for the peer
+ *	(QUEUED -> PEER); its class counts are about to move
+ * @HSHM_RACE_CREATE: a new channel's character device is added; its
+ *	classes/ directory and netlink are not there yet
+ * @HSHM_NR_RACES: number of windows
+ */
+enum hshm_race {
+	HSHM_RACE_DISPATCH,
+	HSHM_RACE_CREATE,
+	HSHM_NR_RACES,
+};
+
+/*
+ * hshm_race.c: on a kernel built for fault injection (the debug kernel),
+ * /sys/kernel/debug/hshm/race_*_us hold each window open that long, so
+ * that a test makes a race happen every time; elsewhere nothing.
+ */
+#if IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS)
+void hshm_race_window(enum hshm_race site);
+void hshm_race_init(void);
+void hshm_race_exit(void);
+#else
+static inline void hshm_race_window(enum hshm_race site) { }
+static inline void hshm_race_init(void) { }
+static inline void hshm_race_exit(void) { }
+#endif
+
+/**
  * hshm_shed_allowed() - may a class be shed after @shed_us?
  * @cls: class
  * @shed_us: proposed queueing limit, 0 = never shed

@@ -604,6 +604,7 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 	ret = cdev_device_add(&ch->cdev, &ch->dev);
 	if (ret)
 		goto stop_sched;
+	hshm_race_window(HSHM_RACE_CREATE);
 	ret = hshm_sysfs_add_classes(ch);
 	if (ret) {
 		/* It could be opened already: undone as a removal is. */

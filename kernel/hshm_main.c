@@ -31,9 +31,10 @@ static int __init hshm_init(void)
 	ret = class_register(&hshm_class);
 	if (ret)
 		goto free_region;
+	hshm_race_init();
 	ret = hshm_nl_init();
 	if (ret)
-		goto destroy_class;
+		goto exit_race;
 	ret = hshm_loopback_init();
 	if (ret)
 		goto exit_nl;
@@ -51,7 +52,8 @@ exit_loopback:
 	hshm_loopback_exit();
 exit_nl:
 	hshm_nl_exit();
-destroy_class:
+exit_race:
+	hshm_race_exit();
 	class_unregister(&hshm_class);
 free_region:
 	unregister_chrdev_region(hshm_devt, HSHM_MAX_DEVICES);
@@ -64,6 +66,7 @@ static void __exit hshm_exit(void)
 	hshm_ivshmem_exit();
 	hshm_loopback_exit();
 	hshm_nl_exit();
+	hshm_race_exit();
 	class_unregister(&hshm_class);
 	unregister_chrdev_region(hshm_devt, HSHM_MAX_DEVICES);
 }

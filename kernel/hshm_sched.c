@@ -1145,6 +1145,7 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 			hshm_req_put(req);
 			continue;
 		}
+		hshm_race_window(HSHM_RACE_DISPATCH);
 		atomic_dec(&ch->cls[c].queued);
 		entry = hshm_wire_tx_get(ch->tx);
 		if (WARN_ON_ONCE(entry < 0)) {
