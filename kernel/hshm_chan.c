@@ -398,10 +398,16 @@ void hshm_chan_set_profile(struct hshm_chan *ch,
 	mutex_unlock(&ch->cfg_lock);
 }
 
+/*
+ * The last reference of the device: freeing the SRCU structure and the
+ * vmalloc'ed tables sleeps, so this must never run from a timer or an
+ * interrupt (removal cancels every timer before it drops its reference).
+ */
 static void hshm_chan_release(struct device *dev)
 {
 	struct hshm_chan *ch = container_of(dev, struct hshm_chan, dev);
 
+	might_sleep();
 	hshm_sched_free(ch);
 	hshm_pool_free(ch);
 	hshm_stats_free(ch);
