@@ -607,6 +607,61 @@ TEST_F(sysfs, stats_count_every_end)
 					old_target));
 }
 
+#define RACE_DISPATCH	"/sys/kernel/debug/hshm/race_dispatch_us"
+
+/*
+ * A request that times out just as the dispatcher takes it for the peer
+ * is never counted below zero: the debug kernel's race window holds the
+ * dispatcher 1 s between the request's state change and the move of its
+ * count (in_flight once read 2^64-1 there), the request's 100 ms timeout
+ * fires inside it, and in_flight and backlog, read in the window, stay
+ * within the number of request slots.  The request is in the window when
+ * backlog reads 1 there (it has not left the queued count); one the
+ * dispatcher took only after its timeout is tried again.
+ */
+TEST_F(sysfs, in_flight_never_negative)
+{
+	uint8_t in[16] = "window", out[16];
+	struct hshm_completion c;
+	struct hshm_submit s;
+	struct hs_stats st;
+	unsigned int tries;
+	int read_ret;
+	uint32_t n;
+
+	if (access(RACE_DISPATCH, W_OK))
+		SKIP(return, "no race windows (a kernel with fault injection has them)");
+	for (tries = 0; tries < 3; tries++) {
+		ASSERT_EQ(0, hs_wait_idle(10000));
+		ASSERT_EQ(0, hs_write_path(RACE_DISPATCH, "1000000"));
+		hs_prep(&s, in, 16, out, 16, hs_svc_echo(),
+			HSHM_CLASS_THROUGHPUT, tries);
+		s.timeout_ms = 100;
+		ASSERT_EQ(0, hs_submit(self->fd, &s));
+		hs_sleep_ms(400);
+		read_ret = hs_stats_read(&st);
+		ASSERT_EQ(0, hs_write_path(RACE_DISPATCH, "0"));
+		ASSERT_EQ(0, read_ret);
+		TH_LOG("in the window: in_flight %llu, backlog %llu",
+		       hs_stats_sum(&st, HS_ST_IN_FLIGHT),
+		       hs_stats_sum(&st, HS_ST_BACKLOG));
+		EXPECT_GE(self->info.max_requests,
+			  hs_stats_sum(&st, HS_ST_IN_FLIGHT));
+		EXPECT_GE(self->info.max_requests,
+			  hs_stats_sum(&st, HS_ST_BACKLOG));
+		ASSERT_EQ(0, hs_complete(self->fd, &c, 1, 1, 5000, &n));
+		ASSERT_EQ(1u, n);
+		EXPECT_EQ(-ETIMEDOUT, c.status);
+		if (hs_stats_sum(&st, HS_ST_BACKLOG) == 1)
+			break;
+	}
+	EXPECT_GT(3u, tries) TH_LOG("the dispatcher never took the request before its timeout");
+	ASSERT_EQ(0, hs_wait_idle(10000));
+	ASSERT_EQ(0, hs_stats_read(&st));
+	EXPECT_EQ(0ull, hs_stats_sum(&st, HS_ST_IN_FLIGHT));
+	EXPECT_EQ(0ull, hs_stats_sum(&st, HS_ST_BACKLOG));
+}
+
 /* classes/<name>/ counters are the stats file's columns. */
 TEST_F(sysfs, classes_agree_with_stats)
 {

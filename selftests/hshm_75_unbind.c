@@ -196,6 +196,15 @@ static void *unbind_dev(void *arg)
 	return NULL;
 }
 
+static void *bind_dev(void *arg)
+{
+	struct blocked *b = arg;
+
+	b->ret = hs_write_path(DRIVER_DIR "/bind", b->bdf);
+	b->done = true;
+	return NULL;
+}
+
 static bool returns_within(volatile bool *done, unsigned int ms)
 {
 	for (; ms && !*done; ms -= 10)
@@ -304,21 +313,29 @@ TEST_F_TIMEOUT(unbind, close_timeout_unbind_stress, 300)
 	close(fd);
 }
 
+#define RACE_CREATE	"/sys/kernel/debug/hshm/race_create_us"
+
 /*
  * The "add" uevent of hshm0 comes once the device is complete: whoever
- * udev tells finds classes/ in sysfs at once.
+ * udev tells finds classes/ in sysfs at once.  The device is bound from a
+ * thread while this one listens; on the debug kernel its race window
+ * holds the probe 500 ms between adding the character device and adding
+ * classes/, where the event was once sent.
  */
 TEST_F_TIMEOUT(unbind, add_uevent_when_complete, 60)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
 	struct timeval tv = { .tv_sec = 10 };
+	struct blocked b = { 0 };
 	char msg[8192], buf[64];
-	bool seen = false;
+	bool seen = false, window;
+	pthread_t t;
 	ssize_t n;
 	int sk;
 
 	if (!unbind_scenario())
 		SKIP(return, "not an ivshmem device with hshm-peer's hooks");
+	window = !hs_write_path(RACE_CREATE, "500000");
 	sk = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
 		    NETLINK_KOBJECT_UEVENT);
 	ASSERT_LE(0, sk);
@@ -327,7 +344,8 @@ TEST_F_TIMEOUT(unbind, add_uevent_when_complete, 60)
 	ASSERT_EQ(0, hs_write_path(DRIVER_DIR "/unbind", self->bdf));
 	ASSERT_EQ(0, wait_dev(false, 5000));
 	hs_sleep_ms(200);
-	ASSERT_EQ(0, hs_write_path(DRIVER_DIR "/bind", self->bdf));
+	b.bdf = self->bdf;
+	ASSERT_EQ(0, pthread_create(&t, NULL, bind_dev, &b));
 	while (!seen && (n = recv(sk, msg, sizeof(msg) - 1, 0)) > 0) {
 		msg[n] = '\0';
 		/* "ACTION@DEVPATH", then KEY=VALUE strings */
@@ -338,6 +356,10 @@ TEST_F_TIMEOUT(unbind, add_uevent_when_complete, 60)
 					   sizeof(buf)))
 			TH_LOG("%s announced without classes/", msg);
 	}
+	pthread_join(t, NULL);
+	if (window)
+		hs_write_path(RACE_CREATE, "0");
+	EXPECT_EQ(0, b.ret);
 	EXPECT_TRUE(seen) TH_LOG("no add uevent of an hshm device");
 	close(sk);
 	ASSERT_EQ(0, wait_dev(true, 5000));
