@@ -85,18 +85,26 @@ DEMO_PARAMS ?= $(LOOPBACK_PARAMS)
 QEMU_TIMEOUT ?= 1500
 QEMU_TEST_TIMEOUT ?= 600
 
-# $(call qemu_run,NAME,PARAMS,LOGDIR[,EXTRA run.sh ARGS]): boot the guest
-# kernel QEMU_KERNEL with the module QEMU_MODULE and build/selftests, with
-# the run.sh arguments QEMU_RUN_ARGS. By default Debian's kernel, ./hshm.ko
-# and nothing more; check-debug sets them for itself.
+# $(call qemu_run,NAME,PARAMS,LOGDIR[,EXTRA run.sh ARGS[,TESTS]]): boot the
+# guest kernel QEMU_KERNEL with the module QEMU_MODULE and the programs of
+# TESTS (default QEMU_TESTS, build/selftests), with the run.sh arguments
+# QEMU_RUN_ARGS. By default Debian's kernel, ./hshm.ko and nothing more;
+# check-debug sets them for itself.
 QEMU_KERNEL = $(VMLINUZ)
 QEMU_MODULE = $(CURDIR)/hshm.ko
 QEMU_RUN_ARGS =
 QEMU_TESTS = $(BUILD)/selftests
 qemu_run = $(RUN_SH) --kernel $(QEMU_KERNEL) --module $(QEMU_MODULE) \
-	--tests $(QEMU_TESTS) --timeout $(QEMU_TIMEOUT) \
+	--tests $(or $(5),$(QEMU_TESTS)) --timeout $(QEMU_TIMEOUT) \
 	--test-timeout $(QEMU_TEST_TIMEOUT) $(QEMU_RUN_ARGS) \
 	--name $(1) --params "$(2)" --log $(3) $(4)
+
+# $(call test_subset,DIR,PROGRAMS): DIR holds the programs PROGRAMS of
+# build/selftests (and the tools and libraries they use), for a scenario
+# that runs only those.
+test_subset = rm -rf $(1) && mkdir -p $(1) && \
+	cp -a $(BUILD)/selftests/bin $(BUILD)/selftests/lib \
+		$(addprefix $(BUILD)/selftests/,$(2)) $(1)/
 
 # $(call mod_sources,DIR): copy what builds hshm.ko (Kbuild, VERSION and
 # the .c and .h files of kernel/, common/, uapi/) to DIR, for a build against another
@@ -191,21 +199,31 @@ IVS_FOREIGN = -object memory-backend-file,id=fmem,share=on,size=8M,mem-path=$(CH
 # the foreign device's contents, the line hshm_75_unbind expects repeated
 foreign_shm = yes "someone else's frame buffer" | head -c 8388608 >$(1)
 SCENARIOS ?= loopback ivshmem plain
+# check-amd64 runs plain on the kernels of PLAIN_KERNELS only: it differs
+# from ivshmem in the transport (polled, no interrupt), which does not
+# depend on the kernel, and the debug kernels run it too. SCENARIOS given
+# on the command line applies to every kernel.
+PLAIN_KERNELS ?= 6.12
+PLAIN_SKIP =
 # The public peers' emulations (hshm-peer --profile, peers.md) over
 # ivshmem-plain (the v1 servers never ring: both sides poll), on one
 # kernel of KERNELS only (V1_KERNEL): they test the driver's protocol
 # handling, which does not depend on the kernel.
 #   sel4       the seL4 v1 server started before the guest
 #   sel4-late  started after the driver, and restarted (a zone reboot)
-#              when a test kills it mid-stream
+#              when a test kills it mid-stream; the programs of
+#              LATE_TESTS only (what the start order and restarts change)
 #   hvisor-tool  hvisor-tool's hyper_amp_service (its services), looking
 #              every millisecond instead of every 100 ms and not exiting
 #              after 10 messages, so that the suites run in minutes
-#   hvisor-tool-late  the same started after the driver and restarted
+#   hvisor-tool-late  the same started after the driver and restarted,
+#              LATE_TESTS only
 # The seL4 server pauses 50 us between its two writes of the flag (V1-8),
 # so that every answer passes through {dealt, result 0} (D-4).
 V1_KERNEL ?= 6.12
 V1_SCENARIOS ?= sel4 sel4-late hvisor-tool hvisor-tool-late
+LATE_TESTS ?= hshm_05_peer_order hshm_10_ioctl hshm_20_errors hshm_70_peer_restart
+LATE_TESTS_DIR = $(BUILD)/late-tests
 SEL4_PEER_ARGS = --profile sel4-v1 --test-hooks --flag-delay-us 50
 SEL4_GUEST = nr_devices=0 $(IVS_BIND) ivshmem_profile=sel4-v1
 SEL4_ENV = --env HSHM_PEER_HOOKS=1 --env HSHM_PEER_PROFILE=sel4-v1
@@ -238,7 +256,7 @@ check_scenarios = \
 		$(call qemu_run,ivshmem,nr_devices=0 $(IVS_BIND),$(CHECK_DIR),--env HSHM_PEER_HOOKS=1 \
 			--env HSHM_PEER_RESTART=1 --qemu-args "$(IVS_DOORBELL)") || \
 		{ rc=1; $(call peer_log,$(CHECK_DIR)/ivshmem.peer); };; esac; \
-	case " $(SCENARIOS) " in *" plain "*) \
+	case " $(filter-out $(PLAIN_SKIP),$(SCENARIOS)) " in *" plain "*) \
 	$(call foreign_shm,$(CHECK_DIR)/foreign.shm); \
 	$(WITH_PEER) --shm $(CHECK_DIR)/plain.shm --peer-args --test-hooks \
 		--log $(CHECK_DIR)/plain.peer -- \
@@ -257,7 +275,7 @@ check_scenarios = \
 		--log $(CHECK_DIR)/sel4-late.peer -- \
 		$(call qemu_run,sel4-late,$(SEL4_GUEST),$(CHECK_DIR),$(SEL4_ENV) \
 			--env HSHM_PEER_RESTART=1 --env HSHM_PEER_LATE=1 \
-			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/sel4-late.shm)") || \
+			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/sel4-late.shm)",$(LATE_TESTS_DIR)) || \
 		{ rc=1; $(call peer_log,$(CHECK_DIR)/sel4-late.peer); };; esac; \
 	case " $(if $(filter $(K),$(V1_KERNEL)),$(V1_SCENARIOS)) " in *" hvisor-tool "*) \
 	$(WITH_PEER) --shm $(CHECK_DIR)/hvisor-tool.shm --peer-args "$(HVT_PEER_ARGS)" \
@@ -271,7 +289,7 @@ check_scenarios = \
 		--log $(CHECK_DIR)/hvisor-tool-late.peer -- \
 		$(call qemu_run,hvisor-tool-late,$(HVT_GUEST),$(CHECK_DIR),$(HVT_ENV) \
 			--env HSHM_PEER_RESTART=1 --env HSHM_PEER_LATE=1 \
-			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/hvisor-tool-late.shm)") || \
+			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/hvisor-tool-late.shm)",$(LATE_TESTS_DIR)) || \
 		{ rc=1; $(call peer_log,$(CHECK_DIR)/hvisor-tool-late.peer); };; esac;
 
 # `make check` runs every suite of CHECKS, each with its own log directory,
@@ -335,8 +353,10 @@ kernels: ## build hshm.ko for each kernel of KERNELS into build/kernels/NAME
 check-kernel: CHECK_DIR = $(BUILD)/check/$(K)
 check-kernel: QEMU_KERNEL = /boot/vmlinuz-$(K_VER)
 check-kernel: QEMU_MODULE = $(K_MOD)/hshm.ko
+check-kernel: PLAIN_SKIP = $(if $(filter command line,$(origin SCENARIOS))$(filter $(K),$(PLAIN_KERNELS)),,plain)
 check-kernel: kernel-module
 	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
+	@$(call test_subset,$(LATE_TESTS_DIR),$(LATE_TESTS))
 	@rc=0; \
 	$(check_scenarios) \
 	exit $$rc
@@ -574,7 +594,8 @@ lint: $(CHECKPATCH) $(DT_KSRC_STAMP) debug-kernel ## sparse (C=2) and W=1 agains
 # `make ARCH=arm64` (= `make arm64`): everything cross-built into build/arm64:
 #   linux/      a small arm64 kernel from KSRC_TAR with ARM64_CONFIG applied
 #               to allnoconfig (selftests/qemu/guest-kernel.sh; cached: built
-#               again only when the fragment or the tarball changes)
+#               again only when the fragment or the tarball changes), its
+#               source the debug kernel's (build/debug/src, extracted once)
 #   mod/        a copy of the module's sources (mod_sources), where hshm.ko
 #               is built against linux/
 #   selftests/  the guest programs, static (GUEST_CC)
@@ -613,7 +634,8 @@ arm64: arm64-module arm64-tests arm64-user ## cross-build kernel, module, selfte
 
 arm64-kernel: ## build the arm64 guest kernel (build/arm64/linux; cached)
 	selftests/qemu/guest-kernel.sh --arch arm64 --tar $(KSRC_TAR) \
-		--config $(ARM64_CONFIG) --dir $(ARM64) --cross $(ARM64_CROSS)
+		--config $(ARM64_CONFIG) --dir $(ARM64) --cross $(ARM64_CROSS) \
+		--src $(DEBUG)/src
 
 arm64-module: arm64-kernel ## cross-build build/arm64/mod/hshm.ko (KW=1: with W=1)
 	$(call mod_sources,$(ARM64_MOD))
@@ -747,9 +769,7 @@ CHECK_LOGDIR_kcsan = $(KCSAN_CHECK_DIR)
 .PHONY: kcsan kcsan-kernel kcsan-module check-kcsan
 
 kcsan: kcsan-module tests ## build the KCSAN kernel, hshm.ko against it and the tests of KCSAN_TESTS into build/kcsan
-	@rm -rf $(KCSAN)/tests && mkdir -p $(KCSAN)/tests
-	@cp -a $(BUILD)/selftests/bin $(BUILD)/selftests/lib \
-		$(addprefix $(BUILD)/selftests/,$(KCSAN_TESTS)) $(KCSAN)/tests/
+	@$(call test_subset,$(KCSAN)/tests,$(KCSAN_TESTS))
 
 kcsan-kernel: ## build the amd64 KCSAN guest kernel (build/kcsan/linux; cached)
 	selftests/qemu/guest-kernel.sh --arch amd64 --tar $(KSRC_TAR) \

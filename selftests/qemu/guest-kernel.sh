@@ -28,11 +28,13 @@
 # missing dependency). Then `make IMAGE modules` (modules also writes
 # Module.symvers and prepares the tree for external modules).
 #
-# Cache: DIR/linux/hshm-kernel.stamp holds the tarball's size and mtime and
-# the fragment's checksum. When it matches and Image and Module.symvers
-# exist, nothing is done. A changed fragment is applied to the same object
-# tree (kbuild rebuilds what depends on the changed options); a changed
-# tarball is extracted again and the kernel built from scratch.
+# Cache: DIR/linux/hshm-kernel.stamp holds the tarball's size and mtime,
+# the source directory and the fragment's checksum. When it matches and
+# Image and Module.symvers exist, nothing is done. A changed fragment is
+# applied to the same object tree (kbuild rebuilds what depends on the
+# changed options); a changed tarball is extracted again, and with it or
+# another source directory the kernel is built from scratch (the object
+# tree refers to its source by path).
 
 set -euo pipefail
 
@@ -98,15 +100,17 @@ mv "$CONFIG.tmp" "$CONFIG"
 
 tar_id=$(stat -c 'tar %s %Y' "$TAR")
 cfg_id="config $(sha256sum <"$CONFIG" | cut -d' ' -f1)"
+# what the object tree depends on: the tarball and where it is extracted
+obj_id="$tar_id src $SRC"
 
 if [ -f "$STAMP" ] && [ -f "$IMAGE" ] && [ -f "$OBJ/Module.symvers" ] &&
-	[ "$(cat "$STAMP")" = "$tar_id $cfg_id" ]; then
+	[ "$(cat "$STAMP")" = "$obj_id $cfg_id" ]; then
 	echo "$ME: $IMAGE up to date"
 	exit 0
 fi
 
 start=$SECONDS
-old_tar=$(cut -d' ' -f1-3 "$STAMP" 2>/dev/null || :)
+old_obj=$(cut -d' ' -f1-5 "$STAMP" 2>/dev/null || :)
 # The source has its own stamp: a tree shared with another kernel
 # (--src) is extracted again only when the tarball changed.
 src_tar=$(cat "$SRC/hshm-source.stamp" 2>/dev/null || :)
@@ -118,8 +122,8 @@ if [ ! -f "$SRC/Makefile" ] || [ "$src_tar" != "$tar_id" ]; then
 	echo "$tar_id" >"$SRC.tmp/hshm-source.stamp"
 	mv "$SRC.tmp" "$SRC"
 fi
-# objects of another tarball's source: built from scratch
-[ "$old_tar" = "$tar_id" ] || rm -rf "$OBJ"
+# objects of another tarball's or directory's source: built from scratch
+[ "$old_obj" = "$obj_id" ] || rm -rf "$OBJ"
 rm -f "$STAMP"
 mkdir -p "$OBJ"
 
@@ -152,5 +156,5 @@ done <"$CONFIG"
 
 echo "$ME: make -j$JOBS $TARGET modules in $OBJ"
 kmake -j"$JOBS" "$TARGET" modules
-echo "$tar_id $cfg_id" >"$STAMP"
+echo "$obj_id $cfg_id" >"$STAMP"
 echo "$ME: $IMAGE built in $((SECONDS - start))s"
