@@ -25,11 +25,13 @@ ktap_programs() {
 
 # ktap_run_prog NUM DIR PROG TIMEOUT SUITE: run DIR/PROG from DIR with stdin
 # from /dev/null and a timeout in seconds (TERM, then KILL 10 s later), its
-# output indented, then print its top-level result line. Returns its exit code.
+# output indented, then a line "# PROG: N s" (its running time) and its
+# top-level result line. Returns its exit code.
 ktap_run_prog() {
 	_num=$1 _dir=$2 _prog=$3 _tmo=$4 _suite=$5
 	_rcf=${TMPDIR:-/tmp}/ktap-rc.$$
 	echo "# selftests: $_suite: $_prog"
+	_t0=$(date +%s)
 	{
 		_r=0
 		(cd "$_dir" && exec timeout -s KILL $((_tmo + 10)) \
@@ -38,6 +40,7 @@ ktap_run_prog() {
 	} 2>&1 | sed -e 's/^/# /'
 	_rc=$(cat "$_rcf" 2>/dev/null || echo 255)
 	rm -f "$_rcf"
+	echo "# $_prog: $(($(date +%s) - _t0)) s"
 	case $_rc in
 	0)
 		echo "ok $_num $_prog"
