@@ -169,7 +169,12 @@ struct hshm_cancel {
 	__u64 reserved;
 };
 
-#define HSHM_IOC_MAGIC		0xB6
+/*
+ * 0xBE, numbers 0x00-0x1F: free in the kernel's
+ * Documentation/userspace-api/ioctl/ioctl-number.rst (0xB6, the first
+ * choice, is fpga-dfl's).
+ */
+#define HSHM_IOC_MAGIC		0xBE
 
 #define HSHM_INFO	_IOR(HSHM_IOC_MAGIC, 0x00, struct hshm_info)
 #define HSHM_SUBMIT	_IOWR(HSHM_IOC_MAGIC, 0x01, struct hshm_submit)
