@@ -23,6 +23,44 @@
 
 #include "hshm.h"
 
+/*
+ * The ioctl structures' layout is ABI (Documentation/hshm/uapi.rst): the
+ * sizes are pinned, and every field sits right after the one before it,
+ * so that no padding makes a 32-bit caller's layout differ.
+ */
+#define HSHM_PINNED(type, field, off)					\
+	static_assert(offsetof(type, field) == (off), #type "." #field)
+
+static_assert(sizeof(struct hshm_info) == 80);
+HSHM_PINNED(struct hshm_info, features, 4);
+HSHM_PINNED(struct hshm_info, region_size, 8);
+HSHM_PINNED(struct hshm_info, data_size, 16);
+HSHM_PINNED(struct hshm_info, queue_entries, 24);
+HSHM_PINNED(struct hshm_info, batch_max, 48);
+HSHM_PINNED(struct hshm_info, reserved, 52);
+static_assert(sizeof(struct hshm_submit) == 64);
+HSHM_PINNED(struct hshm_submit, length, 32);
+HSHM_PINNED(struct hshm_submit, timeout_ms, 40);
+HSHM_PINNED(struct hshm_submit, service_id, 44);
+HSHM_PINNED(struct hshm_submit, flags, 47);
+HSHM_PINNED(struct hshm_submit, reserved, 48);
+static_assert(sizeof(struct hshm_completion) == 40);
+HSHM_PINNED(struct hshm_completion, status, 16);
+HSHM_PINNED(struct hshm_completion, service_id, 24);
+HSHM_PINNED(struct hshm_completion, result, 27);
+HSHM_PINNED(struct hshm_completion, reserved, 28);
+HSHM_PINNED(struct hshm_completion, latency_ns, 32);
+static_assert(sizeof(struct hshm_complete) == 32);
+HSHM_PINNED(struct hshm_complete, max_events, 8);
+HSHM_PINNED(struct hshm_complete, count, 20);
+HSHM_PINNED(struct hshm_complete, reserved, 24);
+static_assert(sizeof(struct hshm_call) == 104);
+HSHM_PINNED(struct hshm_call, completion, 64);
+static_assert(sizeof(struct hshm_cancel) == 16);
+HSHM_PINNED(struct hshm_cancel, reserved, 8);
+/* one class numbering: the uapi's and the scheduler's (common/) */
+static_assert(HSHM_CLASS_COUNT == HSHM_NR_CLASSES);
+
 static int hshm_open(struct inode *inode, struct file *file)
 {
 	struct hshm_chan *ch = container_of(inode->i_cdev, struct hshm_chan, cdev);

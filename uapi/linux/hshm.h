@@ -13,6 +13,13 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
+/*
+ * The generation of this ABI, in struct hshm_info.abi_version.  It stays 1
+ * while the ABI grows: a new capability is a new HSHM_FEAT_* bit, a new
+ * ioctl number, or a reserved field given a meaning in which zero keeps
+ * today's behaviour.  Another value would be an incompatible ABI, which
+ * hshm does not make.
+ */
 #define HSHM_ABI_VERSION	1
 
 /**
@@ -33,7 +40,11 @@ enum hshm_class {
 	HSHM_CLASS_AUTO		= 0xff,
 };
 
-/* struct hshm_info.features */
+/*
+ * struct hshm_info.features: what this channel does.  A program tests the
+ * bits it relies on; bits it does not know are for later capabilities and
+ * are ignored.
+ */
 #define HSHM_FEAT_IRQ		0x00000001u	/* the peer raises a reply interrupt */
 #define HSHM_FEAT_POLL		0x00000002u	/* completions found by adaptive polling */
 
