@@ -100,10 +100,10 @@ qemu_run = $(RUN_SH) --kernel $(QEMU_KERNEL) --module $(QEMU_MODULE) \
 	--name $(1) --params "$(2)" --log $(3) $(4)
 
 # $(call test_subset,DIR,PROGRAMS): DIR holds the programs PROGRAMS of
-# build/selftests (and the tools and libraries they use), for a scenario
-# that runs only those.
+# build/selftests (and the tools, libraries and benchmark programs they
+# use), for a scenario that runs only those.
 test_subset = rm -rf $(1) && mkdir -p $(1) && \
-	cp -a $(BUILD)/selftests/bin $(BUILD)/selftests/lib \
+	cp -a $(BUILD)/selftests/bin $(BUILD)/selftests/lib $(BUILD)/selftests/bench \
 		$(addprefix $(BUILD)/selftests/,$(2)) $(1)/
 
 # $(call mod_sources,DIR): copy what builds hshm.ko (Kbuild, VERSION and
@@ -209,25 +209,34 @@ PLAIN_SKIP =
 # ivshmem-plain (the v1 servers never ring: both sides poll), on one
 # kernel of KERNELS only (V1_KERNEL): they test the driver's protocol
 # handling, which does not depend on the kernel.
-#   sel4       the seL4 v1 server started before the guest
+#   sel4       the seL4 v1 server started before the guest; the programs
+#              of V1_TESTS (those whose outcome depends on the peer: its
+#              services, its pace, its one message per look)
 #   sel4-late  started after the driver, and restarted (a zone reboot)
 #              when a test kills it mid-stream; the programs of
 #              LATE_TESTS only (what the start order and restarts change)
 #   hvisor-tool  hvisor-tool's hyper_amp_service (its services), looking
-#              every millisecond instead of every 100 ms and not exiting
-#              after 10 messages, so that the suites run in minutes
+#              every 250 us instead of every 100 ms and not exiting after
+#              10 messages, so that the suites run in minutes (one message
+#              per look: the stress test's 80000 take 85 s so); V1_TESTS
 #   hvisor-tool-late  the same started after the driver and restarted,
 #              LATE_TESTS only
+# The programs left out of V1_TESTS (sched, lifecycle, faults, unbind,
+# hostile, ioctl fuzz, netlink, sysfs, hshmctl) test the driver's own side,
+# which the peer does not change; they run in every other scenario.
 # The seL4 server pauses 50 us between its two writes of the flag (V1-8),
 # so that every answer passes through {dealt, result 0} (D-4).
 V1_KERNEL ?= 6.12
 V1_SCENARIOS ?= sel4 sel4-late hvisor-tool hvisor-tool-late
 LATE_TESTS ?= hshm_05_peer_order hshm_10_ioctl hshm_20_errors hshm_70_peer_restart
 LATE_TESTS_DIR = $(BUILD)/late-tests
+V1_TESTS ?= hshm_05_peer_order hshm_10_ioctl hshm_20_errors hshm_40_qos hshm_50_stress \
+	hshm_70_peer_restart hshm_90_libhshm hshm_91_bench.sh
+V1_TESTS_DIR = $(BUILD)/v1-tests
 SEL4_PEER_ARGS = --profile sel4-v1 --test-hooks --flag-delay-us 50
 SEL4_GUEST = nr_devices=0 $(IVS_BIND) ivshmem_profile=sel4-v1
 SEL4_ENV = --env HSHM_PEER_HOOKS=1 --env HSHM_PEER_PROFILE=sel4-v1
-HVT_PEER_ARGS = --profile hvisor-tool-v1 --test-hooks --look-us 1000 --exit-after 0
+HVT_PEER_ARGS = --profile hvisor-tool-v1 --test-hooks --look-us 250 --exit-after 0
 HVT_GUEST = nr_devices=0 $(IVS_BIND) ivshmem_profile=hvisor-tool-v1
 HVT_ENV = --env HSHM_PEER_HOOKS=1 --env HSHM_PEER_PROFILE=hvisor-tool-v1
 # more run.sh arguments of the loopback scenario (check-debug: the KUnit module)
@@ -267,7 +276,7 @@ check_scenarios = \
 	$(WITH_PEER) --shm $(CHECK_DIR)/sel4.shm --peer-args "$(SEL4_PEER_ARGS)" \
 		--log $(CHECK_DIR)/sel4.peer -- \
 		$(call qemu_run,sel4,$(SEL4_GUEST),$(CHECK_DIR),$(SEL4_ENV) \
-			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/sel4.shm)") || \
+			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/sel4.shm)",$(V1_TESTS_DIR)) || \
 		{ rc=1; $(call peer_log,$(CHECK_DIR)/sel4.peer); };; esac; \
 	case " $(if $(filter $(K),$(V1_KERNEL)),$(V1_SCENARIOS)) " in *" sel4-late "*) \
 	$(WITH_PEER) --shm $(CHECK_DIR)/sel4-late.shm --restart 2 \
@@ -281,7 +290,7 @@ check_scenarios = \
 	$(WITH_PEER) --shm $(CHECK_DIR)/hvisor-tool.shm --peer-args "$(HVT_PEER_ARGS)" \
 		--log $(CHECK_DIR)/hvisor-tool.peer -- \
 		$(call qemu_run,hvisor-tool,$(HVT_GUEST),$(CHECK_DIR),$(HVT_ENV) \
-			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/hvisor-tool.shm)") || \
+			--qemu-args "$(call ivs_plain,$(CHECK_DIR)/hvisor-tool.shm)",$(V1_TESTS_DIR)) || \
 		{ rc=1; $(call peer_log,$(CHECK_DIR)/hvisor-tool.peer); };; esac; \
 	case " $(if $(filter $(K),$(V1_KERNEL)),$(V1_SCENARIOS)) " in *" hvisor-tool-late "*) \
 	$(WITH_PEER) --shm $(CHECK_DIR)/hvisor-tool-late.shm --restart 2 \
@@ -357,6 +366,7 @@ check-kernel: PLAIN_SKIP = $(if $(filter command line,$(origin SCENARIOS))$(filt
 check-kernel: kernel-module
 	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@$(call test_subset,$(LATE_TESTS_DIR),$(LATE_TESTS))
+	@$(call test_subset,$(V1_TESTS_DIR),$(V1_TESTS))
 	@rc=0; \
 	$(check_scenarios) \
 	exit $$rc
