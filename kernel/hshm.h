@@ -159,8 +159,6 @@ enum hshm_fault {
 	HSHM_FAULT_NR,
 };
 
-extern const char *const hshm_fault_names[HSHM_FAULT_NR];
-
 struct hshm_chan;
 struct hshm_file;
 
@@ -608,7 +606,7 @@ struct hshm_chan {
 	struct hshm_events events;
 
 	struct kobject *classes_kobj;
-	const struct attribute_group *groups[3];
+	const struct attribute_group *groups[4];
 };
 
 #define HSHM_CHAN_KICK		0
@@ -722,6 +720,7 @@ extern const struct file_operations hshm_fops;
 
 /* hshm_sysfs.c */
 extern const struct attribute_group hshm_chan_group;
+extern const struct attribute_group hshm_fault_group;
 int hshm_sysfs_add_classes(struct hshm_chan *ch);
 void hshm_sysfs_remove_classes(struct hshm_chan *ch);
 

@@ -29,16 +29,6 @@ const char *const hshm_class_names[HSHM_NR_CLASSES] = {
 	"realtime", "throughput", "reliable", "best_effort",
 };
 
-const char *const hshm_fault_names[HSHM_FAULT_NR] = {
-	[HSHM_FAULT_BAD_FLAG] = "bad_flag",
-	[HSHM_FAULT_BAD_LENGTH] = "bad_length",
-	[HSHM_FAULT_BAD_RESULT] = "bad_result",
-	[HSHM_FAULT_SKIPPED] = "skipped",
-	[HSHM_FAULT_BAD_MARK] = "bad_mark",
-	[HSHM_FAULT_SPURIOUS] = "spurious",
-	[HSHM_FAULT_BAD_HEADER] = "bad_header",
-};
-
 /**
  * hshm_class_parse() - class from its name or number
  * @s: "realtime", "throughput", "reliable", "best_effort" (any case), or
@@ -589,7 +579,8 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 	ch->dev.parent = parent;
 	ch->dev.devt = MKDEV(MAJOR(hshm_devt), id);
 	ch->groups[0] = &hshm_chan_group;
-	ch->groups[1] = ops->groups;
+	ch->groups[1] = &hshm_fault_group;
+	ch->groups[2] = ops->groups;
 	ch->dev.groups = ch->groups;
 	ch->dev.release = hshm_chan_release;
 	dev_set_drvdata(&ch->dev, ch);

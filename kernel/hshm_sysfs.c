@@ -451,21 +451,6 @@ static ssize_t peer_profile_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(peer_profile);
 
-/* One "kind count" line per enum hshm_fault, in that order. */
-static ssize_t faults_show(struct device *dev, struct device_attribute *attr,
-			   char *buf)
-{
-	struct hshm_chan *ch = hshm_dev_chan(dev);
-	unsigned int k;
-	int n = 0;
-
-	for (k = 0; k < HSHM_FAULT_NR; k++)
-		n += sysfs_emit_at(buf, n, "%s %lld\n", hshm_fault_names[k],
-				   atomic64_read(&ch->faults[k]));
-	return n;
-}
-static DEVICE_ATTR_RO(faults);
-
 static struct attribute *hshm_chan_attrs[] = {
 	&dev_attr_weights.attr,
 	&dev_attr_reservations.attr,
@@ -481,7 +466,6 @@ static struct attribute *hshm_chan_attrs[] = {
 	&dev_attr_transport.attr,
 	&hshm_attr_bad_replies.attr.attr,
 	&hshm_attr_lost_irqs.attr.attr,
-	&dev_attr_faults.attr,
 	&hshm_attr_heals.attr.attr,
 	&dev_attr_peer_state.attr,
 	&dev_attr_peer_profile.attr,
@@ -495,6 +479,43 @@ static struct attribute *hshm_chan_attrs[] = {
 /* Attributes of every hshmN device; transports may add a group. */
 const struct attribute_group hshm_chan_group = {
 	.attrs = hshm_chan_attrs,
+};
+
+/*
+ * faults/<kind>: one counter of enum hshm_fault per file (netlink's
+ * HSHM_A_FAULTS nest carries the same counters).
+ */
+#define HSHM_FAULT_ATTR(_name, _kind)					\
+static struct hshm_field_attr hshm_fault_##_name = {			\
+	.attr = __ATTR(_name, 0444, hshm_counter_show, NULL),		\
+	.off = offsetof(struct hshm_chan, faults[_kind]),		\
+}
+
+HSHM_FAULT_ATTR(bad_flag, HSHM_FAULT_BAD_FLAG);
+HSHM_FAULT_ATTR(bad_length, HSHM_FAULT_BAD_LENGTH);
+HSHM_FAULT_ATTR(bad_result, HSHM_FAULT_BAD_RESULT);
+HSHM_FAULT_ATTR(skipped, HSHM_FAULT_SKIPPED);
+HSHM_FAULT_ATTR(bad_mark, HSHM_FAULT_BAD_MARK);
+HSHM_FAULT_ATTR(spurious, HSHM_FAULT_SPURIOUS);
+HSHM_FAULT_ATTR(bad_header, HSHM_FAULT_BAD_HEADER);
+
+static struct attribute *hshm_fault_attrs[] = {
+	&hshm_fault_bad_flag.attr.attr,
+	&hshm_fault_bad_length.attr.attr,
+	&hshm_fault_bad_result.attr.attr,
+	&hshm_fault_skipped.attr.attr,
+	&hshm_fault_bad_mark.attr.attr,
+	&hshm_fault_spurious.attr.attr,
+	&hshm_fault_bad_header.attr.attr,
+	NULL,
+};
+
+static_assert(ARRAY_SIZE(hshm_fault_attrs) == HSHM_FAULT_NR + 1);
+
+/* The faults/ directory of every hshmN device. */
+const struct attribute_group hshm_fault_group = {
+	.name = "faults",
+	.attrs = hshm_fault_attrs,
 };
 
 /* classes/<name>/: one value per file. */

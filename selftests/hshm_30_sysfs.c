@@ -5,6 +5,7 @@
  * stats format and reset, classes/<name>/ agreeing with the arrays, modes
  * and root-only writes, service_map and shed_us taking effect.
  */
+#include <dirent.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -747,6 +748,49 @@ TEST_F(sysfs, modes)
 		}
 	}
 	EXPECT_NE(0, hs_sysfs_write("stats", "0"));
+}
+
+/*
+ * faults/ holds one read-only counter per kind of bad peer data and
+ * nothing else: "N\n" each (0 on a fresh channel with a well-behaved
+ * peer is not assumed: earlier tests may have met a hostile one).
+ */
+TEST_F(sysfs, faults_one_value_per_file)
+{
+	char p[256], attr[64], buf[64];
+	unsigned int k, seen = 0, other = 0;
+	struct dirent *de;
+	uint64_t v;
+	DIR *d;
+	mode_t m;
+
+	snprintf(p, sizeof(p), "%s/faults", hs_sysfs());
+	d = opendir(p);
+	ASSERT_NE(NULL, d) TH_LOG("%s: %s", p, strerror(errno));
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		for (k = 0; k < HS_NR_FAULTS; k++)
+			if (!strcmp(de->d_name, hs_fault_names[k]))
+				break;
+		if (k < HS_NR_FAULTS)
+			seen |= 1u << k;
+		else
+			other++;
+		EXPECT_GT((unsigned int)HS_NR_FAULTS, k) TH_LOG("faults/%s", de->d_name);
+	}
+	closedir(d);
+	EXPECT_EQ((1u << HS_NR_FAULTS) - 1, seen);
+	EXPECT_EQ(0u, other);
+	for (k = 0; k < HS_NR_FAULTS; k++) {
+		snprintf(attr, sizeof(attr), "faults/%s", hs_fault_names[k]);
+		ASSERT_EQ(0, file_mode(attr, &m));
+		EXPECT_EQ((mode_t)0444, m);
+		ASSERT_LT(1, hs_sysfs_read(attr, buf, sizeof(buf)));
+		EXPECT_EQ('\n', buf[strlen(buf) - 1]) TH_LOG("%s", attr);
+		EXPECT_EQ(0, hs_fault_read(hs_fault_names[k], &v));
+		EXPECT_NE(0, hs_sysfs_write(attr, "0"));
+	}
 }
 
 /* Anyone but root is refused, and nothing changes. */

@@ -33,15 +33,12 @@
 /* A completion may come this much after its timeout under TCG. */
 #define LATE_SLACK_MS		3000
 
+/* indexes of hs_fault_names (hshm_test.h) */
 enum {
 	F_BAD_FLAG, F_BAD_LENGTH, F_BAD_RESULT, F_SKIPPED, F_BAD_MARK,
 	F_SPURIOUS, F_BAD_HEADER, F_NR,
 };
-
-static const char *const fault_names[F_NR] = {
-	"bad_flag", "bad_length", "bad_result", "skipped", "bad_mark",
-	"spurious", "bad_header",
-};
+_Static_assert(F_NR == HS_NR_FAULTS, "one index per faults/ file");
 
 #define FB(k)		(1u << (k))
 
@@ -223,29 +220,14 @@ static int peer_injected(int fd, const char *mode, unsigned long long *n)
 static int read_faults(unsigned long long *f, unsigned long long *heals,
 		       unsigned long long *bad_replies)
 {
-	char buf[1024], name[64], *line;
-	unsigned int k, seen = 0;
+	unsigned int k;
 	uint64_t v;
-	int n;
 
-	n = hs_sysfs_read("faults", buf, sizeof(buf));
-	if (n < 0)
-		return n;
-	for (line = buf; *line; line = strchr(line, '\n') + 1) {
-		unsigned long long c;
-
-		if (!strchr(line, '\n') || sscanf(line, "%63s %llu", name, &c) != 2)
+	for (k = 0; k < F_NR; k++) {
+		if (hs_fault_read(hs_fault_names[k], &v))
 			return -EPROTO;
-		for (k = 0; k < F_NR; k++)
-			if (!strcmp(name, fault_names[k]))
-				break;
-		if (k == F_NR)
-			return -EPROTO;
-		f[k] = c;
-		seen |= FB(k);
+		f[k] = v;
 	}
-	if (seen != FB(F_NR) - 1)
-		return -EPROTO;
 	if (hs_sysfs_read_u64("heals", &v))
 		return -EPROTO;
 	*heals = v;

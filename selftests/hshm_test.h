@@ -60,6 +60,13 @@ static const char *const hs_class_names[HS_NR_CLASSES] = {
 	"realtime", "throughput", "reliable", "best_effort",
 };
 
+/* The files of faults/, one counter of bad peer data each (the ABI). */
+#define HS_NR_FAULTS	7
+static const char *const hs_fault_names[HS_NR_FAULTS] = {
+	"bad_flag", "bad_length", "bad_result", "skipped", "bad_mark",
+	"spurious", "bad_header",
+};
+
 /* Every service of the reference set, and 66. */
 static const uint16_t hs_services[] = {
 	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 66,
@@ -428,27 +435,13 @@ static inline int hs_cost_restore(void)
 	return hs_cost(0, 0);
 }
 
-/* One "kind count" line of the faults attribute: 0, or a negative errno. */
+/* faults/<kind>, a counter of bad data from the peer: 0 or -errno. */
 static inline int hs_fault_read(const char *kind, uint64_t *v)
 {
-	char buf[1024], name[64], *line = buf;
-	unsigned long long c;
-	int n = hs_sysfs_read("faults", buf, sizeof(buf));
+	char attr[64];
 
-	if (n < 0)
-		return n;
-	while (*line) {
-		if (sscanf(line, "%63s %llu", name, &c) == 2 &&
-		    !strcmp(name, kind)) {
-			*v = c;
-			return 0;
-		}
-		line = strchr(line, '\n');
-		if (!line)
-			break;
-		line++;
-	}
-	return -ENOENT;
+	snprintf(attr, sizeof(attr), "faults/%s", kind);
+	return hs_sysfs_read_u64(attr, v);
 }
 
 /*
