@@ -57,7 +57,7 @@ TEST_F(lib, open_info)
 	struct hshm *h2 = (struct hshm *)&a;
 	int idx = dev_index();
 
-	ASSERT_EQ(0, hshm_info(self->h, &a));
+	ASSERT_EQ(0, hshm_query(self->h, &a));
 	EXPECT_EQ((__u32)HSHM_ABI_VERSION, a.abi_version);
 	EXPECT_EQ((__u32)HSHM_CLASS_COUNT, a.nr_classes);
 	EXPECT_EQ(self->info.max_payload, a.max_payload);
@@ -65,11 +65,11 @@ TEST_F(lib, open_info)
 	EXPECT_EQ(self->info.data_size, a.data_size);
 	EXPECT_LE(0, hshm_fd(self->h));
 	EXPECT_NE(self->fd, hshm_fd(self->h));
-	EXPECT_EQ(-EINVAL, hshm_info(self->h, NULL));
+	EXPECT_EQ(-EINVAL, hshm_query(self->h, NULL));
 
 	if (idx >= 0) {
 		ASSERT_EQ(0, hshm_open(&h2, (unsigned int)idx, HSHM_OPEN_NONBLOCK));
-		ASSERT_EQ(0, hshm_info(h2, &b));
+		ASSERT_EQ(0, hshm_query(h2, &b));
 		EXPECT_EQ(a.region_size, b.region_size);
 		EXPECT_NE(hshm_fd(self->h), hshm_fd(h2));
 		EXPECT_EQ(0, hshm_close(h2));
@@ -98,10 +98,10 @@ TEST_F(lib, submit_reap)
 	for (i = 0; i < 4; i++) {
 		hs_fill_random(in[i], sizeof(in[i]), &seed);
 		memset(out[i], 0, sizeof(out[i]));
-		hshm_prep(&s[i], hs_svc_echo(), i, in[i], 100 + 50 * i, out[i],
-			  sizeof(out[i]), 1000 + i);
+		hshm_request_prep(&s[i], hs_svc_echo(), i, in[i], 100 + 50 * i,
+				  out[i], sizeof(out[i]), 1000 + i);
 		EXPECT_EQ(0u, s[i].flags);
-		ASSERT_EQ(0, hshm_submit(self->h, &s[i]));
+		ASSERT_EQ(0, hshm_request_submit(self->h, &s[i]));
 	}
 	n = hshm_reap_wait(self->h, c, 8, 4, 20000);
 	ASSERT_EQ(4, n);
@@ -123,13 +123,13 @@ TEST_F(lib, submit_reap)
 	/* more room than the kernel's 1024 per ioctl is fine */
 	big = calloc(3000, sizeof(*big));
 	ASSERT_NE(NULL, big);
-	ASSERT_EQ(0, hshm_submit(self->h, &s[0]));
+	ASSERT_EQ(0, hshm_request_submit(self->h, &s[0]));
 	EXPECT_EQ(1, hshm_reap_wait(self->h, big, 3000, 1, 20000));
 	free(big);
 	EXPECT_EQ(-EINVAL, hshm_reap(self->h, c, 0));
 	EXPECT_EQ(-EINVAL, hshm_reap_wait(self->h, c, 4, 5, 0));
 	EXPECT_EQ(-EINVAL, hshm_reap_wait(self->h, NULL, 4, 1, 0));
-	EXPECT_EQ(-EINVAL, hshm_submit(self->h, NULL));
+	EXPECT_EQ(-EINVAL, hshm_request_submit(self->h, NULL));
 }
 
 /* A batch stops at the first request the driver refuses. */
@@ -143,29 +143,30 @@ TEST_F(lib, submit_batch)
 	int n, got = 0;
 
 	for (i = 0; i < 8; i++)
-		hshm_prep(&s[i], HSHM_SVC_ECHO, HSHM_CLASS_RELIABLE, in,
-			  sizeof(in), out[i], sizeof(out[i]), i);
-	ASSERT_EQ(0, hshm_submit_batch(self->h, s, 5, &acc));
+		hshm_request_prep(&s[i], HSHM_SVC_ECHO, HSHM_CLASS_RELIABLE, in,
+				  sizeof(in), out[i], sizeof(out[i]), i);
+	ASSERT_EQ(0, hshm_request_submit_batch(self->h, s, 5, &acc));
 	EXPECT_EQ(5u, acc);
 	for (i = 1; i < 5; i++)
 		EXPECT_NE(s[0].id, s[i].id);
 
 	/* the third of these is invalid: two go, the rest never do */
 	for (i = 0; i < 8; i++)
-		hshm_prep(&s[i], HSHM_SVC_ECHO, HSHM_CLASS_RELIABLE, in,
-			  sizeof(in), out[i], sizeof(out[i]), 100 + i);
+		hshm_request_prep(&s[i], HSHM_SVC_ECHO, HSHM_CLASS_RELIABLE, in,
+				  sizeof(in), out[i], sizeof(out[i]), 100 + i);
 	s[2].flags = 1;
-	EXPECT_EQ(-EINVAL, hshm_submit_batch(self->h, s, 8, &acc));
+	EXPECT_EQ(-EINVAL, hshm_request_submit_batch(self->h, s, 8, &acc));
 	EXPECT_EQ(2u, acc);
 	s[2].flags = 0;
 	s[2].length = self->info.max_payload + 1;
-	EXPECT_EQ(-EMSGSIZE, hshm_submit_batch(self->h, s + 2, 3, &acc));
+	EXPECT_EQ(-EMSGSIZE,
+		  hshm_request_submit_batch(self->h, s + 2, 3, &acc));
 	EXPECT_EQ(0u, acc);
 	/* nothing to do, and bad arguments */
-	EXPECT_EQ(0, hshm_submit_batch(self->h, s, 0, &acc));
+	EXPECT_EQ(0, hshm_request_submit_batch(self->h, s, 0, &acc));
 	EXPECT_EQ(0u, acc);
-	EXPECT_EQ(-EINVAL, hshm_submit_batch(self->h, NULL, 1, &acc));
-	EXPECT_EQ(-EINVAL, hshm_submit_batch(NULL, s, 1, NULL));
+	EXPECT_EQ(-EINVAL, hshm_request_submit_batch(self->h, NULL, 1, &acc));
+	EXPECT_EQ(-EINVAL, hshm_request_submit_batch(NULL, s, 1, NULL));
 
 	while (got < 7) {
 		n = hshm_reap_wait(self->h, c, 16, 1, 20000);
@@ -194,9 +195,9 @@ TEST_F(lib, call)
 	res = ref_profile_service(hs_profile(), HSHM_SVC_ROT13_ENC, in, 5, exp,
 				  &exp_len);
 	ASSERT_LE(0, res);
-	hshm_prep(&s, HSHM_SVC_ROT13_ENC, HSHM_CLASS_REALTIME, in, 5, out,
-		  sizeof(out), 42);
-	ASSERT_EQ(0, hshm_call(self->h, &s, &c));
+	hshm_request_prep(&s, HSHM_SVC_ROT13_ENC, HSHM_CLASS_REALTIME, in, 5,
+			  out, sizeof(out), 42);
+	ASSERT_EQ(0, hshm_request_call(self->h, &s, &c));
 	EXPECT_EQ(hs_result_status(res), c.status);
 	EXPECT_EQ(42ull, c.user_data);
 	EXPECT_EQ(s.id, c.id);
@@ -208,19 +209,21 @@ TEST_F(lib, call)
 	/* a service the peer refuses is a completion status, not an error */
 	svc = hs_svc_refused(in, 5, &status);
 	ASSERT_NE(0, svc);
-	hshm_prep(&s, svc, HSHM_CLASS_REALTIME, in, 5, out, sizeof(out), 0);
-	ASSERT_EQ(0, hshm_call(self->h, &s, &c));
+	hshm_request_prep(&s, svc, HSHM_CLASS_REALTIME, in, 5, out, sizeof(out),
+			  0);
+	ASSERT_EQ(0, hshm_request_call(self->h, &s, &c));
 	EXPECT_EQ(status, c.status);
 	EXPECT_STREQ(status == -EOPNOTSUPP ? "the peer has no such service" :
 		     "the peer reported that the service failed",
 		     hshm_strerror(c.status));
 
 	/* argument errors come from the driver through the call, too */
-	hshm_prep(&s, HSHM_SVC_ECHO, 7, in, 5, out, sizeof(out), 0);
-	EXPECT_EQ(-EINVAL, hshm_call(self->h, &s, &c));
-	hshm_prep(&s, HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, in, 0, out, 0, 0);
-	EXPECT_EQ(-EINVAL, hshm_call(self->h, &s, &c));
-	EXPECT_EQ(-EINVAL, hshm_call(self->h, &s, NULL));
+	hshm_request_prep(&s, HSHM_SVC_ECHO, 7, in, 5, out, sizeof(out), 0);
+	EXPECT_EQ(-EINVAL, hshm_request_call(self->h, &s, &c));
+	hshm_request_prep(&s, HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, in, 0, out, 0,
+			  0);
+	EXPECT_EQ(-EINVAL, hshm_request_call(self->h, &s, &c));
+	EXPECT_EQ(-EINVAL, hshm_request_call(self->h, &s, NULL));
 	/* calls never show up among the reaped completions */
 	EXPECT_EQ(0, hshm_reap(self->h, &c, 1));
 }
@@ -240,11 +243,11 @@ TEST_F_TIMEOUT(lib, cancel_poll_wait, 120)
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 	ASSERT_EQ(0, hs_cost(300 * MS, 0));
 	for (n = 0; n < 3; n++)
-		hshm_prep(&s[n], HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, in, 16,
-			  out[n], 16, n);
-	ASSERT_EQ(0, hshm_submit(self->h, &s[0]));
+		hshm_request_prep(&s[n], HSHM_SVC_ECHO, HSHM_CLASS_REALTIME, in,
+				  16, out[n], 16, n);
+	ASSERT_EQ(0, hshm_request_submit(self->h, &s[0]));
 	ASSERT_EQ(0, hs_wait_in_flight(1, 5000));
-	ASSERT_EQ(0, hshm_submit_batch(self->h, s + 1, 2, NULL));
+	ASSERT_EQ(0, hshm_request_submit_batch(self->h, s + 1, 2, NULL));
 
 	/* nothing is ready: the wait ends on time, with nothing */
 	t0 = hs_now_ns();
@@ -252,15 +255,15 @@ TEST_F_TIMEOUT(lib, cancel_poll_wait, 120)
 	EXPECT_LE(40 * MS, hs_now_ns() - t0);
 	EXPECT_GT(1000 * MS, hs_now_ns() - t0);
 
-	EXPECT_EQ(0, hshm_cancel(self->h, s[2].id));
-	EXPECT_EQ(-EALREADY, hshm_cancel(self->h, s[2].id));
+	EXPECT_EQ(0, hshm_request_cancel(self->h, s[2].id));
+	EXPECT_EQ(-EALREADY, hshm_request_cancel(self->h, s[2].id));
 	EXPECT_EQ(1, poll(&pfd, 1, 5000));
 	EXPECT_TRUE(pfd.revents & POLLIN);
 	ASSERT_EQ(1, hshm_reap(self->h, c, 4));
 	EXPECT_EQ(2ull, c[0].user_data);
 	EXPECT_EQ(-ECANCELED, c[0].status);
-	EXPECT_EQ(-ENOENT, hshm_cancel(self->h, s[2].id));
-	EXPECT_EQ(-ENOENT, hshm_cancel(self->h, 0xfffffffffull));
+	EXPECT_EQ(-ENOENT, hshm_request_cancel(self->h, s[2].id));
+	EXPECT_EQ(-ENOENT, hshm_request_cancel(self->h, 0xfffffffffull));
 
 	/* the other two arrive; a wait without limit collects both */
 	ASSERT_EQ(0, hs_cost(0, 0));
@@ -286,9 +289,9 @@ TEST_F_TIMEOUT(lib, nonblock_close, 120)
 	ASSERT_EQ(0, hshm_open_path(&nb, hs_dev(), HSHM_OPEN_NONBLOCK));
 	for (i = 0; i <= self->info.max_requests; i++) {
 		/* no response buffer: the requests are never reaped */
-		hshm_prep(&s, HSHM_SVC_ECHO, HSHM_CLASS_BEST_EFFORT, in,
-			  self->info.max_payload, NULL, 0, i);
-		ret = hshm_submit(nb, &s);
+		hshm_request_prep(&s, HSHM_SVC_ECHO, HSHM_CLASS_BEST_EFFORT, in,
+				  self->info.max_payload, NULL, 0, i);
+		ret = hshm_request_submit(nb, &s);
 		if (ret)
 			break;
 		ok++;
@@ -332,9 +335,9 @@ static void *mt_caller(void *p)
 
 	for (i = 0; i < T_PER_THREAD; i++) {
 		memset(in, (int)(a->idx * 16 + i), sizeof(in));
-		hshm_prep(&s, hs_svc_echo(), HSHM_CLASS_REALTIME, in,
-			  sizeof(in), out, sizeof(out), i);
-		if (hshm_call(a->mt->h, &s, &c) || c.status ||
+		hshm_request_prep(&s, hs_svc_echo(), HSHM_CLASS_REALTIME, in,
+				  sizeof(in), out, sizeof(out), i);
+		if (hshm_request_call(a->mt->h, &s, &c) || c.status ||
 		    c.user_data != i || memcmp(in, out, sizeof(in)))
 			atomic_fetch_add(&a->mt->errors, 1);
 		else
@@ -355,13 +358,15 @@ static void *mt_submitter(void *p)
 
 	for (i = 0; i < T_PER_THREAD; i += 4) {
 		for (k = 0; k < 4; k++)
-			hshm_prep(&s[k], HSHM_SVC_ECHO,
-				  k % 2 ? HSHM_CLASS_BEST_EFFORT : HSHM_CLASS_THROUGHPUT,
-				  in, sizeof(in), sink[a->idx][k], 128,
-				  a->idx * T_PER_THREAD + i + k);
+			hshm_request_prep(&s[k], HSHM_SVC_ECHO,
+					  k % 2 ? HSHM_CLASS_BEST_EFFORT :
+						  HSHM_CLASS_THROUGHPUT,
+					  in, sizeof(in), sink[a->idx][k], 128,
+					  a->idx * T_PER_THREAD + i + k);
 		left = 4;
 		for (;;) {
-			ret = hshm_submit_batch(a->mt->h, s + 4 - left, left, &acc);
+			ret = hshm_request_submit_batch(a->mt->h, s + 4 - left,
+							left, &acc);
 			atomic_fetch_add(&a->mt->submitted, (unsigned int)acc);
 			left -= acc;
 			if (ret != -EBUSY && ret != -EAGAIN)

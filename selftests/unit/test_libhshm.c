@@ -2,8 +2,8 @@
 /*
  * libhshm on the host, without a device: argument checking, the errors
  * of opening something that is not an hshm device, the class helpers,
- * hshm_strerror() and hshm_prep().  (tests/hshm_90_libhshm runs every call
- * against the driver in the guest.)
+ * hshm_strerror() and hshm_request_prep().  (tests/hshm_90_libhshm runs
+ * every call against the driver in the guest.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,14 +69,14 @@ TEST(null_handle)
 	memset(&s, 0, sizeof(s));
 	EXPECT_EQ(0, hshm_close(NULL));
 	EXPECT_EQ(-EINVAL, hshm_fd(NULL));
-	EXPECT_EQ(-EINVAL, hshm_info(NULL, &info));
-	EXPECT_EQ(-EINVAL, hshm_submit(NULL, &s));
-	EXPECT_EQ(-EINVAL, hshm_submit_batch(NULL, &s, 1, &acc));
+	EXPECT_EQ(-EINVAL, hshm_query(NULL, &info));
+	EXPECT_EQ(-EINVAL, hshm_request_submit(NULL, &s));
+	EXPECT_EQ(-EINVAL, hshm_request_submit_batch(NULL, &s, 1, &acc));
 	EXPECT_EQ(0u, acc);
 	EXPECT_EQ(-EINVAL, hshm_reap(NULL, &c, 1));
 	EXPECT_EQ(-EINVAL, hshm_reap_wait(NULL, &c, 1, 1, 0));
-	EXPECT_EQ(-EINVAL, hshm_call(NULL, &s, &c));
-	EXPECT_EQ(-EINVAL, hshm_cancel(NULL, 1));
+	EXPECT_EQ(-EINVAL, hshm_request_call(NULL, &s, &c));
+	EXPECT_EQ(-EINVAL, hshm_request_cancel(NULL, 1));
 }
 
 /*
@@ -90,9 +90,9 @@ TEST(arguments_checked_first)
 	struct hshm_submit s;
 	size_t acc = 5;
 
-	EXPECT_EQ(-EINVAL, hshm_info(bogus, NULL));
-	EXPECT_EQ(-EINVAL, hshm_submit(bogus, NULL));
-	EXPECT_EQ(-EINVAL, hshm_submit_batch(bogus, NULL, 3, &acc));
+	EXPECT_EQ(-EINVAL, hshm_query(bogus, NULL));
+	EXPECT_EQ(-EINVAL, hshm_request_submit(bogus, NULL));
+	EXPECT_EQ(-EINVAL, hshm_request_submit_batch(bogus, NULL, 3, &acc));
 	EXPECT_EQ(0u, acc);
 	EXPECT_EQ(-EINVAL, hshm_reap(bogus, NULL, 1));
 	EXPECT_EQ(-EINVAL, hshm_reap(bogus, c, 0));
@@ -100,8 +100,8 @@ TEST(arguments_checked_first)
 	EXPECT_EQ(-EINVAL, hshm_reap_wait(bogus, c, 2, 3, 0));	/* min > max */
 	EXPECT_EQ(-EINVAL, hshm_reap_wait(bogus, NULL, 2, 1, 0));
 	EXPECT_EQ(-EINVAL, hshm_reap_wait(bogus, c, 2000, HSHM_REAP_CHUNK + 1, 0));
-	EXPECT_EQ(-EINVAL, hshm_call(bogus, NULL, c));
-	EXPECT_EQ(-EINVAL, hshm_call(bogus, &s, NULL));
+	EXPECT_EQ(-EINVAL, hshm_request_call(bogus, NULL, c));
+	EXPECT_EQ(-EINVAL, hshm_request_call(bogus, &s, NULL));
 }
 
 TEST(class_names)
@@ -172,8 +172,8 @@ TEST(prep)
 	char in[8] = "payload", out[16];
 
 	memset(&s, 0xff, sizeof(s));
-	hshm_prep(&s, HSHM_SVC_ECHO, HSHM_CLASS_RELIABLE, in, 7, out,
-		  sizeof(out), 0x1122334455667788ull);
+	hshm_request_prep(&s, HSHM_SVC_ECHO, HSHM_CLASS_RELIABLE, in, 7, out,
+			  sizeof(out), 0x1122334455667788ull);
 	EXPECT_EQ((uintptr_t)in, s.payload);
 	EXPECT_EQ(7u, s.length);
 	EXPECT_EQ((uintptr_t)out, s.response);

@@ -224,11 +224,11 @@ static int send_one(struct worker *w, unsigned int i)
 	/* so that a response that was not copied is noticed */
 	if (bench_expect_ok(e) && e->length)
 		sl->resp[e->length - 1] = (uint8_t)~e->bytes[e->length - 1];
-	hshm_prep(&req, w->cs->service, w->cs->cls, w->payload, size,
-		  sl->resp, bench_response_cap(size), i);
+	hshm_request_prep(&req, w->cs->service, w->cs->cls, w->payload, size,
+			  sl->resp, bench_response_cap(size), i);
 	req.timeout_ms = w->cs->timeout_ms;
 	w->sub.attempted++;
-	ret = hshm_submit(w->h, &req);
+	ret = hshm_request_submit(w->h, &req);
 	if (ret) {
 		w->sub.rejected++;
 		note_error(&w->sub, ret);
@@ -297,7 +297,7 @@ static void cancel_all(struct worker *w)
 
 	for (i = 0; i < w->nslots; i++)
 		if (w->slots[i].busy)
-			hshm_cancel(w->h, w->slots[i].id);
+			hshm_request_cancel(w->h, w->slots[i].id);
 }
 
 static void *closed_main(void *arg)
@@ -675,7 +675,7 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 			}
 			nw++;
 			if (!max_req) {
-				ret = hshm_info(w->h, &info);
+				ret = hshm_query(w->h, &info);
 				if (ret) {
 					fprintf(stderr, "hshm-bench: %s: HSHM_INFO: %s\n",
 						cfg->device, hshm_strerror(ret));

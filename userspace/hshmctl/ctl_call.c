@@ -151,7 +151,7 @@ int ctl_call(const char *prog, int dev, int qos_class, uint32_t timeout_ms,
 		return ret == -ENOENT || ret == -ENODEV ? 3 :
 		       ret == -EACCES || ret == -EPERM ? 4 : 1;
 	}
-	ret = hshm_info(h, &info);
+	ret = hshm_query(h, &info);
 	if (ret) {
 		fprintf(stderr, "%s: call: info: %s\n", prog, hshm_strerror(ret));
 		goto out;
@@ -179,9 +179,10 @@ int ctl_call(const char *prog, int dev, int qos_class, uint32_t timeout_ms,
 		rc = 2;
 		goto out;
 	}
-	hshm_prep(&req, svc, qos_class, data, len, resp, info.max_payload, 0);
+	hshm_request_prep(&req, svc, qos_class, data, len, resp,
+			  info.max_payload, 0);
 	req.timeout_ms = timeout_ms;
-	ret = hshm_call(h, &req, &c);
+	ret = hshm_request_call(h, &req, &c);
 	if (ret) {
 		fprintf(stderr, "%s: call: %s\n", prog, hshm_strerror(ret));
 		rc = ret == -EINVAL || ret == -EMSGSIZE ? 2 : 1;

@@ -28,7 +28,7 @@
 struct hshm {
 	int fd;
 	int open_flags;		/* open(2) flags of both descriptors */
-	_Atomic int call_fd;	/* -1 until the first hshm_call() */
+	_Atomic int call_fd;	/* -1 until the first hshm_request_call() */
 	char path[];		/* the device, for call_fd */
 };
 
@@ -130,7 +130,7 @@ int hshm_fd(const struct hshm *h)
 	return h ? h->fd : -EINVAL;
 }
 
-int hshm_info(struct hshm *h, struct hshm_info *info)
+int hshm_query(struct hshm *h, struct hshm_info *info)
 {
 	if (!h || !info)
 		return -EINVAL;
@@ -138,9 +138,10 @@ int hshm_info(struct hshm *h, struct hshm_info *info)
 	return xioctl(h->fd, HSHM_INFO, info);
 }
 
-void hshm_prep(struct hshm_submit *req, uint16_t service_id,
-	       unsigned int qos_class, const void *payload, uint32_t length,
-	       void *response, uint32_t response_cap, uint64_t user_data)
+void hshm_request_prep(struct hshm_submit *req, uint16_t service_id,
+		       unsigned int qos_class, const void *payload,
+		       uint32_t length, void *response, uint32_t response_cap,
+		       uint64_t user_data)
 {
 	memset(req, 0, sizeof(*req));
 	req->payload = (uintptr_t)payload;
@@ -152,15 +153,15 @@ void hshm_prep(struct hshm_submit *req, uint16_t service_id,
 	req->user_data = user_data;
 }
 
-int hshm_submit(struct hshm *h, struct hshm_submit *req)
+int hshm_request_submit(struct hshm *h, struct hshm_submit *req)
 {
 	if (!h || !req)
 		return -EINVAL;
 	return xioctl(h->fd, HSHM_SUBMIT, req);
 }
 
-int hshm_submit_batch(struct hshm *h, struct hshm_submit *reqs, size_t n,
-		      size_t *accepted)
+int hshm_request_submit_batch(struct hshm *h, struct hshm_submit *reqs,
+			      size_t n, size_t *accepted)
 {
 	size_t i;
 	int ret = 0;
@@ -256,8 +257,8 @@ static int call_fd(struct hshm *h)
 	return expected;
 }
 
-int hshm_call(struct hshm *h, struct hshm_submit *req,
-	      struct hshm_completion *out)
+int hshm_request_call(struct hshm *h, struct hshm_submit *req,
+		      struct hshm_completion *out)
 {
 	struct hshm_call c;
 	int fd, ret;
@@ -277,7 +278,7 @@ int hshm_call(struct hshm *h, struct hshm_submit *req,
 	return 0;
 }
 
-int hshm_cancel(struct hshm *h, uint64_t id)
+int hshm_request_cancel(struct hshm *h, uint64_t id)
 {
 	struct hshm_cancel c;
 

@@ -14,12 +14,13 @@
  *
  * Threads.  The library has no global state.  A handle (struct hshm) owns
  * two file descriptors of the same device: one for asynchronous requests
- * (hshm_submit*, hshm_reap*, hshm_cancel, hshm_fd) and one, opened on the
- * first hshm_call(), for synchronous calls, so that a call never competes
- * with a reap for its completion (see the warning under HSHM_CALL in
- * uapi.rst).  Consequently every call below may run concurrently with any
- * other on the same handle, from any number of threads, except
- * hshm_close(), which must be the last call on a handle.  Notes:
+ * (hshm_request_submit*, hshm_reap*, hshm_request_cancel, hshm_fd) and
+ * one, opened on the first hshm_request_call(), for synchronous calls, so
+ * that a call never competes with a reap for its completion (see the
+ * warning under HSHM_CALL in uapi.rst).  Consequently every call below may
+ * run concurrently with any other on the same handle, from any number of
+ * threads, except hshm_close(), which must be the last call on a handle.
+ * Notes:
  *   - completions are per handle: whichever thread reaps gets them, so
  *     threads sharing a handle must route them (struct hshm_submit's
  *     user_data is returned unchanged for that), or use one handle each;
@@ -112,7 +113,7 @@ HSHM_API int hshm_close(struct hshm *h);
 HSHM_API int hshm_fd(const struct hshm *h);
 
 /**
- * hshm_info() - query the device (HSHM_INFO)
+ * hshm_query() - query the device (HSHM_INFO)
  * @h: the handle
  * @info: filled in
  *
@@ -120,10 +121,10 @@ HSHM_API int hshm_fd(const struct hshm *h);
  *
  * Return: 0; -EINVAL (NULL argument), -ENODEV (device removed).
  */
-HSHM_API int hshm_info(struct hshm *h, struct hshm_info *info);
+HSHM_API int hshm_query(struct hshm *h, struct hshm_info *info);
 
 /**
- * hshm_prep() - fill in a request
+ * hshm_request_prep() - fill in a request
  * @req: the request; every field is set (reserved fields and flags to 0)
  * @service_id: the service the peer runs (HSHM_SVC_* of <linux/hshm_wire.h>)
  * @qos_class: an enum hshm_class value or HSHM_CLASS_AUTO
@@ -134,15 +135,15 @@ HSHM_API int hshm_info(struct hshm *h, struct hshm_info *info);
  * @user_data: returned unchanged in the completion
  *
  * The timeout is the device's default; set @req->timeout_ms afterwards for
- * another one.  Nothing is checked here: hshm_submit() does it.
+ * another one.  Nothing is checked here: hshm_request_submit() does it.
  */
-HSHM_API void hshm_prep(struct hshm_submit *req, uint16_t service_id,
-			unsigned int qos_class, const void *payload,
-			uint32_t length, void *response, uint32_t response_cap,
-			uint64_t user_data);
+HSHM_API void hshm_request_prep(struct hshm_submit *req, uint16_t service_id,
+				unsigned int qos_class, const void *payload,
+				uint32_t length, void *response,
+				uint32_t response_cap, uint64_t user_data);
 
 /**
- * hshm_submit() - queue one request (HSHM_SUBMIT)
+ * hshm_request_submit() - queue one request (HSHM_SUBMIT)
  * @h: the handle
  * @req: the request; on success @req->id is the request's id
  *
@@ -157,10 +158,10 @@ HSHM_API void hshm_prep(struct hshm_submit *req, uint16_t service_id,
  * the handle holds unreaped completions: reap them first), -EINTR (a
  * signal while waiting for room), -ENODEV (device removed).
  */
-HSHM_API int hshm_submit(struct hshm *h, struct hshm_submit *req);
+HSHM_API int hshm_request_submit(struct hshm *h, struct hshm_submit *req);
 
 /**
- * hshm_submit_batch() - queue several requests, in order
+ * hshm_request_submit_batch() - queue several requests, in order
  * @h: the handle
  * @reqs: @n requests; the ids of the accepted ones are written back
  * @n: number of requests (0 is allowed: nothing happens)
@@ -171,11 +172,12 @@ HSHM_API int hshm_submit(struct hshm *h, struct hshm_submit *req);
  * @reqs[*accepted - 1] are queued and each has its id.
  *
  * Return: 0 if all @n were queued, else the negative errno of the first
- * failure (the errors of hshm_submit()); -EINVAL without anything submitted
- * if @h is NULL, or @reqs is NULL while @n is not 0.
+ * failure (the errors of hshm_request_submit()); -EINVAL without anything
+ * submitted if @h is NULL, or @reqs is NULL while @n is not 0.
  */
-HSHM_API int hshm_submit_batch(struct hshm *h, struct hshm_submit *reqs,
-			       size_t n, size_t *accepted);
+HSHM_API int hshm_request_submit_batch(struct hshm *h,
+				       struct hshm_submit *reqs, size_t n,
+				       size_t *accepted);
 
 /**
  * hshm_reap() - collect the completions that are ready, without waiting
@@ -214,7 +216,7 @@ HSHM_API int hshm_reap_wait(struct hshm *h, struct hshm_completion *out,
 			    unsigned int max, unsigned int min, int timeout_ms);
 
 /**
- * hshm_call() - submit one request and wait for its completion (HSHM_CALL)
+ * hshm_request_call() - submit a request, wait for its completion (HSHM_CALL)
  * @h: the handle
  * @req: the request; on success @req->id is set
  * @out: its completion
@@ -224,17 +226,17 @@ HSHM_API int hshm_reap_wait(struct hshm *h, struct hshm_completion *out,
  * by the request's timeout.  A request that the peer failed is a success
  * of this call: look at @out->status.
  *
- * Return: 0 (@out filled in); the errors of hshm_submit() but -EBUSY;
+ * Return: 0 (@out filled in); the errors of hshm_request_submit() but -EBUSY;
  * -EINTR (a signal arrived while waiting: the request was cancelled and its
  * completion thrown away); errors of opening the second descriptor.
  */
-HSHM_API int hshm_call(struct hshm *h, struct hshm_submit *req,
-		       struct hshm_completion *out);
+HSHM_API int hshm_request_call(struct hshm *h, struct hshm_submit *req,
+			       struct hshm_completion *out);
 
 /**
- * hshm_cancel() - cancel a submitted request (HSHM_CANCEL)
+ * hshm_request_cancel() - cancel a submitted request (HSHM_CANCEL)
  * @h: the handle
- * @id: an id hshm_submit() returned on this handle
+ * @id: an id hshm_request_submit() returned on this handle
  *
  * The request completes with status -ECANCELED unless it has finished
  * already; its completion must still be reaped.
@@ -243,7 +245,7 @@ HSHM_API int hshm_call(struct hshm *h, struct hshm_submit *req,
  * or already reaped), -EALREADY (finished, completion waiting to be
  * reaped), -ENODEV (device removed).
  */
-HSHM_API int hshm_cancel(struct hshm *h, uint64_t id);
+HSHM_API int hshm_request_cancel(struct hshm *h, uint64_t id);
 
 /**
  * hshm_class_name() - name of a QoS class
