@@ -17,11 +17,14 @@
 #                        program in it (600): run.sh's options
 #
 # Run from anywhere; MAKE is the make to run the tree's Makefile with (the
-# Makefile's $(MAKE)), CC the compiler of the test program (cc).
+# Makefile's $(MAKE)), CC the compiler of the test program (cc), NM the nm
+# that reads the installed library (nm).
 #
 # install (any user; install.ktap, install.totals):
 #   make install into a temporary DESTDIR (PREFIX=/usr/local), its files
 #   against selftests/install/expected-files, nothing written outside it;
+#   the dynamic symbols of its libhshm.so are the HSHM_API functions of
+#   its libhshm.h, each at version HSHM_1.0 (userspace/lib/libhshm.map);
 #   use_libhshm.c built with pkg-config pointed into DESTDIR, shared and
 #   static, and run; make install again; make uninstall leaves no file;
 #   install-user and uninstall-user with PREFIX=/usr.
@@ -46,6 +49,7 @@ TOP=$(cd "$HERE/../.." && pwd)
 LOG='' KVERS='' GUEST_TESTS='' TIMEOUT=1500 TEST_TIMEOUT=600
 MAKE=${MAKE:-make}
 CC=${CC:-cc}
+NM=${NM:-nm}
 
 usage() {
 	sed -n '4,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
@@ -220,6 +224,31 @@ check_outside() {
 	fi
 }
 
+# api_functions HEADER: the functions HEADER declares HSHM_API, sorted (a
+# declaration starts a line with HSHM_API and has its name and "(" on it)
+api_functions() {
+	sed -n 's/^HSHM_API[^(]*[^A-Za-z0-9_(]\([A-Za-z_][A-Za-z0-9_]*\)(.*/\1/p' "$1" |
+		LC_ALL=C sort
+}
+
+# the installed libhshm.so exports the installed header's HSHM_API
+# functions and nothing else, each as the default version HSHM_1.0 (nm
+# prints NAME@@VERSION; the version node itself is an absolute symbol)
+check_symbols() {
+	local lib=$DEST/usr/local/lib/libhshm.so.1
+	api_functions "$DEST/usr/local/include/hshm/libhshm.h" | sed 's/$/@@HSHM_1.0/' >"$WORK/api"
+	"$NM" -D --defined-only "$lib" >"$WORK/nm" || return 1
+	awk '$2 != "A" { print $3 }' "$WORK/nm" | LC_ALL=C sort >"$WORK/dynsym"
+	out "# $(wc -l <"$WORK/api") HSHM_API functions in libhshm.h," \
+		"$(wc -l <"$WORK/dynsym") symbols exported by libhshm.so.1"
+	[ -s "$WORK/api" ] || return 1
+	if ! diff -u "$WORK/api" "$WORK/dynsym" >"$WORK/diff"; then
+		out "# differences from libhshm.h's HSHM_API functions (-) in $NM -D (+):"
+		while IFS= read -r l; do out "#   $l"; done <"$WORK/diff"
+		return 1
+	fi
+}
+
 # pkg-config with DESTDIR's hshm.pc alone, its paths moved into DESTDIR
 pc() {
 	PKG_CONFIG_PATH=$DEST/usr/local/lib/pkgconfig \
@@ -300,11 +329,13 @@ usr_uninstall() {
 KO=$(ko_suffix "$KDIR/.config" 2>/dev/null || :)
 outside >"$WORK/outside.before"
 CFLAGS_PC=() LIBS_PC=()
-begin install 11
+begin install 12
 out "# make install DESTDIR=$DEST KDIR=$KDIR (module suffix '${KO}')"
 result "make install DESTDIR (KDIR=$KDIR)" do_install
 result "the files in DESTDIR are selftests/install/expected-files" check_list
 result "nothing written outside DESTDIR, no depmod" check_outside
+result "libhshm.so exports the HSHM_API functions of libhshm.h, all at HSHM_1.0" \
+	check_symbols
 result "pkg-config --cflags --libs hshm point into DESTDIR" check_pc
 result "use_libhshm.c builds against libhshm.so with them" build_shared
 result "use_libhshm runs with DESTDIR's libhshm.so.1" run_shared

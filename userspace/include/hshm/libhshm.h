@@ -39,6 +39,11 @@
 extern "C" {
 #endif
 
+/*
+ * Marks the functions libhshm.so exports.  Each one is also listed, with
+ * its symbol version, in lib/libhshm.map; make check-install compares the
+ * two.
+ */
 #if defined(__GNUC__) && defined(HSHM_BUILDING_LIB)
 #define HSHM_API __attribute__((visibility("default")))
 #else
