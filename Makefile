@@ -138,6 +138,8 @@ DEB_PKGS += rt-tests
 # make dkms-install and check-install: DKMS (with --no-install-recommends
 # it brings no headers of its own; the kernels' come from the list above)
 DEB_PKGS += dkms
+# check-install: mandoc -Tlint of libhshm's manual pages (man -l alone without)
+DEB_PKGS += mandoc
 
 .PHONY: all module tests user ksft check check-amd64 check-debug lint demo bench fuzz deps clean help
 

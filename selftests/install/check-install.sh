@@ -25,6 +25,8 @@
 #   against selftests/install/expected-files, nothing written outside it;
 #   the dynamic symbols of its libhshm.so are the HSHM_API functions of
 #   its libhshm.h, each at version HSHM_1.0 (userspace/lib/libhshm.map);
+#   its section 3 pages agree with its libhshm.h (check-man3.py) and
+#   format without a warning (man -l, and mandoc -Tlint if there is one);
 #   use_libhshm.c built with pkg-config pointed into DESTDIR, shared and
 #   static, and run; make install again; make uninstall leaves no file;
 #   install-user and uninstall-user with PREFIX=/usr.
@@ -249,6 +251,40 @@ check_symbols() {
 	fi
 }
 
+MAN=$DEST/usr/local/share/man
+
+# the installed pages of section 3 against the installed header
+check_man3() {
+	python3 "$HERE/check-man3.py" "$DEST/usr/local/include/hshm/libhshm.h" \
+		"$MAN/man3" >"$WORK/man3" 2>&1
+	local rc=$?
+	while IFS= read -r l; do out "$l"; done <"$WORK/man3"
+	return "$rc"
+}
+
+# each page of section 3 formats with man -l, from the manual's top as
+# man(1) reads a ".so man3/PAGE.3" link, without a word on stderr; the
+# pages themselves (not the links: check-man3.py follows those) also
+# without a finding of mandoc -Tlint, when mandoc is installed
+man3_lint() {
+	local p bad=0 mandoc=''
+	command -v mandoc >/dev/null && mandoc=mandoc
+	[ -n "$mandoc" ] || out "# no mandoc (apt-get install mandoc): man -l only"
+	for p in "$MAN"/man3/*.3; do
+		p=man3/${p##*/}
+		(cd "$MAN" && man -l -Tutf8 "$p" >/dev/null) 2>"$WORK/lint"
+		if [ -n "$mandoc" ] && ! grep -q '^\.so ' "$MAN/$p"; then
+			(cd "$MAN" && mandoc -Tlint "$p" >>"$WORK/lint" 2>&1) || :
+		fi
+		if [ -s "$WORK/lint" ]; then
+			bad=1
+			while IFS= read -r l; do out "#   $p: $l"; done <"$WORK/lint"
+		fi
+	done
+	out "# $(find "$MAN/man3" -name '*.3' | wc -l) pages in man3${mandoc:+, mandoc -Tlint}"
+	return "$bad"
+}
+
 # pkg-config with DESTDIR's hshm.pc alone, its paths moved into DESTDIR
 pc() {
 	PKG_CONFIG_PATH=$DEST/usr/local/lib/pkgconfig \
@@ -329,13 +365,15 @@ usr_uninstall() {
 KO=$(ko_suffix "$KDIR/.config" 2>/dev/null || :)
 outside >"$WORK/outside.before"
 CFLAGS_PC=() LIBS_PC=()
-begin install 12
+begin install 14
 out "# make install DESTDIR=$DEST KDIR=$KDIR (module suffix '${KO}')"
 result "make install DESTDIR (KDIR=$KDIR)" do_install
 result "the files in DESTDIR are selftests/install/expected-files" check_list
 result "nothing written outside DESTDIR, no depmod" check_outside
 result "libhshm.so exports the HSHM_API functions of libhshm.h, all at HSHM_1.0" \
 	check_symbols
+result "the manual pages of section 3 agree with libhshm.h" check_man3
+result "the manual pages of section 3 format without a warning" man3_lint
 result "pkg-config --cflags --libs hshm point into DESTDIR" check_pc
 result "use_libhshm.c builds against libhshm.so with them" build_shared
 result "use_libhshm runs with DESTDIR's libhshm.so.1" run_shared

@@ -27,6 +27,10 @@
  *   - a response buffer must stay valid until its completion is reaped.
  *
  * Link with -lhshm (pkg-config --cflags --libs hshm), plus -pthread.
+ *
+ * The kernel-doc below is the contract.  The manual pages of section 3
+ * (libhshm(3), one per function) say the same; make check-install checks
+ * their prototypes and errno values against this file.
  */
 #ifndef _HSHM_LIBHSHM_H
 #define _HSHM_LIBHSHM_H
