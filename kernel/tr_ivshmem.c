@@ -122,8 +122,11 @@ static void hshm_ivs_stop(struct hshm_chan *ch)
 	struct hshm_ivs *ivs = ch->priv;
 
 	/* The peer is another OS: it cannot be stopped, only ignored. */
+	if (ivs->intx)
+		iowrite32(0, ivs->regs + HSHM_IVS_INTRMASK);
+	/* now, not at unbind: an INTx line may be shared with others */
 	if (ivs->irq)
-		free_irq(ivs->irq, ivs);
+		devm_free_irq(&ivs->pdev->dev, ivs->irq, ivs);
 	ivs->irq = 0;
 }
 
@@ -183,6 +186,11 @@ static const struct hshm_transport_ops hshm_ivs_ops = {
 	.groups	= &hshm_ivs_group,
 };
 
+static void hshm_ivs_free_vectors(void *pdev)
+{
+	pci_free_irq_vectors(pdev);
+}
+
 static int hshm_ivs_setup_irq(struct hshm_ivs *ivs)
 {
 	struct pci_dev *pdev = ivs->pdev;
@@ -198,15 +206,15 @@ static int hshm_ivs_setup_irq(struct hshm_ivs *ivs)
 	ret = pci_alloc_irq_vectors(pdev, 1, 1, type);
 	if (ret < 0)
 		return ret;
-	ivs->intx = type == PCI_IRQ_INTX;
-	ivs->irq = pci_irq_vector(pdev, 0);
-	ret = request_irq(ivs->irq, hshm_ivs_irq, ivs->intx ? IRQF_SHARED : 0,
-			  "hshm-ivshmem", ivs);
-	if (ret) {
-		ivs->irq = 0;
-		pci_free_irq_vectors(pdev);
+	ret = devm_add_action_or_reset(&pdev->dev, hshm_ivs_free_vectors, pdev);
+	if (ret)
 		return ret;
-	}
+	ivs->intx = type == PCI_IRQ_INTX;
+	ret = devm_request_irq(&pdev->dev, pci_irq_vector(pdev, 0), hshm_ivs_irq,
+			       ivs->intx ? IRQF_SHARED : 0, "hshm-ivshmem", ivs);
+	if (ret)
+		return ret;
+	ivs->irq = pci_irq_vector(pdev, 0);
 	if (ivs->intx)
 		iowrite32(1, ivs->regs + HSHM_IVS_INTRMASK);
 	return 0;
@@ -248,6 +256,8 @@ static int hshm_ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		.rxq_size	= ivshmem_rxq_size,
 	};
 	const struct hshm_peer_profile *prof;
+	struct device *dev = &pdev->dev;
+	resource_size_t regs, mem;
 	struct hshm_ivs *ivs;
 	struct hshm_chan *ch;
 	int ret;
@@ -272,46 +282,41 @@ static int hshm_ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ivs->peer_id = ivshmem_peer;
 	pci_set_drvdata(pdev, ivs);
 
-	ret = pci_enable_device(pdev);
+	ret = pcim_enable_device(pdev);
 	if (ret)
 		return ret;
-	ret = pci_request_regions(pdev, "hshm");
-	if (ret)
-		goto disable;
 	if (pci_resource_len(pdev, 0) < HSHM_IVS_REGS_SIZE ||
-	    !pci_resource_len(pdev, 2)) {
-		ret = -ENODEV;
-		goto release;
-	}
-	ivs->regs = pci_iomap(pdev, 0, HSHM_IVS_REGS_SIZE);
-	if (!ivs->regs) {
-		ret = -ENOMEM;
-		goto release;
-	}
+	    !pci_resource_len(pdev, 2))
+		return -ENODEV;
+	regs = pci_resource_start(pdev, 0);
+	mem = pci_resource_start(pdev, 2);
 	layout.region_size = pci_resource_len(pdev, 2);
+	if (!devm_request_mem_region(dev, regs, HSHM_IVS_REGS_SIZE,
+				     HSHM_IVS_DRIVER) ||
+	    !devm_request_mem_region(dev, mem, layout.region_size,
+				     HSHM_IVS_DRIVER))
+		return -EBUSY;
+	ivs->regs = devm_ioremap(dev, regs, HSHM_IVS_REGS_SIZE);
+	if (!ivs->regs)
+		return -ENOMEM;
 	/* The peer maps the memory as ordinary cacheable RAM: so do we. */
-	ivs->region = memremap(pci_resource_start(pdev, 2), layout.region_size,
-			       MEMREMAP_WB);
-	if (!ivs->region) {
-		ret = -ENOMEM;
-		goto unmap_regs;
-	}
+	ivs->region = devm_memremap(dev, mem, layout.region_size, MEMREMAP_WB);
+	if (IS_ERR(ivs->region))
+		return PTR_ERR(ivs->region);
 	ivs->own_id = ioread32(ivs->regs + HSHM_IVS_IVPOSITION);
 	/* Without bus mastering no MSI-X message ever reaches the CPU. */
 	pci_set_master(pdev);
 	ret = hshm_ivs_setup_irq(ivs);
 	if (ret)
-		goto unmap_region;
+		return ret;
 
 	ch = hshm_chan_create(&pdev->dev, &hshm_ivs_ops, ivs, ivs->region,
 			      &layout, ivs->irq ? HSHM_FEAT_IRQ : HSHM_FEAT_POLL,
 			      hshm_max_requests);
-	if (IS_ERR(ch)) {
-		ret = PTR_ERR(ch);
-		dev_err(&pdev->dev, "cannot create channel (%d): BAR2 of %llu bytes too small for the layout?\n",
-			ret, (unsigned long long)layout.region_size);
-		goto free_irq;
-	}
+	if (IS_ERR(ch))
+		return dev_err_probe(&pdev->dev, PTR_ERR(ch),
+				     "cannot create channel: BAR2 of %llu bytes too small for the layout?\n",
+				     (unsigned long long)layout.region_size);
 	hshm_chan_set_profile(ch, prof);
 	WRITE_ONCE(ivs->ch, ch);
 	dev_info(&pdev->dev, "hshm%d: own id %u, peer %u, %s, peer profile %s\n",
@@ -319,38 +324,19 @@ static int hshm_ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 ivs->irq ? (ivs->intx ? "INTx" : "MSI-X") : "polling",
 		 prof->name);
 	return 0;
-
-free_irq:
-	if (ivs->irq) {
-		free_irq(ivs->irq, ivs);
-		pci_free_irq_vectors(pdev);
-	}
-unmap_region:
-	pci_clear_master(pdev);
-	memunmap(ivs->region);
-unmap_regs:
-	pci_iounmap(pdev, ivs->regs);
-release:
-	pci_release_regions(pdev);
-disable:
-	pci_disable_device(pdev);
-	return ret;
 }
 
 static void hshm_ivs_remove(struct pci_dev *pdev)
 {
 	struct hshm_ivs *ivs = pci_get_drvdata(pdev);
 
-	/* Fails what is in flight with -ENODEV and frees the interrupt. */
+	/*
+	 * Fails what is in flight with -ENODEV and frees the interrupt
+	 * (hshm_ivs_stop()); devm then undoes the rest of the probe: the
+	 * vectors, the mappings, the regions, and pcim the device and its
+	 * bus mastering.
+	 */
 	hshm_chan_remove(ivs->ch);
-	if (ivs->intx)
-		iowrite32(0, ivs->regs + HSHM_IVS_INTRMASK);
-	pci_free_irq_vectors(pdev);
-	pci_clear_master(pdev);
-	memunmap(ivs->region);
-	pci_iounmap(pdev, ivs->regs);
-	pci_release_regions(pdev);
-	pci_disable_device(pdev);
 }
 
 /* Any ivshmem device loads the module, which then binds only its own. */
