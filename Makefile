@@ -140,6 +140,9 @@ DEB_PKGS += rt-tests
 DEB_PKGS += dkms
 # check-install: mandoc -Tlint of libhshm's manual pages (man -l alone without)
 DEB_PKGS += mandoc
+# make ynl-check (and lint): the kernel's YNL tools, which validate the
+# netlink spec against its schema
+DEB_PKGS += python3-yaml python3-jsonschema
 
 .PHONY: all module tests user ksft check check-amd64 check-debug lint demo bench fuzz deps clean help
 
@@ -491,6 +494,8 @@ DEMO_CMD = /tests/$(DEMO); rc=$$?; echo; echo "\# hshmctl status; hshmctl stats"
 demo: module tests ## run the demo program (build/selftests/demo/hshm_demo) in QEMU, then hshmctl status and stats
 	$(call qemu_run,demo,$(DEMO_PARAMS),$(BUILD)/demo,--run '$(DEMO_CMD)')
 
+include scripts/ynl.mk
+
 $(CHECKPATCH):
 	@rm -rf $(CHECKPATCH_DIR).tmp && mkdir -p $(CHECKPATCH_DIR).tmp
 	tar -xmJf $(KSRC_TAR) -C $(CHECKPATCH_DIR).tmp --strip-components=2 --occurrence=1 \
@@ -549,7 +554,7 @@ lint_pass = \
 	$(2) W=1 modules >$(BUILD)/lint/$(1)-w1.log 2>&1 || { cat $(BUILD)/lint/$(1)-w1.log; rc=1; }; \
 	grep -i 'warning:' $(BUILD)/lint/$(1)-w1.log && rc=1;
 
-lint: $(CHECKPATCH) $(DT_KSRC_STAMP) debug-kernel ## sparse (C=2) and W=1 against every kernel of KERNELS and the debug kernel, checkpatch --strict, dt-schema and dtc; fails on any finding
+lint: $(CHECKPATCH) $(DT_KSRC_STAMP) debug-kernel ## sparse (C=2) and W=1 against every kernel of KERNELS and the debug kernel, checkpatch --strict, dt-schema and dtc, ynl-check; fails on any finding
 	@rm -rf $(BUILD)/lint && mkdir -p $(BUILD)/lint
 	@rc=0; \
 	for k in $(KERNELS); do \
@@ -570,6 +575,8 @@ lint: $(CHECKPATCH) $(DT_KSRC_STAMP) debug-kernel ## sparse (C=2) and W=1 agains
 		>$(BUILD)/lint/checkpatch.log 2>&1; \
 	rm -f .checkpatch-camelcase.*; \
 	grep -E '(ERROR|WARNING|CHECK):' $(BUILD)/lint/checkpatch.log && rc=1; \
+	echo "== ynl-check"; \
+	$(MAKE) --no-print-directory ynl-check || rc=1; \
 	echo "== dt-schema $$(dt-doc-validate --version 2>/dev/null || echo missing), dtc: $(BUILD)/lint/dt.log"; \
 	dt=$(BUILD)/lint/dt; log=$(BUILD)/lint/dt.log; rm -rf $$dt && mkdir -p $$dt && : >$$log; \
 	quiet() { echo "\$$ $$*" >>$$log; out=$$("$$@" 2>&1); r=$$?; \
@@ -838,7 +845,7 @@ clean: ## remove the module's objects and build/
 
 help: ## list the targets
 	@echo "targets:"
-	@sed -n 's/^\([a-z][a-z0-9-]*\):.*## \(.*\)/\1|\2/p' $(firstword $(MAKEFILE_LIST)) | \
+	@sed -n 's/^\([a-z][a-z0-9-]*\):.*## \(.*\)/\1|\2/p' $(firstword $(MAKEFILE_LIST)) scripts/ynl.mk | \
 		awk -F'|' '{ printf "  %-12s %s\n", $$1, $$2 }'
 	@echo "KDIR=$(KDIR) KVER=$(KVER) VMLINUZ=$(VMLINUZ)"
 
