@@ -724,6 +724,13 @@ extern const struct attribute_group hshm_fault_group;
 int hshm_sysfs_add_classes(struct hshm_chan *ch);
 void hshm_sysfs_remove_classes(struct hshm_chan *ch);
 
+/*
+ * The largest device and class numbers netlink accepts: the spec
+ * (Documentation/netlink/specs/hshm.yaml) names them in its policies.
+ */
+#define HSHM_DEV_INDEX_MAX	(HSHM_MAX_DEVICES - 1)
+#define HSHM_CLASS_ID_MAX	(HSHM_NR_CLASSES - 1)
+
 /* hshm_netlink.c; without CONFIG_NET there is no netlink and no events */
 #if IS_ENABLED(CONFIG_NET)
 int hshm_nl_init(void);

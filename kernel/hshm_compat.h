@@ -51,6 +51,20 @@ static inline struct nlattr **hshm_genl_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/*
+ * 6.7: a policy's full range is a pointer to const, and the policies YNL
+ * generates (hshm_nl_gen.c) define their ranges const.  Before, the
+ * pointer was not const; the kernel only ever read through it.
+ */
+#if KERNEL_VERSION(6, 7, 0) > LINUX_VERSION_CODE
+#undef NLA_POLICY_FULL_RANGE
+#define NLA_POLICY_FULL_RANGE(tp, _range) {				\
+	.type = NLA_ENSURE_UINT_OR_BINARY_TYPE(tp),			\
+	.validation_type = NLA_VALIDATE_RANGE_PTR,			\
+	.range = (struct netlink_range_validation *)(_range),		\
+}
+#endif
+
 /* 6.8: PCI_IRQ_INTX replaces PCI_IRQ_LEGACY, which 6.12 removed. */
 #ifndef PCI_IRQ_INTX
 #define PCI_IRQ_INTX	PCI_IRQ_LEGACY

@@ -13,6 +13,7 @@
 #include <linux/hshm_netlink.h>
 
 #include "hshm.h"
+#include "hshm_nl_gen.h"
 
 /* Events of one type and device sent per second; the rest are counted. */
 #define HSHM_EV_BURST		10
@@ -31,48 +32,6 @@ static DEFINE_MUTEX(hshm_nl_lock);
 static struct hshm_chan *hshm_nl_chans[HSHM_MAX_DEVICES];	/* hshm_nl_lock */
 
 static struct genl_family hshm_genl;
-
-static const struct nla_policy hshm_nl_class_policy[HSHM_CA_MAX + 1] = {
-	[HSHM_CA_ID]		= NLA_POLICY_MAX(NLA_U8, HSHM_NR_CLASSES - 1),
-	[HSHM_CA_WEIGHT]	= NLA_POLICY_RANGE(NLA_U32, HSHM_WEIGHT_MIN,
-						   HSHM_WEIGHT_MAX),
-	[HSHM_CA_RESERVATION]	= NLA_POLICY_MAX(NLA_U8, 100),
-	[HSHM_CA_SHED_US]	= { .type = NLA_U32 },
-	[HSHM_CA_TARGET_US]	= { .type = NLA_U32 },
-};
-
-static struct netlink_range_validation hshm_nl_timeout_range = {
-	.min = 1,
-	.max = HSHM_TIMEOUT_MAX_MS,
-};
-
-static struct netlink_range_validation hshm_nl_peer_wait_range = {
-	.max = HSHM_TIMEOUT_MAX_MS,
-};
-
-/* GET (doit and dump): which device, nothing else. */
-static const struct nla_policy hshm_nl_get_policy[HSHM_A_DEV_INDEX + 1] = {
-	[HSHM_A_DEV_INDEX]	= NLA_POLICY_MAX(NLA_U32, HSHM_MAX_DEVICES - 1),
-};
-
-/* SET: which device and what is settable; counters and names are not. */
-static const struct nla_policy hshm_nl_set_policy[HSHM_A_MAX + 1] = {
-	[HSHM_A_DEV_INDEX]	= NLA_POLICY_MAX(NLA_U32, HSHM_MAX_DEVICES - 1),
-	[HSHM_A_SCHEDULER]	= NLA_POLICY_MAX(NLA_U8, HSHM_NL_SCHED_FIFO),
-	[HSHM_A_BATCH_MAX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[HSHM_A_RT_BATCH_MAX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[HSHM_A_TIMEOUT_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
-							&hshm_nl_timeout_range),
-	[HSHM_A_CLASS]		= NLA_POLICY_NESTED(hshm_nl_class_policy),
-	[HSHM_A_SCHED_POLICY]	= NLA_POLICY_MAX(NLA_U8, HSHM_NL_POLICY_RR),
-	/* Its range depends on the policy: hshm_sched_thread_resolve(). */
-	[HSHM_A_SCHED_PRIORITY]	= { .type = NLA_S32 },
-	[HSHM_A_PEER_PROFILE]	= { .type = NLA_NUL_STRING, .len = 31 },
-	/* At most the queue's entries: hshm_nl_check_batch(). */
-	[HSHM_A_HANDOVER]	= { .type = NLA_U32 },
-	[HSHM_A_PEER_WAIT_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
-							&hshm_nl_peer_wait_range),
-};
 
 /**
  * hshm_nl_add() - make a channel reachable through netlink
@@ -259,7 +218,14 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int hshm_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * hshm_nl_get_doit() - GET of one device: its device message
+ * @skb: the request
+ * @info: its attributes (HSHM_A_DEV_INDEX required)
+ *
+ * Return: 0 or a negative errno.
+ */
+int hshm_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *a = info->attrs[HSHM_A_DEV_INDEX];
 	struct sk_buff *msg;
@@ -291,11 +257,17 @@ static int hshm_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/*
- * cb->args[0]: device to continue with, cb->args[1]: its next message
- * (0 the device, then HSHM_NR_CLASSES * HSHM_NL_HIST_PARTS histogram parts).
+/**
+ * hshm_nl_get_dumpit() - GET of every device, or the one HSHM_A_DEV_INDEX
+ *	names: device messages, each followed by its histogram messages
+ * @skb: the buffer to fill
+ * @cb: the dump; cb->args[0] is the device to continue with, cb->args[1]
+ *	its next message (0 the device, then HSHM_NR_CLASSES *
+ *	HSHM_NL_HIST_PARTS histogram parts)
+ *
+ * Return: the length of @skb, 0 at the end, or a negative errno.
  */
-static int hshm_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int hshm_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	u32 portid = NETLINK_CB(cb->skb).portid;
 	u32 seq = cb->nlh->nlmsg_seq;
@@ -373,17 +345,33 @@ struct hshm_nl_cfg {
 	int *prio;
 };
 
+/*
+ * The attributes of a class nest SET takes.  The class policy types every
+ * attribute of the nest, the read-only ones of the replies too.
+ */
+#define HSHM_NL_CLASS_SETTABLE	(BIT(HSHM_CA_ID) | BIT(HSHM_CA_WEIGHT) | \
+				 BIT(HSHM_CA_RESERVATION) | \
+				 BIT(HSHM_CA_SHED_US) | BIT(HSHM_CA_TARGET_US))
+
 static int hshm_nl_parse_class(struct nlattr *a, struct hshm_nl_cfg *cfg,
 			       struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[HSHM_CA_MAX + 1];
-	unsigned int c;
+	unsigned int c, t;
 	int ret;
 
-	ret = nla_parse_nested(tb, HSHM_CA_MAX, a, hshm_nl_class_policy,
+	BUILD_BUG_ON(HSHM_CA_MAX >= BITS_PER_LONG);
+	ret = nla_parse_nested(tb, HSHM_CA_MAX, a, hshm_class_nl_policy,
 			       extack);
 	if (ret)
 		return ret;
+	for (t = 0; t <= HSHM_CA_MAX; t++) {
+		if (tb[t] && !(HSHM_NL_CLASS_SETTABLE & BIT(t))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[t],
+					    "read-only class attribute");
+			return -EINVAL;
+		}
+	}
 	if (!tb[HSHM_CA_ID]) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "class attribute without HSHM_CA_ID (which class)");
@@ -552,7 +540,16 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 	return 0;
 }
 
-static int hshm_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * hshm_nl_set_doit() - SET: change the configuration of a device
+ * @skb: the request
+ * @info: its attributes (HSHM_A_DEV_INDEX required)
+ *
+ * Nothing changes unless every attribute is valid.
+ *
+ * Return: 0 or a negative errno.
+ */
+int hshm_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *a = info->attrs[HSHM_A_DEV_INDEX];
 	struct hshm_chan *ch;
@@ -579,37 +576,26 @@ unlock:
 }
 
 /*
- * hshm_nl_ops - operations of the family, each with its own policy and
- * strictly validated (resv_start_op 0: a non-zero reserved header field,
- * an attribute the command's policy does not list or trailing bytes fail
- * with -EINVAL).  GET for anyone, SET needs CAP_NET_ADMIN.  EVENT is
- * sent, never received: the core answers it with -EOPNOTSUPP.
- */
-static const struct genl_ops hshm_nl_ops[] = {
-	{
-		.cmd = HSHM_CMD_GET,
-		.doit = hshm_nl_get_doit,
-		.dumpit = hshm_nl_get_dumpit,
-		.policy = hshm_nl_get_policy,
-		.maxattr = ARRAY_SIZE(hshm_nl_get_policy) - 1,
-	},
-	{
-		.cmd = HSHM_CMD_SET,
-		.flags = GENL_ADMIN_PERM,
-		.doit = hshm_nl_set_doit,
-		.policy = hshm_nl_set_policy,
-		.maxattr = ARRAY_SIZE(hshm_nl_set_policy) - 1,
-	},
-};
-
-/*
  * The events carry single requests' latencies and classes, other users'
  * traffic that GET only shows summed up: joining needs CAP_NET_ADMIN.
  */
 static const struct genl_multicast_group hshm_nl_mcgrps[] = {
-	{ .name = HSHM_GENL_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN, },
+	[HSHM_NLGRP_EVENTS] = {
+		.name = HSHM_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
+/*
+ * hshm_genl - the family.  Its operations come from the spec
+ * (hshm_nl_gen.c): each with its own policy and strictly validated
+ * (resv_start_op 0: a non-zero reserved header field, an attribute the
+ * command's policy does not list or trailing bytes fail with -EINVAL).
+ * GET for anyone, SET needs CAP_NET_ADMIN.  EVENT is sent, never
+ * received: the core answers it with -EOPNOTSUPP.  Not netnsok: only the
+ * initial network namespace sees the family; not parallel_ops: the
+ * genetlink mutex serialises the operations.
+ */
 static struct genl_family hshm_genl __ro_after_init = {
 	.name = HSHM_GENL_NAME,
 	.version = HSHM_GENL_VERSION,
@@ -687,7 +673,7 @@ static void hshm_nl_event_work(struct work_struct *work)
 			continue;
 		}
 		/* -ESRCH (nobody listens any more) is not an error here. */
-		genlmsg_multicast(&hshm_genl, skb, 0, 0, GFP_KERNEL);
+		genlmsg_multicast(&hshm_genl, skb, 0, HSHM_NLGRP_EVENTS, GFP_KERNEL);
 	}
 }
 
@@ -715,7 +701,7 @@ void hshm_event_post(struct hshm_chan *ch, unsigned int type, unsigned int cls,
 	unsigned long flags;
 
 	if (WARN_ON_ONCE(!type || type >= __HSHM_EVENT_MAX) ||
-	    !genl_has_listeners(&hshm_genl, &init_net, 0))
+	    !genl_has_listeners(&hshm_genl, &init_net, HSHM_NLGRP_EVENTS))
 		return;
 	rl = &evs->rl[type];
 	spin_lock_irqsave(&evs->lock, flags);
