@@ -731,7 +731,10 @@ void hshm_sysfs_remove_classes(struct hshm_chan *ch);
 #define HSHM_DEV_INDEX_MAX	(HSHM_MAX_DEVICES - 1)
 #define HSHM_CLASS_ID_MAX	(HSHM_NR_CLASSES - 1)
 
-/* hshm_netlink.c; without CONFIG_NET there is no netlink and no events */
+/*
+ * hshm_netlink.c and hshm_nl_event.c; without CONFIG_NET there is no
+ * netlink and no events
+ */
 #if IS_ENABLED(CONFIG_NET)
 int hshm_nl_init(void);
 void hshm_nl_exit(void);
