@@ -165,8 +165,30 @@ struct hshm_file;
 #define HSHM_EV_RING		16
 
 /**
+ * enum hshm_ev_type - what an event reports
+ * @HSHM_EV_SLA_VIOLATION: a completion was slower than its class's target
+ * @HSHM_EV_PEER_RESET: the peer went idle with messages of the batch
+ *	untouched, which are sent again
+ * @HSHM_EV_HEAL: the driver reset the queue with the peer
+ * @HSHM_EV_SHED: requests of a class were shed
+ * @HSHM_EV_PEER_STATE: the peer's state changed
+ * @HSHM_EV_NR: end marker (types start at 1)
+ *
+ * The values are those of enum hshm_nl_event in the netlink uapi
+ * (asserted in hshm_nl_event.c).
+ */
+enum hshm_ev_type {
+	HSHM_EV_SLA_VIOLATION = 1,
+	HSHM_EV_PEER_RESET,
+	HSHM_EV_HEAL,
+	HSHM_EV_SHED,
+	HSHM_EV_PEER_STATE,
+	HSHM_EV_NR,
+};
+
+/**
  * struct hshm_event - one event waiting to be multicast
- * @type: enum hshm_nl_event
+ * @type: enum hshm_ev_type
  * @cls: class, %HSHM_NR_CLASSES for none
  * @suppressed: events of this type dropped by rate limiting before it
  * @latency_ns: latency (SLA violations)
@@ -210,7 +232,7 @@ struct hshm_events {
 	struct hshm_event ring[HSHM_EV_RING];
 	u32 head;
 	u32 n;
-	struct hshm_event_rl rl[8];
+	struct hshm_event_rl rl[HSHM_EV_NR];
 	struct work_struct work;
 };
 
@@ -742,8 +764,8 @@ void hshm_nl_add(struct hshm_chan *ch);
 void hshm_nl_del(struct hshm_chan *ch);
 void hshm_events_init(struct hshm_chan *ch);
 void hshm_events_stop(struct hshm_chan *ch);
-void hshm_event_post(struct hshm_chan *ch, unsigned int type, unsigned int cls,
-		     u64 latency_ns, u64 target_ns, u64 count);
+void hshm_event_post(struct hshm_chan *ch, enum hshm_ev_type type,
+		     unsigned int cls, u64 latency_ns, u64 target_ns, u64 count);
 #else
 static inline int hshm_nl_init(void) { return 0; }
 static inline void hshm_nl_exit(void) { }
@@ -751,8 +773,8 @@ static inline void hshm_nl_add(struct hshm_chan *ch) { }
 static inline void hshm_nl_del(struct hshm_chan *ch) { }
 static inline void hshm_events_init(struct hshm_chan *ch) { }
 static inline void hshm_events_stop(struct hshm_chan *ch) { }
-static inline void hshm_event_post(struct hshm_chan *ch, unsigned int type,
-				   unsigned int cls, u64 latency_ns,
+static inline void hshm_event_post(struct hshm_chan *ch,
+				   enum hshm_ev_type type, unsigned int cls, u64 latency_ns,
 				   u64 target_ns, u64 count) { }
 #endif
 

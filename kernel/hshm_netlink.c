@@ -96,8 +96,6 @@ struct genl_family hshm_genl __ro_after_init = {
  */
 int hshm_nl_init(void)
 {
-	BUILD_BUG_ON(ARRAY_SIZE(((struct hshm_events *)NULL)->rl) <
-		     __HSHM_EVENT_MAX);
 	return genl_register_family(&hshm_genl);
 }
 

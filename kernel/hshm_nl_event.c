@@ -13,6 +13,15 @@
 /* Events of one type and device sent per second; the rest are counted. */
 #define HSHM_EV_BURST		10
 
+/* The driver's event types are the uapi's (two enums: compared as ints). */
+#define HSHM_EV_SAME(ev, nl)	static_assert((int)(ev) == (int)(nl))
+HSHM_EV_SAME(HSHM_EV_SLA_VIOLATION, HSHM_EVENT_SLA_VIOLATION);
+HSHM_EV_SAME(HSHM_EV_PEER_RESET, HSHM_EVENT_PEER_RESET);
+HSHM_EV_SAME(HSHM_EV_HEAL, HSHM_EVENT_HEAL);
+HSHM_EV_SAME(HSHM_EV_SHED, HSHM_EVENT_SHED);
+HSHM_EV_SAME(HSHM_EV_PEER_STATE, HSHM_EVENT_PEER_STATE);
+HSHM_EV_SAME(HSHM_EV_NR, __HSHM_EVENT_MAX);
+
 static int hshm_nl_fill_event(struct sk_buff *skb, struct hshm_chan *ch,
 			      const struct hshm_event *ev)
 {
@@ -30,7 +39,7 @@ static int hshm_nl_fill_event(struct sk_buff *skb, struct hshm_chan *ch,
 	    nla_put_u8(skb, HSHM_EA_TYPE, ev->type) ||
 	    (ev->cls < HSHM_NR_CLASSES &&
 	     nla_put_u8(skb, HSHM_EA_CLASS, ev->cls)) ||
-	    (ev->type == HSHM_EVENT_SLA_VIOLATION &&
+	    (ev->type == HSHM_EV_SLA_VIOLATION &&
 	     (hshm_nl_put_u64(skb, HSHM_EA_LATENCY_NS, ev->latency_ns,
 			      HSHM_EA_PAD) ||
 	      hshm_nl_put_u64(skb, HSHM_EA_TARGET_NS, ev->target_ns,
@@ -84,7 +93,7 @@ static void hshm_nl_event_work(struct work_struct *work)
 /**
  * hshm_event_post() - report an event on the "events" multicast group
  * @ch: channel
- * @type: enum hshm_nl_event
+ * @type: what happened
  * @cls: class, or HSHM_NR_CLASSES for none
  * @latency_ns: the latency (SLA violations)
  * @target_ns: the target it missed (SLA violations)
@@ -96,15 +105,15 @@ static void hshm_nl_event_work(struct work_struct *work)
  * %HSHM_EV_BURST events per second and device are sent; the others are
  * counted in the next one's HSHM_EA_SUPPRESSED.
  */
-void hshm_event_post(struct hshm_chan *ch, unsigned int type, unsigned int cls,
-		     u64 latency_ns, u64 target_ns, u64 count)
+void hshm_event_post(struct hshm_chan *ch, enum hshm_ev_type type,
+		     unsigned int cls, u64 latency_ns, u64 target_ns, u64 count)
 {
 	struct hshm_events *evs = &ch->events;
 	struct hshm_event_rl *rl;
 	struct hshm_event *ev;
 	unsigned long flags;
 
-	if (WARN_ON_ONCE(!type || type >= __HSHM_EVENT_MAX) ||
+	if (WARN_ON_ONCE(!type || type >= HSHM_EV_NR) ||
 	    !genl_has_listeners(&hshm_genl, &init_net, HSHM_NLGRP_EVENTS))
 		return;
 	rl = &evs->rl[type];

@@ -25,7 +25,6 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include <linux/hshm_netlink.h>
 #include <uapi/linux/sched/types.h>
 
 #include "hshm.h"
@@ -652,7 +651,7 @@ static void hshm_sched_set_peer_state(struct hshm_chan *ch, int state)
 	if (ch->peer_state == state)
 		return;
 	WRITE_ONCE(ch->peer_state, state);
-	hshm_event_post(ch, HSHM_EVENT_PEER_STATE, HSHM_NR_CLASSES, 0, 0,
+	hshm_event_post(ch, HSHM_EV_PEER_STATE, HSHM_NR_CLASSES, 0, 0,
 			state);
 	dev_info_ratelimited(&ch->dev, "peer %s\n", hshm_peer_state_names[state]);
 }
@@ -857,7 +856,7 @@ static bool hshm_sched_reap_entries(struct hshm_chan *ch, bool idle,
 		}
 		/* Counted by hshm_req_finish(); the event is raised here. */
 		if (hshm_req_answer(req, status, resp_len, result) && req->late)
-			hshm_event_post(ch, HSHM_EVENT_SLA_VIOLATION, req->cls,
+			hshm_event_post(ch, HSHM_EV_SLA_VIOLATION, req->cls,
 					req->latency_ns,
 					(u64)READ_ONCE(ch->cls[req->cls].target_us) *
 					NSEC_PER_USEC, 1);
@@ -893,7 +892,7 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 		skipped = hshm_sched_give_back(ch);
 		if (skipped) {
 			hshm_sched_fault(ch, HSHM_FAULT_SKIPPED, skipped);
-			hshm_event_post(ch, HSHM_EVENT_PEER_RESET,
+			hshm_event_post(ch, HSHM_EV_PEER_RESET,
 					HSHM_NR_CLASSES, 0, 0, skipped);
 			progress = true;
 		}
@@ -962,7 +961,7 @@ void hshm_sched_heal(struct hshm_chan *ch, const char *reason)
 	/* Pairs with the barrier in hshm_sched_enqueue(). */
 	smp_mb();
 	atomic64_inc(&ch->heals);
-	hshm_event_post(ch, HSHM_EVENT_HEAL, HSHM_NR_CLASSES, 0, 0, failed);
+	hshm_event_post(ch, HSHM_EV_HEAL, HSHM_NR_CLASSES, 0, 0, failed);
 	dev_warn_ratelimited(&ch->dev,
 			     "peer: %s; queue reset, %u of %u requests at the peer failed, %u sent again\n",
 			     reason, failed, nlast + resent, resent);
@@ -1130,7 +1129,7 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 			break;
 		if (hshm_should_shed(ch, req, now) &&
 		    hshm_req_finish(req, -ETIME))
-			hshm_event_post(ch, HSHM_EVENT_SHED, c, 0, 0, 1);
+			hshm_event_post(ch, HSHM_EV_SHED, c, 0, 0, 1);
 		/*
 		 * Counted at the peer before it gets there, so that a
 		 * timeout finishing it at once never takes at_peer below 0.
