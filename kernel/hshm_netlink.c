@@ -9,6 +9,8 @@
  * (hshm_nl_event.c) go to the "events" multicast group.  The policies and
  * the operations come from the spec (hshm_nl_gen.c).
  */
+#include <linux/lockdep.h>
+
 #include "hshm_nl.h"
 
 /*

@@ -6,6 +6,8 @@
  * followed by its latency histograms; SET validates a whole change before
  * any of it applies.
  */
+#include <linux/lockdep.h>
+
 #include "hshm_nl.h"
 
 /* Buckets in one histogram message (1 KiB of counts). */
@@ -426,6 +428,8 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 	unsigned int c;
 	int rem, ret;
 
+	lockdep_assert_held(&hshm_nl_lock);
+	lockdep_assert_held(&ch->cfg_lock);
 	memset(&cfg, 0, sizeof(cfg));
 	hshm_sched_get_weights(ch, cfg.w);
 	hshm_pool_get_reservations(ch, cfg.p);
