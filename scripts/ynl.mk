@@ -7,8 +7,9 @@
 #                   it with python3-jsonschema) and check that the tree
 #                   agrees with it: uapi/linux/hshm_netlink.h names every
 #                   value the spec does, with the same values, and
-#                   kernel/hshm_nl_gen.[ch] are what the spec generates;
-#                   fails on any difference
+#                   kernel/hshm_nl_gen.[ch] are what the spec generates,
+#                   and the kernel puts every attribute with the spec's
+#                   type; fails on any difference
 #   make ynl-gen    write kernel/hshm_nl_gen.[ch] (the policies and the
 #                   table of operations) from the spec
 YNL_SPEC := Documentation/netlink/specs/hshm.yaml
@@ -57,3 +58,4 @@ ynl-check: $(YNL_STAMP) ## validate the netlink spec with the kernel's YNL and c
 	done; echo "ynl-check: $(YNL_KERNEL) are what the spec generates"
 	@$(YNL_PYTHON) scripts/ynl-uapi-check.py $(YNL_DIR)/out/hshm_netlink.h \
 		uapi/linux/hshm_netlink.h $(CC)
+	@$(YNL_PYTHON) scripts/ynl-put-check.py $(YNL_SPEC) $(wildcard kernel/hshm_n*.c)
