@@ -364,13 +364,62 @@ static uint32_t get32(struct nlattr *a)
 	return a ? nla_get_u32(a) : 0;
 }
 
+/*
+ * The nests of replies and events, parsed with policies: libnl rejects a
+ * nest with an attribute shorter than its type before anything reads it.
+ */
+static const struct nla_policy class_policy[HSHM_CA_MAX + 1] = {
+	[HSHM_CA_ID]		= { .type = NLA_U8 },
+	[HSHM_CA_NAME]		= { .type = NLA_STRING },
+	[HSHM_CA_WEIGHT]	= { .type = NLA_U32 },
+	[HSHM_CA_RESERVATION]	= { .type = NLA_U8 },
+	[HSHM_CA_SHED_US]	= { .type = NLA_U32 },
+	[HSHM_CA_TARGET_US]	= { .type = NLA_U32 },
+	[HSHM_CA_SUBMITTED]	= { .type = NLA_U64 },
+	[HSHM_CA_COMPLETED]	= { .type = NLA_U64 },
+	[HSHM_CA_FAILED]	= { .type = NLA_U64 },
+	[HSHM_CA_CANCELLED]	= { .type = NLA_U64 },
+	[HSHM_CA_DROPPED]	= { .type = NLA_U64 },
+	[HSHM_CA_IN_FLIGHT]	= { .type = NLA_U64 },
+	[HSHM_CA_BACKLOG]	= { .type = NLA_U64 },
+	[HSHM_CA_SLA_VIOLATIONS] = { .type = NLA_U64 },
+	[HSHM_CA_P50_NS]	= { .type = NLA_U64 },
+	[HSHM_CA_P95_NS]	= { .type = NLA_U64 },
+	[HSHM_CA_P99_NS]	= { .type = NLA_U64 },
+	[HSHM_CA_MAX_NS]	= { .type = NLA_U64 },
+	[HSHM_CA_HIST_FIRST]	= { .type = NLA_U32 },
+	[HSHM_CA_HIST]		= { .type = NLA_UNSPEC },
+	[HSHM_CA_HIST_SUB_BITS]	= { .type = NLA_U8 },
+};
+
+static const struct nla_policy faults_policy[HSHM_FA_MAX + 1] = {
+	[HSHM_FA_BAD_FLAG]	= { .type = NLA_U64 },
+	[HSHM_FA_BAD_LENGTH]	= { .type = NLA_U64 },
+	[HSHM_FA_BAD_RESULT]	= { .type = NLA_U64 },
+	[HSHM_FA_SKIPPED]	= { .type = NLA_U64 },
+	[HSHM_FA_BAD_MARK]	= { .type = NLA_U64 },
+	[HSHM_FA_SPURIOUS]	= { .type = NLA_U64 },
+	[HSHM_FA_BAD_HEADER]	= { .type = NLA_U64 },
+};
+
+static const struct nla_policy event_policy[HSHM_EA_MAX + 1] = {
+	[HSHM_EA_TYPE]		= { .type = NLA_U8 },
+	[HSHM_EA_CLASS]		= { .type = NLA_U8 },
+	[HSHM_EA_LATENCY_NS]	= { .type = NLA_U64 },
+	[HSHM_EA_TARGET_NS]	= { .type = NLA_U64 },
+	[HSHM_EA_COUNT]		= { .type = NLA_U64 },
+	[HSHM_EA_SUPPRESSED]	= { .type = NLA_U32 },
+	[HSHM_EA_TIMESTAMP_NS]	= { .type = NLA_U64 },
+};
+
 static void parse_class(struct dev_info *d, struct nlattr *nest)
 {
 	struct nlattr *tb[HSHM_CA_MAX + 1];
 	struct cls_info *c;
 	unsigned int id;
 
-	if (nla_parse_nested(tb, HSHM_CA_MAX, nest, NULL) || !tb[HSHM_CA_ID])
+	if (nla_parse_nested(tb, HSHM_CA_MAX, nest, class_policy) ||
+	    !tb[HSHM_CA_ID])
 		return;
 	id = nla_get_u8(tb[HSHM_CA_ID]);
 	if (id >= NCLS)
@@ -459,13 +508,13 @@ static int get_cb(struct nl_msg *m, void *arg)
 			d->resent = get64(tb[HSHM_A_RESENT]);
 		}
 		if (tb[HSHM_A_FAULTS]) {
-			struct nlattr *f;
-			int frem;
+			struct nlattr *ft[HSHM_FA_MAX + 1];
+			unsigned int k;
 
-			nla_for_each_nested(f, tb[HSHM_A_FAULTS], frem)
-				if (nla_type(f) > 0 && nla_type(f) < HSHM_FA_PAD &&
-				    nla_len(f) == 8)
-					d->faults[nla_type(f)] = nla_get_u64(f);
+			if (!nla_parse_nested(ft, HSHM_FA_MAX, tb[HSHM_A_FAULTS],
+					      faults_policy))
+				for (k = 1; k < HSHM_FA_PAD; k++)
+					d->faults[k] = get64(ft[k]);
 		}
 	}
 	nla_for_each_attr(a, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
@@ -995,7 +1044,7 @@ static int event_cb(struct nl_msg *m, void *arg)
 
 	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, HSHM_A_MAX, NULL) ||
 	    !tb[HSHM_A_EVENT] ||
-	    nla_parse_nested(ea, HSHM_EA_MAX, tb[HSHM_A_EVENT], NULL) ||
+	    nla_parse_nested(ea, HSHM_EA_MAX, tb[HSHM_A_EVENT], event_policy) ||
 	    !ea[HSHM_EA_TYPE])
 		return NL_SKIP;
 	t = nla_get_u8(ea[HSHM_EA_TYPE]);
