@@ -2,7 +2,7 @@
 /*
  * libFuzzer harness over the shared wire code (common/hshm_wire.c) and the
  * peer's batch serving (common/hshm_peer.c, common/hshm_services.c), built
- * in user space with userspace/include/hshm_port_user.h.
+ * in user space with common/hshm_port_user.h.
  *
  * An input is
  *   struct fz_ctrl  what to do (sizes, counts, choices)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * User-space side of common/hshm_port.h: the kernel primitives the shared
- * hshm code uses, for the user-space peer, tools and unit tests.
+ * User-space side of hshm_port.h: the kernel primitives the shared hshm
+ * code uses, for the user-space peer, tools and unit tests.  Like the rest
+ * of common/, it needs nothing but libc and the uapi headers.
  */
 #ifndef _HSHM_PORT_USER_H
 #define _HSHM_PORT_USER_H
