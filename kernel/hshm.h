@@ -33,7 +33,6 @@
 #include "hshm_qos.h"
 #include "hshm_peer.h"
 
-#define HSHM_MAX_DEVICES	32
 #define HSHM_BLOCK_SHIFT	8		/* 256-byte allocation granule */
 #define HSHM_BLOCK_SIZE		BIT(HSHM_BLOCK_SHIFT)
 #define HSHM_MAX_PAYLOAD	(256u * 1024)

@@ -85,7 +85,7 @@ class reliable has no --class load|-c realtime --target reliable=1ms
 --scheduler drr: fifo or wrr|-c realtime --scheduler drr
 --compare and --scheduler exclude each other|-c realtime --compare --scheduler wrr
 --max-loss 101: a percentage|-c realtime --max-loss 101
---device 300: index 0..255|-c realtime -d 300
+--device 300: index 0..31|-c realtime -d 300
 --from-csv needs --plot DIR|--from-csv x.csv
 it takes no --class|--plot d --from-csv x.csv -c realtime
 --profile bogus: unknown profile .hshm, sel4-v1, freertos-v1, hvisor-tool-v1.|-c realtime --profile bogus

@@ -22,6 +22,13 @@
  */
 #define HSHM_ABI_VERSION	1
 
+/*
+ * HSHM_MAX_DEVICES - how many hshm devices one system has at most: N in
+ * /dev/hshmN, /sys/class/hshm/hshmN and the netlink device index is
+ * 0..HSHM_MAX_DEVICES - 1.
+ */
+#define HSHM_MAX_DEVICES	32
+
 /**
  * enum hshm_class - QoS classes, in this order everywhere
  * @HSHM_CLASS_REALTIME: latency first; never shed

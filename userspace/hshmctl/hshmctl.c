@@ -42,7 +42,7 @@ enum {
 	EXIT_TIMEOUT = 5,
 };
 
-#define MAX_DEVS	32
+#define MAX_DEVS	HSHM_MAX_DEVICES
 #define NCLS		HSHM_CLASS_COUNT
 
 static const char *const cls_names[NCLS] = {

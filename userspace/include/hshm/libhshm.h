@@ -61,8 +61,11 @@ extern "C" {
 /* Most completions one HSHM_COMPLETE ioctl returns (the kernel's limit). */
 #define HSHM_REAP_CHUNK		1024u
 
-/* Largest device index hshm_open() accepts (/dev/hshm0../dev/hshm255). */
-#define HSHM_MAX_INDEX		255u
+/*
+ * Largest device index hshm_open() accepts: the driver's limit (uapi's
+ * HSHM_MAX_DEVICES), so /dev/hshm0../dev/hshm31.
+ */
+#define HSHM_MAX_INDEX		(HSHM_MAX_DEVICES - 1u)
 
 /* The flags hshm_open() and hshm_open_path() accept. */
 #define HSHM_OPEN_NONBLOCK	0x1u	/* submit fails with -EAGAIN when full */
