@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Pure QoS logic shared by the driver and its unit tests: the weighted
- * round-robin picker, reserved + shared quota accounting, and the
- * log-linear latency histogram arithmetic.  None of it locks; callers do.
+ * Pure QoS logic shared by the driver, the tools and the unit tests: the
+ * class names and their grammar, the weighted round-robin picker, reserved
+ * + shared quota accounting, and the log-linear latency histogram
+ * arithmetic.  None of it locks; callers do.
  */
 #ifndef _HSHM_QOS_H
 #define _HSHM_QOS_H
@@ -12,6 +13,64 @@
 #define HSHM_NR_CLASSES		4
 #define HSHM_WEIGHT_MIN		1
 #define HSHM_WEIGHT_MAX		1000
+
+/**
+ * hshm_class_str() - name of a class
+ * @c: class, 0..%HSHM_NR_CLASSES - 1
+ *
+ * The one table of class names: sysfs (classes/<name>/, stats,
+ * service_map), netlink and the tools print these.
+ *
+ * Return: the name, or NULL for anything but a class.
+ */
+static inline const char *hshm_class_str(unsigned int c)
+{
+	static const char *const names[HSHM_NR_CLASSES] = {
+		"realtime", "throughput", "reliable", "best_effort",
+	};
+
+	return c < HSHM_NR_CLASSES ? names[c] : NULL;
+}
+
+/* A character of a class name as hshm_class_str() spells it. */
+static inline char hshm_class_fold(char ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return (char)(ch - 'A' + 'a');
+	return ch == '-' ? '_' : ch;
+}
+
+/**
+ * hshm_class_lookup() - class of a name or a number
+ * @s: the text, not necessarily NUL-terminated
+ * @len: its length in bytes
+ *
+ * The one grammar of classes, for every parser (sysfs, libhshm, the
+ * tools): a name of hshm_class_str() in any case and with '-' taken for
+ * '_' ("Best-Effort" is best_effort), or a class number "0".."3".  Nothing
+ * else: no abbreviation, no white space (callers trim it if their syntax
+ * allows it).
+ *
+ * Return: the class, or -EINVAL.
+ */
+static inline int hshm_class_lookup(const char *s, size_t len)
+{
+	unsigned int c;
+	size_t i;
+
+	if (len == 1 && s[0] >= '0' && s[0] < '0' + HSHM_NR_CLASSES)
+		return s[0] - '0';
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		const char *name = hshm_class_str(c);
+
+		for (i = 0; i < len && name[i]; i++)
+			if (hshm_class_fold(s[i]) != name[i])
+				break;
+		if (i == len && !name[i])
+			return (int)c;
+	}
+	return -EINVAL;
+}
 
 /**
  * struct hshm_wrr - weighted round robin with uniform credit reset

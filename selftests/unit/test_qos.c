@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host unit tests of common/hshm_qos.c: the WRR picker, the reserved +
- * shared quota accounting and the log-linear histogram arithmetic.
+ * Host unit tests of common/hshm_qos.[ch]: the class names and their
+ * grammar, the WRR picker, the reserved + shared quota accounting and the
+ * log-linear histogram arithmetic.
  */
 #include "unit.h"
+
+#include <linux/hshm.h>
 
 #include "hshm_qos.h"
 
@@ -12,6 +15,80 @@
 static unsigned int weight_sum(const u16 *w)
 {
 	return w[0] + w[1] + w[2] + w[3];
+}
+
+/* -------------------------------------------------------- class names */
+
+/* The ABI's names (sysfs, netlink), spelled out here on purpose. */
+static const char *const class_names[HSHM_NR_CLASSES] = {
+	"realtime", "throughput", "reliable", "best_effort",
+};
+
+static int lookup(const char *s)
+{
+	return hshm_class_lookup(s, strlen(s));
+}
+
+TEST(class_names_and_numbers)
+{
+	unsigned int c;
+
+	EXPECT_EQ(4, HSHM_CLASS_COUNT);
+	EXPECT_EQ(HSHM_CLASS_COUNT, HSHM_NR_CLASSES);
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		char num[2] = { (char)('0' + c), '\0' };
+
+		ASSERT_TRUE(!!hshm_class_str(c));
+		EXPECT_STREQ(class_names[c], hshm_class_str(c));
+		EXPECT_EQ((int)c, lookup(class_names[c]));
+		EXPECT_EQ((int)c, lookup(num));
+	}
+	EXPECT_TRUE(!hshm_class_str(HSHM_NR_CLASSES));
+	EXPECT_TRUE(!hshm_class_str(HSHM_CLASS_AUTO));
+	EXPECT_TRUE(!hshm_class_str(~0u));
+}
+
+/* Any case, and '-' for '_'. */
+TEST(class_spellings)
+{
+	EXPECT_EQ(HSHM_CLASS_REALTIME, lookup("REALTIME"));
+	EXPECT_EQ(HSHM_CLASS_REALTIME, lookup("RealTime"));
+	EXPECT_EQ(HSHM_CLASS_THROUGHPUT, lookup("Throughput"));
+	EXPECT_EQ(HSHM_CLASS_RELIABLE, lookup("reliablE"));
+	EXPECT_EQ(HSHM_CLASS_BEST_EFFORT, lookup("best_effort"));
+	EXPECT_EQ(HSHM_CLASS_BEST_EFFORT, lookup("best-effort"));
+	EXPECT_EQ(HSHM_CLASS_BEST_EFFORT, lookup("Best-Effort"));
+	EXPECT_EQ(HSHM_CLASS_BEST_EFFORT, lookup("BEST_EFFORT"));
+}
+
+TEST(class_rejects)
+{
+	static const char *const bad[] = {
+		"", "4", "9", "00", "01", "-1", "+1", " 1", "1 ", "auto",
+		"rt", "be", "real", "realtimes", "realtime ", " realtime",
+		"real time", "besteffort", "best effort", "best__effort",
+		"best_effort_", "_best_effort", "realtime\n", "r\xc3\xa9liable",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(-EINVAL, lookup(bad[i])) {
+			TH_LOG("accepted '%s'", bad[i]);
+		}
+	}
+	EXPECT_EQ(-EINVAL, hshm_class_lookup(NULL, 0));
+	/* an embedded NUL is a character like any other */
+	EXPECT_EQ(-EINVAL, hshm_class_lookup("realtime", sizeof("realtime")));
+}
+
+/* The length bounds the text: no terminating NUL needed. */
+TEST(class_length_bounds)
+{
+	EXPECT_EQ(HSHM_CLASS_REALTIME, hshm_class_lookup("realtime=500us", 8));
+	EXPECT_EQ(HSHM_CLASS_RELIABLE, hshm_class_lookup("2:closed", 1));
+	EXPECT_EQ(-EINVAL, hshm_class_lookup("realtime", 7));
+	EXPECT_EQ(-EINVAL, hshm_class_lookup("12", 2));
+	EXPECT_EQ(HSHM_CLASS_THROUGHPUT, hshm_class_lookup("12", 1));
 }
 
 /* ---------------------------------------------------------------- WRR */
