@@ -33,6 +33,9 @@
 #include "hshm_qos.h"
 #include "hshm_peer.h"
 
+/* common/'s classes (HSHM_NR_CLASSES) are the ABI's */
+static_assert(HSHM_NR_CLASSES == HSHM_CLASS_COUNT);
+
 #define HSHM_BLOCK_SHIFT	8		/* 256-byte allocation granule */
 #define HSHM_BLOCK_SIZE		BIT(HSHM_BLOCK_SHIFT)
 #define HSHM_MAX_PAYLOAD	(256u * 1024)
@@ -660,7 +663,6 @@ struct hshm_file {
 	wait_queue_head_t wq;
 };
 
-extern const char *const hshm_class_names[HSHM_NR_CLASSES];
 extern struct class hshm_class;
 extern dev_t hshm_devt;
 extern unsigned int hshm_max_requests;
@@ -684,7 +686,6 @@ bool hshm_req_answer(struct hshm_req *req, int status, u32 resp_len, u8 result);
 void hshm_req_get(struct hshm_req *req);
 void hshm_req_put(struct hshm_req *req);
 void hshm_file_put(struct hshm_file *f);
-int hshm_class_parse(const char *s);
 
 /* hshm_sched.c */
 int hshm_sched_init(struct hshm_chan *ch);

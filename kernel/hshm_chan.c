@@ -11,7 +11,6 @@
  * answer, the timer, a cancel, a shed, the channel's removal) decides the
  * status and posts the completion; everyone else only drops references.
  */
-#include <linux/ctype.h>
 #include <linux/idr.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -24,35 +23,6 @@
 #include "hshm_services.h"
 
 static DEFINE_IDA(hshm_ida);
-
-const char *const hshm_class_names[HSHM_NR_CLASSES] = {
-	"realtime", "throughput", "reliable", "best_effort",
-};
-
-/**
- * hshm_class_parse() - class from its name or number
- * @s: "realtime", "throughput", "reliable", "best_effort" (any case), or
- *	"0".."3"; surrounding white space is ignored
- *
- * Return: the class, or -EINVAL.
- */
-int hshm_class_parse(const char *s)
-{
-	size_t len;
-	int c;
-
-	s = skip_spaces(s);
-	len = strlen(s);
-	while (len && isspace(s[len - 1]))
-		len--;
-	if (len == 1 && s[0] >= '0' && s[0] < '0' + HSHM_NR_CLASSES)
-		return s[0] - '0';
-	for (c = 0; c < HSHM_NR_CLASSES; c++)
-		if (strlen(hshm_class_names[c]) == len &&
-		    !strncasecmp(s, hshm_class_names[c], len))
-			return c;
-	return -EINVAL;
-}
 
 static void hshm_file_free(struct kref *ref)
 {

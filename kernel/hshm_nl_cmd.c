@@ -27,7 +27,7 @@ static int hshm_nl_fill_class(struct sk_buff *skb, struct hshm_chan *ch,
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, HSHM_CA_ID, c) ||
-	    nla_put_string(skb, HSHM_CA_NAME, hshm_class_names[c]) ||
+	    nla_put_string(skb, HSHM_CA_NAME, hshm_class_str(c)) ||
 	    nla_put_u32(skb, HSHM_CA_WEIGHT, w[c]) ||
 	    nla_put_u8(skb, HSHM_CA_RESERVATION, p[c]) ||
 	    nla_put_u32(skb, HSHM_CA_SHED_US, READ_ONCE(ch->cls[c].shed_us)) ||

@@ -219,10 +219,10 @@ static ssize_t service_map_show(struct device *dev,
 		}
 		if (first == id - 1)
 			n += sysfs_emit_at(buf, n, "%u %s\n", first,
-					   hshm_class_names[cls]);
+					   hshm_class_str(cls));
 		else
 			n += sysfs_emit_at(buf, n, "%u-%u %s\n", first, id - 1,
-					   hshm_class_names[cls]);
+					   hshm_class_str(cls));
 		first = id;
 	}
 	return n;
@@ -246,7 +246,7 @@ static ssize_t service_map_store(struct device *dev,
 	name = cur ? strim(cur) : NULL;
 	if (!name || !*name || strpbrk(name, " \t\n"))
 		goto out;
-	cls = hshm_class_parse(name);
+	cls = hshm_class_lookup(name, strlen(name));
 	if (cls < 0)
 		goto out;
 	last = strchr(range, '-');
@@ -283,7 +283,7 @@ static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 		hshm_stats_snapshot(ch, c, &s);
 		n += sysfs_emit_at(buf, n,
 				   "%s %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
-				   hshm_class_names[c], s.submitted, s.completed,
+				   hshm_class_str(c), s.submitted, s.completed,
 				   s.failed, s.cancelled, s.dropped, s.in_flight,
 				   s.backlog, s.p50, s.p95, s.p99, s.max);
 	}
@@ -738,7 +738,7 @@ int hshm_sysfs_add_classes(struct hshm_chan *ch)
 		ck->cls = c;
 		ret = kobject_init_and_add(&ck->kobj, &hshm_class_ktype,
 					   ch->classes_kobj, "%s",
-					   hshm_class_names[c]);
+					   hshm_class_str(c));
 		if (ret) {
 			kobject_put(&ck->kobj);
 			goto undo;

@@ -230,7 +230,7 @@ TEST_F(sysfs, service_map)
 		"5 nosuchclass", "junk", "5-", "-5 realtime", "1-2",
 		"1-2 realtime extra", "realtime", "1-2-3 realtime",
 		"x-2 realtime", "4294967296 realtime", "1 real time",
-		"1 realtimes",
+		"1 realtimes", "1 rt", "1 auto", "1 4", "1 best effort",
 	};
 	unsigned int i;
 
@@ -247,6 +247,11 @@ TEST_F(sysfs, service_map)
 	     "0 best_effort\n1-2 realtime\n3-8 reliable\n9-11 throughput\n"
 	     "12-65 best_effort\n66 throughput\n67-65535 best_effort\n");
 	good(_metadata, "service_map", "66 Best_Effort\n", HS_DEF_SERVICE_MAP);
+	/* a class number, and '-' for '_' */
+	good(_metadata, "service_map", "66 1",
+	     "0 best_effort\n1-2 realtime\n3-8 reliable\n9-11 throughput\n"
+	     "12-65 best_effort\n66 throughput\n67-65535 best_effort\n");
+	good(_metadata, "service_map", "66 best-effort", HS_DEF_SERVICE_MAP);
 	/* ranges are maximal: neighbours of one class merge */
 	good(_metadata, "service_map", "3 Realtime",
 	     "0 best_effort\n1-3 realtime\n4-8 reliable\n9-11 throughput\n"
