@@ -24,19 +24,17 @@
 #include <sys/ioctl.h>
 
 #include "hshm/libhshm.h"
+#include "hshm_qos.h"
+
+/* common/'s class names are those of enum hshm_class */
+static_assert(HSHM_CLASS_COUNT == HSHM_NR_CLASSES,
+	      "uapi and common/ count the classes alike");
 
 struct hshm {
 	int fd;
 	int open_flags;		/* open(2) flags of both descriptors */
 	_Atomic int call_fd;	/* -1 until the first hshm_request_call() */
 	char path[];		/* the device, for call_fd */
-};
-
-static const char *const class_names[HSHM_CLASS_COUNT] = {
-	[HSHM_CLASS_REALTIME]		= "realtime",
-	[HSHM_CLASS_THROUGHPUT]		= "throughput",
-	[HSHM_CLASS_RELIABLE]		= "reliable",
-	[HSHM_CLASS_BEST_EFFORT]	= "best_effort",
 };
 
 /* ioctl() that never lets EINTR be mistaken for success: 0 or -errno. */
@@ -291,29 +289,18 @@ int hshm_request_cancel(struct hshm *h, uint64_t id)
 
 const char *hshm_class_name(unsigned int qos_class)
 {
-	if (qos_class < HSHM_CLASS_COUNT)
-		return class_names[qos_class];
 	if (qos_class == HSHM_CLASS_AUTO)
 		return "auto";
-	return NULL;
+	return hshm_class_str(qos_class);
 }
 
 int hshm_class_id(const char *name)
 {
-	unsigned int c;
-
 	if (!name)
 		return -EINVAL;
-	for (c = 0; c < HSHM_CLASS_COUNT; c++)
-		if (!strcasecmp(name, class_names[c]))
-			return (int)c;
-	if (!strcasecmp(name, "best-effort"))
-		return HSHM_CLASS_BEST_EFFORT;
 	if (!strcasecmp(name, "auto"))
 		return HSHM_CLASS_AUTO;
-	if (name[0] >= '0' && name[0] < '0' + HSHM_CLASS_COUNT && !name[1])
-		return name[0] - '0';
-	return -EINVAL;
+	return hshm_class_lookup(name, strlen(name));
 }
 
 static const struct {

@@ -270,8 +270,9 @@ HSHM_API const char *hshm_class_name(unsigned int qos_class);
 
 /**
  * hshm_class_id() - QoS class of a name
- * @name: a name hshm_class_name() returns, in any case; "best-effort" is
- *	also accepted, and a class number "0".."3"
+ * @name: a name hshm_class_name() returns, in any case and with '-' taken
+ *	for '_' ("Best-Effort"), or a class number "0".."3": the spellings
+ *	sysfs and every hshm tool accept
  *
  * Return: the enum hshm_class value (HSHM_CLASS_AUTO for "auto"), or
  * -EINVAL (unknown or NULL).
