@@ -34,7 +34,7 @@ if [ ! -d "$SYSFS" ]; then
 	echo "1..0 # SKIP no $SYSFS"
 	exit 4
 fi
-echo "1..39"
+echo "1..41"
 mkdir -p "$TMP"
 
 # run_ctl ARGS...: run hshmctl -d DEVN ARGS, keep stdout, stderr and status
@@ -109,6 +109,13 @@ run_ctl set scheduler wrr
 
 run_ctl set target realtime 750
 check "set target reads back in sysfs" [ "$(cat "$SYSFS/classes/realtime/target_us")" = 750 ]
+
+# a class in any case, '-' for '_', and nothing else
+old=$(cat "$SYSFS/classes/best_effort/target_us")
+run_ctl set target Best-Effort 321
+check "set target Best-Effort is best_effort" [ "$(cat "$SYSFS/classes/best_effort/target_us")" = 321 ]
+run_ctl set target 3 "$old"
+expect "abbreviated class: exit 2" 2 "expected CLASS MICROSECONDS" set target rt 5
 
 run_ctl set timeout 1234
 check "set timeout reads back in sysfs" [ "$(cat "$SYSFS/timeout_ms")" = 1234 ]

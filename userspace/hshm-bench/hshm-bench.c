@@ -24,6 +24,7 @@
 #include <linux/hshm_wire.h>
 
 #include "hshm_peer.h"
+#include "hshm_qos.h"
 #include "bench.h"
 
 #define MAX_RUNS	2
@@ -37,7 +38,8 @@ static const char usage_text[] =
 "is checked against what the peer of --profile answers (bad responses).\n"
 "\n"
 "  -c, --class SPEC       CLASS:MODE[:KEY=VALUE...], one per class; CLASS is\n"
-"                         realtime, throughput, reliable or best_effort;\n"
+"                         realtime, throughput, reliable, best_effort (any\n"
+"                         case, - for _) or 0..3;\n"
 "                         MODE closed (default), poisson or bursty. Keys:\n"
 "                           threads=N  closed: worker threads (1)\n"
 "                           depth=N    closed: outstanding per thread (1)\n"
@@ -284,9 +286,9 @@ static void parse_class(struct bench_cfg *cfg, const char *spec)
 		uint64_t v;
 
 		if (field == 0) {
-			id = hshm_class_id(tok);
-			if (id < 0 || id >= NR_CLASSES)
-				usage_err("--class %s: unknown class '%s' (realtime, throughput, reliable, best_effort)",
+			id = hshm_class_lookup(tok, strlen(tok));
+			if (id < 0)
+				usage_err("--class %s: unknown class '%s' (realtime, throughput, reliable, best_effort or 0..3)",
 					  spec, tok);
 			cs.cls = (unsigned int)id;
 			continue;
@@ -1264,8 +1266,8 @@ int main(int argc, char **argv)
 		if (!eq || (size_t)(eq - targets[k]) >= sizeof(name))
 			usage_err("--target %s: CLASS=TIME (e.g. realtime=500us)", targets[k]);
 		snprintf(name, sizeof(name), "%.*s", (int)(eq - targets[k]), targets[k]);
-		id = hshm_class_id(name);
-		if (id < 0 || id >= NR_CLASSES)
+		id = hshm_class_lookup(targets[k], (size_t)(eq - targets[k]));
+		if (id < 0)
 			usage_err("--target %s: unknown class '%s'", targets[k], name);
 		if (!parse_time_ns(eq + 1, 1000, &v) || !v)
 			usage_err("--target %s: bad time '%s' (e.g. 500us, 2ms)", targets[k], eq + 1);

@@ -29,7 +29,6 @@
 #include <linux/hshm.h>
 #include <linux/hshm_netlink.h>
 
-#include "hshm_port_user.h"
 #include "hshm_qos.h"
 
 #include "ctl_call.h"
@@ -43,11 +42,7 @@ enum {
 };
 
 #define MAX_DEVS	HSHM_MAX_DEVICES
-#define NCLS		HSHM_CLASS_COUNT
-
-static const char *const cls_names[NCLS] = {
-	"realtime", "throughput", "reliable", "best_effort",
-};
+#define NCLS		HSHM_NR_CLASSES
 
 static const char *const event_names[__HSHM_EVENT_MAX] = {
 	[HSHM_EVENT_SLA_VIOLATION] = "sla_violation",
@@ -153,18 +148,10 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* A class name or number (hshm_class_lookup()): the class or -EINVAL. */
 static int class_parse(const char *s)
 {
-	unsigned int c;
-
-	for (c = 0; c < NCLS; c++)
-		if (!strcmp(s, cls_names[c]))
-			return c;
-	if (!strcmp(s, "rt"))
-		return HSHM_CLASS_REALTIME;
-	if (!strcmp(s, "be"))
-		return HSHM_CLASS_BEST_EFFORT;
-	return -1;
+	return hshm_class_lookup(s, strlen(s));
 }
 
 /* A decimal number in [min, max]; false with a message otherwise. */
@@ -671,7 +658,7 @@ static void status_json(const struct dev_info *d)
 	for (c = 0; c < NCLS; c++)
 		printf("%s\"%s\": {\"weight\": %u, \"reservation\": %u, "
 		       "\"shed_us\": %u, \"target_us\": %u}", c ? ", " : "",
-		       cls_names[c], d->cls[c].weight, d->cls[c].reservation,
+		       hshm_class_str(c), d->cls[c].weight, d->cls[c].reservation,
 		       d->cls[c].shed_us, d->cls[c].target_us);
 	fputs("}}", stdout);
 }
@@ -712,7 +699,7 @@ static void status_text(const struct dev_info *d)
 	printf("  %-12s %7s %12s %10s %10s\n", "CLASS", "WEIGHT",
 	       "RESERVATION", "SHED_US", "TARGET_US");
 	for (c = 0; c < NCLS; c++)
-		printf("  %-12s %7u %11u%% %10u %10u\n", cls_names[c],
+		printf("  %-12s %7u %11u%% %10u %10u\n", hshm_class_str(c),
 		       d->cls[c].weight, d->cls[c].reservation,
 		       d->cls[c].shed_us, d->cls[c].target_us);
 }
@@ -753,7 +740,7 @@ static void stats_json(const struct dev_info *d, bool hist)
 		       ", \"backlog\": %" PRIu64 ", \"sla_violations\": %" PRIu64
 		       ", \"p50_ns\": %" PRIu64 ", \"p95_ns\": %" PRIu64
 		       ", \"p99_ns\": %" PRIu64 ", \"max_ns\": %" PRIu64,
-		       i ? ", " : "", cls_names[i], c->submitted, c->completed,
+		       i ? ", " : "", hshm_class_str(i), c->submitted, c->completed,
 		       c->failed, c->cancelled, c->dropped, c->in_flight,
 		       c->backlog, c->sla, c->p50, c->p95, c->p99, c->max);
 		if (hist)
@@ -790,7 +777,7 @@ static void stats_text(const struct dev_info *d, const struct dev_info *prev,
 		printf("  %-12s %10" PRIu64 " %10" PRIu64 " %7" PRIu64 " %7" PRIu64
 		       " %7" PRIu64 " %6" PRIu64 " %6" PRIu64 " %6" PRIu64
 		       " %9s %9s %9s %9s",
-		       cls_names[i], c->submitted, c->completed, c->failed,
+		       hshm_class_str(i), c->submitted, c->completed, c->failed,
 		       c->cancelled, c->dropped, c->backlog, c->in_flight,
 		       c->sla, p50, p95, p99, mx);
 		if (prev && dt > 0)
@@ -803,7 +790,7 @@ static void stats_text(const struct dev_info *d, const struct dev_info *prev,
 	for (i = 0; i < NCLS; i++) {
 		const struct cls_info *c = &d->cls[i];
 
-		printf("  %s latency histogram (us: count)\n", cls_names[i]);
+		printf("  %s latency histogram (us: count)\n", hshm_class_str(i));
 		for (b = 0; b < HSHM_HIST_BUCKETS; b++)
 			if (c->hist[b])
 				printf("    %12.3f..%-12.3f %" PRIu64 "\n",
@@ -945,7 +932,7 @@ static int parse_set(const struct opts *o, int argc, char **argv,
 			return EXIT_USAGE;
 	} else if (!strcmp(what, "target") || !strcmp(what, "shed")) {
 		if (argc != 2 || (cls = class_parse(argv[0])) < 0)
-			return usage_error("set %s: expected CLASS MICROSECONDS, CLASS one of realtime throughput reliable best_effort",
+			return usage_error("set %s: expected CLASS MICROSECONDS (CLASS: a class name or 0..3)",
 					   what);
 		if (!parse_u32("microseconds", argv[1], 0, UINT32_MAX,
 			       &st->v[cls]))
@@ -1057,7 +1044,7 @@ static int event_cb(struct nl_msg *m, void *arg)
 		       tb[HSHM_A_DEV_NAME] ? nla_get_string(tb[HSHM_A_DEV_NAME]) : "?",
 		       type);
 		if (c < NCLS)
-			printf(", \"class\": \"%s\"", cls_names[c]);
+			printf(", \"class\": \"%s\"", hshm_class_str(c));
 		if (ea[HSHM_EA_LATENCY_NS])
 			printf(", \"latency_ns\": %" PRIu64 ", \"target_ns\": %" PRIu64,
 			       get64(ea[HSHM_EA_LATENCY_NS]),
@@ -1071,7 +1058,7 @@ static int event_cb(struct nl_msg *m, void *arg)
 		       tb[HSHM_A_DEV_NAME] ? nla_get_string(tb[HSHM_A_DEV_NAME]) : "?",
 		       type);
 		if (c < NCLS)
-			printf(" class=%s", cls_names[c]);
+			printf(" class=%s", hshm_class_str(c));
 		if (ea[HSHM_EA_LATENCY_NS])
 			printf(" latency_us=%.1f target_us=%.1f",
 			       get64(ea[HSHM_EA_LATENCY_NS]) / 1e3,
@@ -1253,7 +1240,7 @@ int main(int argc, char **argv)
 		case 'c':
 			o.qos_class = class_parse(optarg);
 			if (o.qos_class < 0)
-				return usage_error("invalid class '%s': one of realtime throughput reliable best_effort",
+				return usage_error("invalid class '%s': realtime throughput reliable best_effort or 0..3",
 						   optarg);
 			break;
 		case 'T':
