@@ -195,56 +195,58 @@ void hshm_quota_give(struct hshm_quota *q, unsigned int cls, u32 n)
 }
 
 /**
- * hshm_hist_bucket() - bucket of a value
+ * hshm_hist_index() - bucket of a value
  * @v: value (ns)
+ * @sub_bits: the geometry, 0..%HSHM_HIST_SUB_BITS_MAX
  *
- * Return: 0..%HSHM_HIST_BUCKETS - 1.
+ * Return: 0..hshm_hist_nbuckets(@sub_bits) - 1.
  */
-unsigned int hshm_hist_bucket(u64 v)
+unsigned int hshm_hist_index(u64 v, unsigned int sub_bits)
 {
-	unsigned int e;
+	unsigned int e, sub = 1u << sub_bits;
 
-	if (v < HSHM_HIST_SUB)
+	if (v < sub)
 		return (unsigned int)v;
-	e = hshm_fls64(v) - 1;		/* >= HSHM_HIST_SUB_BITS */
-	return (e - HSHM_HIST_SUB_BITS + 1) * HSHM_HIST_SUB +
-	       (unsigned int)((v >> (e - HSHM_HIST_SUB_BITS)) &
-			      (HSHM_HIST_SUB - 1));
+	e = hshm_fls64(v) - 1;		/* >= sub_bits */
+	return (e - sub_bits + 1) * sub +
+	       (unsigned int)((v >> (e - sub_bits)) & (sub - 1));
 }
 
 /**
- * hshm_hist_bucket_low() - smallest value of a bucket
- * @b: bucket
+ * hshm_hist_low() - smallest value of a bucket
+ * @b: bucket, below hshm_hist_nbuckets(@sub_bits)
+ * @sub_bits: the geometry
  *
  * Return: the lower bound.
  */
-u64 hshm_hist_bucket_low(unsigned int b)
+u64 hshm_hist_low(unsigned int b, unsigned int sub_bits)
 {
-	unsigned int e;
+	unsigned int sub = 1u << sub_bits;
 
-	if (b < HSHM_HIST_SUB)
+	if (b < sub)
 		return b;
-	e = b / HSHM_HIST_SUB + HSHM_HIST_SUB_BITS - 1;
-	return ((u64)(HSHM_HIST_SUB + b % HSHM_HIST_SUB)) <<
-	       (e - HSHM_HIST_SUB_BITS);
+	/* bucket b is [(sub + b % sub) << s, (sub + b % sub + 1) << s) */
+	return ((u64)(sub + (b & (sub - 1)))) << ((b >> sub_bits) - 1);
 }
 
 /**
- * hshm_hist_bucket_high() - largest value of a bucket
- * @b: bucket
+ * hshm_hist_high() - largest value of a bucket
+ * @b: bucket, below hshm_hist_nbuckets(@sub_bits)
+ * @sub_bits: the geometry
  *
  * Return: the upper bound (inclusive).
  */
-u64 hshm_hist_bucket_high(unsigned int b)
+u64 hshm_hist_high(unsigned int b, unsigned int sub_bits)
 {
-	if (b + 1 >= HSHM_HIST_BUCKETS)
+	if (b + 1 >= hshm_hist_nbuckets(sub_bits))
 		return ~0ULL;
-	return hshm_hist_bucket_low(b + 1) - 1;
+	return hshm_hist_low(b + 1, sub_bits) - 1;
 }
 
 /**
  * hshm_hist_percentile() - estimate a percentile from bucket counts
- * @buckets: %HSHM_HIST_BUCKETS counts
+ * @buckets: hshm_hist_nbuckets(@sub_bits) counts
+ * @sub_bits: their geometry
  * @count: their sum
  * @permille: 500 for the median, 990 for P99, 1000 for the maximum
  * @max: exact largest value seen, to clip the estimate
@@ -254,11 +256,11 @@ u64 hshm_hist_bucket_high(unsigned int b)
  *
  * Return: the estimate, 0 when @count is 0.
  */
-u64 hshm_hist_percentile(const u64 *buckets, u64 count, unsigned int permille,
-			 u64 max)
+u64 hshm_hist_percentile(const u64 *buckets, unsigned int sub_bits, u64 count,
+			 unsigned int permille, u64 max)
 {
+	unsigned int b, n = hshm_hist_nbuckets(sub_bits);
 	u64 rank, seen = 0, lo, hi, mid;
-	unsigned int b;
 
 	if (!count)
 		return 0;
@@ -267,15 +269,15 @@ u64 hshm_hist_percentile(const u64 *buckets, u64 count, unsigned int permille,
 	rank = (count * permille + 999) / 1000;
 	if (!rank)
 		rank = 1;
-	for (b = 0; b < HSHM_HIST_BUCKETS; b++) {
+	for (b = 0; b < n; b++) {
 		seen += buckets[b];
 		if (seen >= rank)
 			break;
 	}
-	if (b == HSHM_HIST_BUCKETS)
+	if (b == n)
 		return max;
-	lo = hshm_hist_bucket_low(b);
-	hi = hshm_hist_bucket_high(b);
+	lo = hshm_hist_low(b, sub_bits);
+	hi = hshm_hist_high(b, sub_bits);
 	mid = lo + (hi - lo) / 2;
 	return mid < max ? mid : max;
 }

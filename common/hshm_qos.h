@@ -119,18 +119,37 @@ void hshm_quota_give(struct hshm_quota *q, unsigned int cls, u32 n);
 u32 hshm_quota_shared_total(const struct hshm_quota *q);
 
 /*
- * Log-linear histogram: values below 8 have a bucket each; above, every
- * power of two is cut into 8 buckets, so a bucket's width is at most 1/8
- * of its lower bound (<= 12.5% relative error).
+ * Log-linear histogram of u64 values, its geometry given by sub_bits:
+ * values below 2^sub_bits have a bucket each; above, every power of two is
+ * cut into 2^sub_bits buckets, so a bucket's width is at most
+ * 2^-sub_bits of its lower bound.  The driver counts latencies with
+ * HSHM_HIST_SUB_BITS (3: <= 12.5% error, HSHM_HIST_BUCKETS buckets) and
+ * says so over netlink; hshm-bench uses more.  sub_bits is at most
+ * HSHM_HIST_SUB_BITS_MAX, so HSHM_HIST_BUCKETS_MAX counts hold any
+ * histogram.
  */
 #define HSHM_HIST_SUB_BITS	3
 #define HSHM_HIST_SUB		8u	/* 1 << HSHM_HIST_SUB_BITS */
 #define HSHM_HIST_BUCKETS	((64 - HSHM_HIST_SUB_BITS + 1) * HSHM_HIST_SUB)
+#define HSHM_HIST_SUB_BITS_MAX	6
+#define HSHM_HIST_BUCKETS_MAX	((64u - HSHM_HIST_SUB_BITS_MAX + 1) << \
+				 HSHM_HIST_SUB_BITS_MAX)
 
-unsigned int hshm_hist_bucket(u64 v);
-u64 hshm_hist_bucket_low(unsigned int b);
-u64 hshm_hist_bucket_high(unsigned int b);
-u64 hshm_hist_percentile(const u64 *buckets, u64 count, unsigned int permille,
-			 u64 max);
+/**
+ * hshm_hist_nbuckets() - number of buckets of a geometry
+ * @sub_bits: 0..%HSHM_HIST_SUB_BITS_MAX
+ *
+ * Return: (65 - @sub_bits) * 2^@sub_bits.
+ */
+static inline unsigned int hshm_hist_nbuckets(unsigned int sub_bits)
+{
+	return (64 - sub_bits + 1) << sub_bits;
+}
+
+unsigned int hshm_hist_index(u64 v, unsigned int sub_bits);
+u64 hshm_hist_low(unsigned int b, unsigned int sub_bits);
+u64 hshm_hist_high(unsigned int b, unsigned int sub_bits);
+u64 hshm_hist_percentile(const u64 *buckets, unsigned int sub_bits, u64 count,
+			 unsigned int permille, u64 max);
 
 #endif /* _HSHM_QOS_H */

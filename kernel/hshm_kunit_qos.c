@@ -408,21 +408,37 @@ static struct kunit_suite hshm_quota_suite = {
 
 /* ---- histogram ----------------------------------------------------------- */
 
+/* The driver's geometry, HSHM_HIST_SUB_BITS. */
+static unsigned int hist_index(u64 v)
+{
+	return hshm_hist_index(v, HSHM_HIST_SUB_BITS);
+}
+
+static u64 hist_low(unsigned int b)
+{
+	return hshm_hist_low(b, HSHM_HIST_SUB_BITS);
+}
+
+static u64 hist_high(unsigned int b)
+{
+	return hshm_hist_high(b, HSHM_HIST_SUB_BITS);
+}
+
 /* Below HSHM_HIST_SUB every value has its own bucket. */
 static void hshm_hist_small_values(struct kunit *test)
 {
 	u64 v;
 
 	for (v = 0; v < HSHM_HIST_SUB; v++) {
-		KUNIT_EXPECT_EQ(test, hshm_hist_bucket(v), (unsigned int)v);
-		KUNIT_EXPECT_EQ(test, hshm_hist_bucket_low(v), v);
-		KUNIT_EXPECT_EQ(test, hshm_hist_bucket_high(v), v);
+		KUNIT_EXPECT_EQ(test, hist_index(v), (unsigned int)v);
+		KUNIT_EXPECT_EQ(test, hist_low(v), v);
+		KUNIT_EXPECT_EQ(test, hist_high(v), v);
 	}
-	KUNIT_EXPECT_EQ(test, hshm_hist_bucket(8), 8u);
-	KUNIT_EXPECT_EQ(test, hshm_hist_bucket(15), 15u);
-	KUNIT_EXPECT_EQ(test, hshm_hist_bucket(16), 16u);
-	KUNIT_EXPECT_EQ(test, hshm_hist_bucket(17), 16u);
-	KUNIT_EXPECT_EQ(test, hshm_hist_bucket(18), 17u);
+	KUNIT_EXPECT_EQ(test, hist_index(8), 8u);
+	KUNIT_EXPECT_EQ(test, hist_index(15), 15u);
+	KUNIT_EXPECT_EQ(test, hist_index(16), 16u);
+	KUNIT_EXPECT_EQ(test, hist_index(17), 16u);
+	KUNIT_EXPECT_EQ(test, hist_index(18), 17u);
 }
 
 /* The buckets tile 0..U64_MAX without gaps, each at most 1/8 wide. */
@@ -430,24 +446,24 @@ static void hshm_hist_buckets_tile(struct kunit *test)
 {
 	unsigned int b;
 
-	KUNIT_EXPECT_EQ(test, hshm_hist_bucket_low(0), 0ULL);
+	KUNIT_EXPECT_EQ(test, hist_low(0), 0ULL);
 	for (b = 0; b < HSHM_HIST_BUCKETS; b++) {
-		u64 lo = hshm_hist_bucket_low(b);
-		u64 hi = hshm_hist_bucket_high(b);
+		u64 lo = hist_low(b);
+		u64 hi = hist_high(b);
 
 		KUNIT_ASSERT_LE_MSG(test, lo, hi, "bucket %u", b);
-		KUNIT_EXPECT_EQ_MSG(test, hshm_hist_bucket(lo), b, "low of %u", b);
-		KUNIT_EXPECT_EQ_MSG(test, hshm_hist_bucket(hi), b, "high of %u", b);
+		KUNIT_EXPECT_EQ_MSG(test, hist_index(lo), b, "low of %u", b);
+		KUNIT_EXPECT_EQ_MSG(test, hist_index(hi), b, "high of %u", b);
 		if (b + 1 < HSHM_HIST_BUCKETS)
-			KUNIT_EXPECT_EQ_MSG(test, hshm_hist_bucket_low(b + 1),
+			KUNIT_EXPECT_EQ_MSG(test, hist_low(b + 1),
 					    hi + 1, "after %u", b);
 		if (b >= HSHM_HIST_SUB)
 			KUNIT_EXPECT_LE_MSG(test, hi - lo + 1,
 					    lo / HSHM_HIST_SUB, "width of %u", b);
 	}
-	KUNIT_EXPECT_EQ(test, hshm_hist_bucket_high(HSHM_HIST_BUCKETS - 1),
+	KUNIT_EXPECT_EQ(test, hist_high(HSHM_HIST_BUCKETS - 1),
 			U64_MAX);
-	KUNIT_EXPECT_EQ(test, hshm_hist_bucket(U64_MAX), HSHM_HIST_BUCKETS - 1);
+	KUNIT_EXPECT_EQ(test, hist_index(U64_MAX), HSHM_HIST_BUCKETS - 1);
 }
 
 /* Random values of every magnitude land in a bucket that holds them. */
@@ -462,10 +478,10 @@ static void hshm_hist_random_values(struct kunit *test)
 			prandom_u32_state(&rnd);
 
 		v >>= i % 64;
-		b = hshm_hist_bucket(v);
+		b = hist_index(v);
 		KUNIT_ASSERT_LT(test, b, HSHM_HIST_BUCKETS);
-		KUNIT_ASSERT_LE_MSG(test, hshm_hist_bucket_low(b), v, "%llu", v);
-		KUNIT_ASSERT_GE_MSG(test, hshm_hist_bucket_high(b), v, "%llu", v);
+		KUNIT_ASSERT_LE_MSG(test, hist_low(b), v, "%llu", v);
+		KUNIT_ASSERT_GE_MSG(test, hist_high(b), v, "%llu", v);
 	}
 }
 
@@ -483,7 +499,7 @@ struct hshm_hist_fixture {
 
 static void hshm_hist_add(struct hshm_hist_fixture *h, u64 v, u64 n)
 {
-	h->buckets[hshm_hist_bucket(v)] += n;
+	h->buckets[hist_index(v)] += n;
 	h->count += n;
 	if (v > h->max)
 		h->max = v;
@@ -491,7 +507,8 @@ static void hshm_hist_add(struct hshm_hist_fixture *h, u64 v, u64 n)
 
 static u64 hshm_hist_pct(struct hshm_hist_fixture *h, unsigned int permille)
 {
-	return hshm_hist_percentile(h->buckets, h->count, permille, h->max);
+	return hshm_hist_percentile(h->buckets, HSHM_HIST_SUB_BITS, h->count,
+				    permille, h->max);
 }
 
 static int hshm_hist_init(struct kunit *test)
@@ -509,7 +526,7 @@ static void hshm_hist_percentile_edges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hshm_hist_pct(h, 500), 0ULL);
 	hshm_hist_add(h, 1000, 1);
 	/* bucket of 1000 is 960..1023, midpoint 991, below the max */
-	KUNIT_EXPECT_EQ(test, hshm_hist_bucket_low(hshm_hist_bucket(1000)), 960ULL);
+	KUNIT_EXPECT_EQ(test, hist_low(hist_index(1000)), 960ULL);
 	KUNIT_EXPECT_EQ(test, hshm_hist_pct(h, 500), 991ULL);
 	KUNIT_EXPECT_EQ(test, hshm_hist_pct(h, 0), 991ULL);
 	KUNIT_EXPECT_EQ(test, hshm_hist_pct(h, 1000), 1000ULL);

@@ -120,7 +120,7 @@ bool hshm_stats_end(struct hshm_chan *ch, unsigned int cls, int status,
 		u64_stats_inc(&c->failed);
 		break;
 	}
-	u64_stats_inc(&c->hist[hshm_hist_bucket(ns)]);
+	u64_stats_inc(&c->hist[hshm_hist_index(ns, HSHM_HIST_SUB_BITS)]);
 	if (ns > u64_stats_read(&c->max_ns))
 		u64_stats_set(&c->max_ns, ns);
 	if (late)
@@ -214,9 +214,12 @@ void hshm_stats_snapshot(struct hshm_chan *ch, unsigned int cls,
 	snap->in_flight = atomic_read(&ch->cls[cls].at_peer);
 	snap->backlog = atomic_read(&ch->cls[cls].queued);
 	if (hist) {
-		snap->p50 = hshm_hist_percentile(hist, count, 500, snap->max);
-		snap->p95 = hshm_hist_percentile(hist, count, 950, snap->max);
-		snap->p99 = hshm_hist_percentile(hist, count, 990, snap->max);
+		snap->p50 = hshm_hist_percentile(hist, HSHM_HIST_SUB_BITS, count,
+						 500, snap->max);
+		snap->p95 = hshm_hist_percentile(hist, HSHM_HIST_SUB_BITS, count,
+						 950, snap->max);
+		snap->p99 = hshm_hist_percentile(hist, HSHM_HIST_SUB_BITS, count,
+						 990, snap->max);
 		kfree(hist);
 	}
 }

@@ -472,73 +472,120 @@ TEST(quota_give_refills)
 
 /* ---------------------------------------------------------- histogram */
 
-static void check_value(struct __test_metadata *_metadata, u64 v)
+/* The driver's geometry and hshm-bench's. */
+static const unsigned int geometries[] = { HSHM_HIST_SUB_BITS, 6 };
+
+static void check_value(struct __test_metadata *_metadata, u64 v,
+			unsigned int sb)
 {
-	unsigned int b = hshm_hist_bucket(v);
+	unsigned int b = hshm_hist_index(v, sb);
 	u64 lo, hi, mid, err;
 
-	ASSERT_LT(b, HSHM_HIST_BUCKETS);
-	lo = hshm_hist_bucket_low(b);
-	hi = hshm_hist_bucket_high(b);
+	ASSERT_LT(b, hshm_hist_nbuckets(sb));
+	lo = hshm_hist_low(b, sb);
+	hi = hshm_hist_high(b, sb);
 	ASSERT_LE(lo, v) TH_LOG("v %llu bucket %u", (unsigned long long)v, b);
 	ASSERT_GE(hi, v) TH_LOG("v %llu bucket %u", (unsigned long long)v, b);
 	mid = lo + (hi - lo) / 2;
 	err = mid > v ? mid - v : v - mid;
-	/* err / v <= 1/8 */
-	ASSERT_LE(err, v / 8) TH_LOG("v %llu mid %llu", (unsigned long long)v,
-				     (unsigned long long)mid);
+	/* err / v <= 2^-sub_bits */
+	ASSERT_LE(err, v >> sb) TH_LOG("v %llu mid %llu sub_bits %u",
+				       (unsigned long long)v,
+				       (unsigned long long)mid, sb);
+}
+
+TEST(hist_geometry)
+{
+	unsigned int sb;
+
+	EXPECT_EQ(8u, HSHM_HIST_SUB);
+	EXPECT_EQ(496u, HSHM_HIST_BUCKETS);
+	EXPECT_EQ(HSHM_HIST_BUCKETS, hshm_hist_nbuckets(HSHM_HIST_SUB_BITS));
+	EXPECT_EQ(3776u, hshm_hist_nbuckets(6));
+	EXPECT_EQ(HSHM_HIST_BUCKETS_MAX,
+		  hshm_hist_nbuckets(HSHM_HIST_SUB_BITS_MAX));
+	for (sb = 0; sb <= HSHM_HIST_SUB_BITS_MAX; sb++) {
+		EXPECT_LE(hshm_hist_nbuckets(sb), HSHM_HIST_BUCKETS_MAX);
+		EXPECT_EQ(hshm_hist_nbuckets(sb) - 1, hshm_hist_index(~0ull, sb));
+	}
+	/* 1000 ns: 960..1023 with 3 sub-bits, exactly 1000..1007 with 6 */
+	EXPECT_EQ(63u, hshm_hist_index(1000, 3));
+	EXPECT_EQ(960ull, hshm_hist_low(63, 3));
+	EXPECT_EQ(1023ull, hshm_hist_high(63, 3));
+	EXPECT_EQ(317u, hshm_hist_index(1000, 6));
+	EXPECT_EQ(1000ull, hshm_hist_low(317, 6));
+	EXPECT_EQ(1007ull, hshm_hist_high(317, 6));
+	/* the first buckets above the exact ones */
+	EXPECT_EQ(16u, hshm_hist_index(16, 3));
+	EXPECT_EQ(16u, hshm_hist_index(17, 3));
+	EXPECT_EQ(17u, hshm_hist_index(18, 3));
+	EXPECT_EQ(64u, hshm_hist_index(64, 6));
+	EXPECT_EQ(127u, hshm_hist_index(127, 6));
+	EXPECT_EQ(128u, hshm_hist_index(128, 6));
+	EXPECT_EQ(128u, hshm_hist_index(129, 6));
 }
 
 TEST(hist_bucket_bounds)
 {
-	uint64_t s = 5;
-	unsigned int b, i, k;
+	unsigned int g, b, i, k;
 
-	for (i = 0; i < 100000; i++)
-		check_value(_metadata, i);
-	for (k = 0; k < 64; k++) {
-		u64 p = 1ull << k;
+	for (g = 0; g < ARRAY_SIZE(geometries); g++) {
+		unsigned int sb = geometries[g], n = hshm_hist_nbuckets(sb);
+		uint64_t s = 5;
 
-		check_value(_metadata, p);
-		check_value(_metadata, p - 1);
-		check_value(_metadata, p + 1);
-		check_value(_metadata, p + p / 2);
-	}
-	for (i = 0; i < 200000; i++) {
-		u64 v = rng_next(&s);
+		for (i = 0; i < 100000; i++)
+			check_value(_metadata, i, sb);
+		for (k = 0; k < 64; k++) {
+			u64 p = 1ull << k;
 
-		/* spread over every magnitude */
-		check_value(_metadata, v >> (rng_next(&s) % 64));
-	}
-	check_value(_metadata, ~0ull);
-	EXPECT_EQ(HSHM_HIST_BUCKETS - 1, hshm_hist_bucket(~0ull));
-	EXPECT_EQ(~0ull, hshm_hist_bucket_high(HSHM_HIST_BUCKETS - 1));
-	EXPECT_EQ(0u, hshm_hist_bucket(0));
-	EXPECT_EQ(0ull, hshm_hist_bucket_low(0));
+			check_value(_metadata, p, sb);
+			check_value(_metadata, p - 1, sb);
+			check_value(_metadata, p + 1, sb);
+			check_value(_metadata, p + p / 2, sb);
+		}
+		for (i = 0; i < 200000; i++) {
+			u64 v = rng_next(&s);
 
-	/* buckets tile the value range with no gap and no overlap */
-	for (b = 0; b + 1 < HSHM_HIST_BUCKETS; b++) {
-		ASSERT_EQ(hshm_hist_bucket_high(b) + 1,
-			  hshm_hist_bucket_low(b + 1));
-		ASSERT_EQ(b, hshm_hist_bucket(hshm_hist_bucket_low(b)));
-		ASSERT_EQ(b, hshm_hist_bucket(hshm_hist_bucket_high(b)));
-		ASSERT_LT(hshm_hist_bucket_low(b), hshm_hist_bucket_low(b + 1));
-	}
-	/* small values are exact */
-	for (i = 0; i < HSHM_HIST_SUB; i++) {
-		EXPECT_EQ(hshm_hist_bucket_low(i), hshm_hist_bucket_high(i));
+			/* spread over every magnitude */
+			check_value(_metadata, v >> (rng_next(&s) % 64), sb);
+		}
+		check_value(_metadata, ~0ull, sb);
+		EXPECT_EQ(n - 1, hshm_hist_index(~0ull, sb));
+		EXPECT_EQ(~0ull, hshm_hist_high(n - 1, sb));
+		EXPECT_EQ(0u, hshm_hist_index(0, sb));
+		EXPECT_EQ(0ull, hshm_hist_low(0, sb));
+
+		/* buckets tile the value range with no gap and no overlap */
+		for (b = 0; b + 1 < n; b++) {
+			ASSERT_EQ(hshm_hist_high(b, sb) + 1,
+				  hshm_hist_low(b + 1, sb));
+			ASSERT_EQ(b, hshm_hist_index(hshm_hist_low(b, sb), sb));
+			ASSERT_EQ(b, hshm_hist_index(hshm_hist_high(b, sb), sb));
+			ASSERT_LT(hshm_hist_low(b, sb), hshm_hist_low(b + 1, sb));
+		}
+		/* small values are exact */
+		for (i = 0; i < 1u << sb; i++) {
+			EXPECT_EQ(hshm_hist_low(i, sb), hshm_hist_high(i, sb));
+		}
 	}
 }
 
 struct hist {
-	u64 b[HSHM_HIST_BUCKETS];
+	u64 b[HSHM_HIST_BUCKETS_MAX];
+	unsigned int sub_bits;
 	u64 count;
 	u64 max;
 };
 
+static void hist_reset(struct hist *h, unsigned int sub_bits)
+{
+	memset(h, 0, sizeof(*h));
+	h->sub_bits = sub_bits;
+}
+
 static void hist_add(struct hist *h, u64 v, u64 n)
 {
-	h->b[hshm_hist_bucket(v)] += n;
+	h->b[hshm_hist_index(v, h->sub_bits)] += n;
 	h->count += n;
 	if (v > h->max)
 		h->max = v;
@@ -546,7 +593,8 @@ static void hist_add(struct hist *h, u64 v, u64 n)
 
 static u64 pct(const struct hist *h, unsigned int permille)
 {
-	return hshm_hist_percentile(h->b, h->count, permille, h->max);
+	return hshm_hist_percentile(h->b, h->sub_bits, h->count, permille,
+				    h->max);
 }
 
 static int within(u64 got, u64 want)
@@ -559,63 +607,77 @@ static int within(u64 got, u64 want)
 TEST(hist_percentiles)
 {
 	struct hist *h = calloc(1, sizeof(*h));
+	unsigned int g;
 	u64 v;
 
 	ASSERT_NE(NULL, h);
-	EXPECT_EQ(0ull, pct(h, 500));
+	for (g = 0; g < ARRAY_SIZE(geometries); g++) {
+		unsigned int sb = geometries[g];
 
-	/* uniform 1..100000 */
-	for (v = 1; v <= 100000; v++)
-		hist_add(h, v, 1);
-	EXPECT_TRUE(within(pct(h, 500), 50000));
-	EXPECT_TRUE(within(pct(h, 950), 95000));
-	EXPECT_TRUE(within(pct(h, 990), 99000));
-	EXPECT_EQ(100000ull, pct(h, 1000));
-	EXPECT_LE(pct(h, 500), pct(h, 950));
-	EXPECT_LE(pct(h, 950), pct(h, 990));
-	EXPECT_LE(pct(h, 990), pct(h, 1000));
+		TH_LOG("sub_bits %u", sb);
+		hist_reset(h, sb);
+		EXPECT_EQ(0ull, pct(h, 500));
 
-	/* one value: every percentile is (close to) it, never above max */
-	memset(h, 0, sizeof(*h));
-	hist_add(h, 1234567, 1000);
-	EXPECT_TRUE(within(pct(h, 500), 1234567));
-	EXPECT_LE(pct(h, 990), 1234567ull);
-	EXPECT_EQ(1234567ull, pct(h, 1000));
+		/* uniform 1..100000 */
+		for (v = 1; v <= 100000; v++)
+			hist_add(h, v, 1);
+		EXPECT_TRUE(within(pct(h, 500), 50000));
+		EXPECT_TRUE(within(pct(h, 950), 95000));
+		EXPECT_TRUE(within(pct(h, 990), 99000));
+		EXPECT_EQ(100000ull, pct(h, 1000));
+		EXPECT_LE(pct(h, 500), pct(h, 950));
+		EXPECT_LE(pct(h, 950), pct(h, 990));
+		EXPECT_LE(pct(h, 990), pct(h, 1000));
 
-	/* two modes: 90% at 100 us, 10% at 10 ms */
-	memset(h, 0, sizeof(*h));
-	hist_add(h, 100000, 900);
-	hist_add(h, 10000000, 100);
-	EXPECT_TRUE(within(pct(h, 500), 100000));
-	EXPECT_TRUE(within(pct(h, 900), 100000));
-	EXPECT_TRUE(within(pct(h, 901), 10000000));
-	EXPECT_TRUE(within(pct(h, 990), 10000000));
+		/* one value: every percentile is (close to) it, never above max */
+		hist_reset(h, sb);
+		hist_add(h, 1234567, 1000);
+		EXPECT_TRUE(within(pct(h, 500), 1234567));
+		EXPECT_LE(pct(h, 990), 1234567ull);
+		EXPECT_EQ(1234567ull, pct(h, 1000));
 
-	/* the rank is rounded up: of 1, 2, 3 the median is 2 */
-	memset(h, 0, sizeof(*h));
-	hist_add(h, 1, 1);
-	hist_add(h, 2, 1);
-	hist_add(h, 3, 1);
-	EXPECT_EQ(2ull, pct(h, 500));
-	EXPECT_EQ(2ull, pct(h, 340));
-	EXPECT_EQ(1ull, pct(h, 333));
-	EXPECT_EQ(3ull, pct(h, 990));
+		/* two modes: 90% at 100 us, 10% at 10 ms */
+		hist_reset(h, sb);
+		hist_add(h, 100000, 900);
+		hist_add(h, 10000000, 100);
+		EXPECT_TRUE(within(pct(h, 500), 100000));
+		EXPECT_TRUE(within(pct(h, 900), 100000));
+		EXPECT_TRUE(within(pct(h, 901), 10000000));
+		EXPECT_TRUE(within(pct(h, 990), 10000000));
 
-	/* exact small values: 50 x 3 and 50 x 7 */
-	memset(h, 0, sizeof(*h));
-	hist_add(h, 3, 50);
-	hist_add(h, 7, 50);
-	EXPECT_EQ(3ull, pct(h, 500));
-	EXPECT_EQ(7ull, pct(h, 510));
-	EXPECT_EQ(3ull, pct(h, 0));
+		/* the rank is rounded up: of 1, 2, 3 the median is 2 */
+		hist_reset(h, sb);
+		hist_add(h, 1, 1);
+		hist_add(h, 2, 1);
+		hist_add(h, 3, 1);
+		EXPECT_EQ(2ull, pct(h, 500));
+		EXPECT_EQ(2ull, pct(h, 340));
+		EXPECT_EQ(1ull, pct(h, 333));
+		EXPECT_EQ(3ull, pct(h, 990));
 
-	/* exponential-ish: 2^k appears 2^(20-k) times */
-	memset(h, 0, sizeof(*h));
-	for (v = 0; v <= 20; v++)
-		hist_add(h, 1ull << (10 + v), 1ull << (20 - v));
-	/* half of all samples are the smallest value */
-	EXPECT_TRUE(within(pct(h, 500), 1024));
-	EXPECT_TRUE(within(pct(h, 750), 2048));
+		/* exact small values: 50 x 3 and 50 x 7 */
+		hist_reset(h, sb);
+		hist_add(h, 3, 50);
+		hist_add(h, 7, 50);
+		EXPECT_EQ(3ull, pct(h, 500));
+		EXPECT_EQ(7ull, pct(h, 510));
+		EXPECT_EQ(3ull, pct(h, 0));
+
+		/* exponential-ish: 2^k appears 2^(20-k) times */
+		hist_reset(h, sb);
+		for (v = 0; v <= 20; v++)
+			hist_add(h, 1ull << (10 + v), 1ull << (20 - v));
+		/* half of all samples are the smallest value */
+		EXPECT_TRUE(within(pct(h, 500), 1024));
+		EXPECT_TRUE(within(pct(h, 750), 2048));
+	}
+	/* 1000 ns: midpoint 991 of 960..1023; with 6 bits 1003, clipped to 1000 */
+	hist_reset(h, HSHM_HIST_SUB_BITS);
+	hist_add(h, 1000, 1);
+	EXPECT_EQ(991ull, pct(h, 500));
+	hist_reset(h, 6);
+	hist_add(h, 1000, 1);
+	EXPECT_EQ(1000ull, pct(h, 500));
 	free(h);
 }
 

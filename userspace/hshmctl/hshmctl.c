@@ -720,8 +720,8 @@ static void hist_json(const struct cls_info *c)
 			continue;
 		json_sep(&first);
 		printf("{\"low_ns\": %" PRIu64 ", \"high_ns\": %" PRIu64
-		       ", \"count\": %" PRIu64 "}", hshm_hist_bucket_low(b),
-		       hshm_hist_bucket_high(b), c->hist[b]);
+		       ", \"count\": %" PRIu64 "}", hshm_hist_low(b, HSHM_HIST_SUB_BITS),
+		       hshm_hist_high(b, HSHM_HIST_SUB_BITS), c->hist[b]);
 	}
 	fputs("]", stdout);
 }
@@ -794,8 +794,8 @@ static void stats_text(const struct dev_info *d, const struct dev_info *prev,
 		for (b = 0; b < HSHM_HIST_BUCKETS; b++)
 			if (c->hist[b])
 				printf("    %12.3f..%-12.3f %" PRIu64 "\n",
-				       hshm_hist_bucket_low(b) / 1000.0,
-				       hshm_hist_bucket_high(b) / 1000.0,
+				       hshm_hist_low(b, HSHM_HIST_SUB_BITS) / 1000.0,
+				       hshm_hist_high(b, HSHM_HIST_SUB_BITS) / 1000.0,
 				       c->hist[b]);
 	}
 }
