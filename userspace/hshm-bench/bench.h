@@ -13,6 +13,8 @@
 
 #include <hshm/libhshm.h>
 
+#include "hshm_qos.h"
+
 /* Exit codes (also in --help and the manual page). */
 #define EXIT_OK		0
 #define EXIT_RUNTIME	1	/* device, sysfs, file or gnuplot failure */
@@ -64,27 +66,32 @@ enum bench_verdict bench_check(const struct bench_expect *e,
 /* ---------------------------------------------------------- histogram */
 
 /*
- * Log-linear latency histogram in ns: values below 2^SUB_BITS land in
- * their own bucket, above that each power of two has 2^SUB_BITS buckets
- * (error below 1/2^SUB_BITS = 1.6%).  Covers 0 .. 2^63.
+ * Latencies in ns, in common's log-linear histogram (hshm_hist_index())
+ * with 6 sub-bits: values below 64 land in their own bucket, above that
+ * each power of two has 64 buckets (error below 1/64 = 1.6%).
  */
 #define HIST_SUB_BITS	6
-#define HIST_SUB	(1u << HIST_SUB_BITS)
-#define HIST_BUCKETS	((64 - HIST_SUB_BITS + 1) * HIST_SUB)
+#define HIST_BUCKETS	hshm_hist_nbuckets(HIST_SUB_BITS)
+
+static_assert(HIST_SUB_BITS <= HSHM_HIST_SUB_BITS_MAX,
+	      "common's histogram takes at most HSHM_HIST_SUB_BITS_MAX");
 
 struct hist {
 	uint64_t count;
 	uint64_t sum;
 	uint64_t max;
-	uint64_t b[HIST_BUCKETS];
+	uint64_t b[HSHM_HIST_BUCKETS_MAX];	/* HIST_BUCKETS used */
 };
 
 void hist_add(struct hist *h, uint64_t v);
 void hist_merge(struct hist *dst, const struct hist *src);
 /* Value at quantile q (0..1): the upper bound of its bucket, capped at max. */
 uint64_t hist_quantile(const struct hist *h, double q);
-/* Upper bound (ns) of bucket i. */
-uint64_t hist_bucket_high(unsigned int i);
+/* Upper bound (ns) of bucket i: hshm_hist_high() of this geometry. */
+static inline uint64_t hist_bucket_high(unsigned int i)
+{
+	return hshm_hist_high(i, HIST_SUB_BITS);
+}
 
 /* ---------------------------------------------------------- load spec */
 

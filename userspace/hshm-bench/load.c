@@ -62,32 +62,9 @@ static void sleep_until(uint64_t t)
 
 /* ---------------------------------------------------------- histogram */
 
-static unsigned int hist_index(uint64_t v)
-{
-	unsigned int e;
-
-	if (v < HIST_SUB)
-		return (unsigned int)v;
-	e = 63 - (unsigned int)__builtin_clzll(v);	/* >= HIST_SUB_BITS */
-	return (e - HIST_SUB_BITS + 1) * HIST_SUB +
-	       (unsigned int)((v >> (e - HIST_SUB_BITS)) & (HIST_SUB - 1));
-}
-
-uint64_t hist_bucket_high(unsigned int i)
-{
-	unsigned int e, sub;
-
-	if (i < HIST_SUB)
-		return i;
-	e = i / HIST_SUB + HIST_SUB_BITS - 1;
-	sub = i % HIST_SUB;
-	/* bucket covers [(HIST_SUB + sub) << s, (HIST_SUB + sub + 1) << s) */
-	return (((uint64_t)HIST_SUB + sub + 1) << (e - HIST_SUB_BITS)) - 1;
-}
-
 void hist_add(struct hist *h, uint64_t v)
 {
-	h->b[hist_index(v)]++;
+	h->b[hshm_hist_index(v, HIST_SUB_BITS)]++;
 	h->count++;
 	h->sum += v;
 	if (v > h->max)
