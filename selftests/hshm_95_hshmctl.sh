@@ -34,7 +34,7 @@ if [ ! -d "$SYSFS" ]; then
 	echo "1..0 # SKIP no $SYSFS"
 	exit 4
 fi
-echo "1..41"
+echo "1..42"
 mkdir -p "$TMP"
 
 # run_ctl ARGS...: run hshmctl -d DEVN ARGS, keep stdout, stderr and status
@@ -196,6 +196,9 @@ agree() {
 	[ -n "$a" ] && [ "$a" -ge 1 ] && [ "$a" = "$b" ]
 }
 check "stats submitted: netlink $a = sysfs $b" agree
+run_ctl --json stats --hist
+check "stats --hist: the call's latency in a bucket" \
+	grep -q '"histogram": \[{"low_ns": [0-9]*, "high_ns": [0-9]*, "count": [1-9]' "$TMP/out"
 
 # bad input: a message and the documented exit status
 expect "non-number weight: exit 2" 2 "invalid weight 'x'" set weights 1 2 x 4

@@ -58,7 +58,9 @@ struct cls_info {
 	uint8_t reservation;
 	uint64_t submitted, completed, failed, cancelled, dropped;
 	uint64_t in_flight, backlog, sla, p50, p95, p99, max;
-	uint64_t hist[HSHM_HIST_BUCKETS];
+	/* the driver's geometry (HSHM_CA_HIST_SUB_BITS) and its buckets */
+	uint8_t hist_sub_bits;
+	uint64_t hist[HSHM_HIST_BUCKETS_MAX];
 };
 
 struct dev_info {
@@ -416,9 +418,17 @@ static void parse_class(struct dev_info *d, struct nlattr *nest)
 		uint32_t first = nla_get_u32(tb[HSHM_CA_HIST_FIRST]);
 		uint32_t n = nla_len(tb[HSHM_CA_HIST]) / sizeof(uint64_t);
 		const char *p = nla_data(tb[HSHM_CA_HIST]);
+		unsigned int sb = HSHM_HIST_SUB_BITS, nb;
 		uint32_t i;
 
-		for (i = 0; i < n && first + i < HSHM_HIST_BUCKETS; i++)
+		/* the bucket bounds follow the geometry the driver sends */
+		if (tb[HSHM_CA_HIST_SUB_BITS])
+			sb = nla_get_u8(tb[HSHM_CA_HIST_SUB_BITS]);
+		if (sb > HSHM_HIST_SUB_BITS_MAX)
+			return;		/* more buckets than we can hold */
+		c->hist_sub_bits = sb;
+		nb = hshm_hist_nbuckets(sb);
+		for (i = 0; i < n && first < nb && i < nb - first; i++)
 			memcpy(&c->hist[first + i], p + i * 8, 8);
 		return;
 	}
@@ -711,17 +721,17 @@ static int cmd_status(struct nl *nl, const struct opts *o)
 
 static void hist_json(const struct cls_info *c)
 {
+	unsigned int b, sb = c->hist_sub_bits;
 	bool first = true;
-	unsigned int b;
 
 	fputs(", \"histogram\": [", stdout);
-	for (b = 0; b < HSHM_HIST_BUCKETS; b++) {
+	for (b = 0; b < hshm_hist_nbuckets(sb); b++) {
 		if (!c->hist[b])
 			continue;
 		json_sep(&first);
 		printf("{\"low_ns\": %" PRIu64 ", \"high_ns\": %" PRIu64
-		       ", \"count\": %" PRIu64 "}", hshm_hist_low(b, HSHM_HIST_SUB_BITS),
-		       hshm_hist_high(b, HSHM_HIST_SUB_BITS), c->hist[b]);
+		       ", \"count\": %" PRIu64 "}", hshm_hist_low(b, sb),
+		       hshm_hist_high(b, sb), c->hist[b]);
 	}
 	fputs("]", stdout);
 }
@@ -758,7 +768,7 @@ static void us(char *buf, size_t n, uint64_t ns)
 static void stats_text(const struct dev_info *d, const struct dev_info *prev,
 		       double dt, bool hist)
 {
-	unsigned int i, b;
+	unsigned int i, b, sb;
 
 	printf("%s (%s, %s)\n", d->name, d->transport, sched_name(d->scheduler));
 	printf("  %-12s %10s %10s %7s %7s %7s %6s %6s %6s %9s %9s %9s %9s",
@@ -790,12 +800,13 @@ static void stats_text(const struct dev_info *d, const struct dev_info *prev,
 	for (i = 0; i < NCLS; i++) {
 		const struct cls_info *c = &d->cls[i];
 
+		sb = c->hist_sub_bits;
 		printf("  %s latency histogram (us: count)\n", hshm_class_str(i));
-		for (b = 0; b < HSHM_HIST_BUCKETS; b++)
+		for (b = 0; b < hshm_hist_nbuckets(sb); b++)
 			if (c->hist[b])
 				printf("    %12.3f..%-12.3f %" PRIu64 "\n",
-				       hshm_hist_low(b, HSHM_HIST_SUB_BITS) / 1000.0,
-				       hshm_hist_high(b, HSHM_HIST_SUB_BITS) / 1000.0,
+				       hshm_hist_low(b, sb) / 1000.0,
+				       hshm_hist_high(b, sb) / 1000.0,
 				       c->hist[b]);
 	}
 }
