@@ -668,11 +668,13 @@ extern dev_t hshm_devt;
 extern unsigned int hshm_max_requests;
 
 /* hshm_chan.c */
-struct hshm_chan *hshm_chan_create(struct device *parent,
-				   const struct hshm_transport_ops *ops,
-				   void *priv, void *base,
-				   const struct hshm_layout *layout,
-				   u32 features, u32 max_requests);
+struct hshm_chan *hshm_chan_alloc(struct device *parent,
+				  const struct hshm_transport_ops *ops,
+				  void *priv, void *base,
+				  const struct hshm_layout *layout,
+				  u32 features, u32 max_requests);
+void hshm_chan_free(struct hshm_chan *ch);
+int hshm_chan_add(struct hshm_chan *ch);
 void hshm_chan_remove(struct hshm_chan *ch);
 void hshm_chan_notify(struct hshm_chan *ch);
 void hshm_chan_set_profile(struct hshm_chan *ch,

@@ -344,7 +344,7 @@ void hshm_chan_notify(struct hshm_chan *ch)
 
 /**
  * hshm_chan_set_profile() - say which peer a transport's channel talks to
- * @ch: a channel just created
+ * @ch: a channel from hshm_chan_alloc(), added or not
  * @prof: the profile, from hshm_peer_profile_find() on the transport's
  *	configuration (device tree property, module parameter)
  *
@@ -456,7 +456,7 @@ static void hshm_chan_teardown(struct hshm_chan *ch, bool stop_transport)
 }
 
 /**
- * hshm_chan_create() - create /dev/hshmN over a mapped region
+ * hshm_chan_alloc() - allocate a channel over a mapped region
  * @parent: transport's device, or NULL
  * @ops: transport operations
  * @priv: transport's private data (struct hshm_chan.priv)
@@ -466,16 +466,19 @@ static void hshm_chan_teardown(struct hshm_chan *ch, bool stop_transport)
  * @features: HSHM_FEAT_IRQ or HSHM_FEAT_POLL
  * @max_requests: request slots, 1..%HSHM_MAX_REQUESTS_LIMIT
  *
- * Initialises the Linux-owned queue, starts the dispatcher and registers
- * the device with its sysfs attributes.
+ * Allocates and initialises everything a channel holds (request slots,
+ * pools, queues, statistics, its struct device), and nothing is visible
+ * or running yet: the transport can configure the channel
+ * (hshm_chan_set_profile()) before hshm_chan_add() shows it to user
+ * space, or give it back with hshm_chan_free().
  *
  * Return: the channel or an ERR_PTR().
  */
-struct hshm_chan *hshm_chan_create(struct device *parent,
-				   const struct hshm_transport_ops *ops,
-				   void *priv, void *base,
-				   const struct hshm_layout *layout,
-				   u32 features, u32 max_requests)
+struct hshm_chan *hshm_chan_alloc(struct device *parent,
+				  const struct hshm_transport_ops *ops,
+				  void *priv, void *base,
+				  const struct hshm_layout *layout,
+				  u32 features, u32 max_requests)
 {
 	struct hshm_layout l = *layout;
 	struct hshm_chan *ch;
@@ -559,36 +562,8 @@ struct hshm_chan *hshm_chan_create(struct device *parent,
 		goto put_dev;
 	cdev_init(&ch->cdev, &hshm_fops);
 	ch->cdev.owner = THIS_MODULE;
-
-	ret = hshm_sched_start(ch);
-	if (ret)
-		goto put_dev;
-	/*
-	 * The "add" uevent waits until classes/ and netlink are there too:
-	 * udev and whoever it tells see the device complete.
-	 */
-	dev_set_uevent_suppress(&ch->dev, true);
-	ret = cdev_device_add(&ch->cdev, &ch->dev);
-	if (ret)
-		goto stop_sched;
-	hshm_race_window(HSHM_RACE_CREATE);
-	ret = hshm_sysfs_add_classes(ch);
-	if (ret) {
-		/* It could be opened already: undone as a removal is. */
-		hshm_chan_teardown(ch, false);
-		return ERR_PTR(ret);
-	}
-	hshm_nl_add(ch);
-	dev_set_uevent_suppress(&ch->dev, false);
-	kobject_uevent(&ch->dev.kobj, KOBJ_ADD);
-	dev_info(&ch->dev, "%s transport, %u KiB data, %u queue entries, %s\n",
-		 ops->name, ch->layout.alloc_size >> 10, ch->tx->n,
-		 features & HSHM_FEAT_IRQ ? "interrupt" : "polling");
 	return ch;
 
-stop_sched:
-	hshm_sched_stop(ch);
-	hshm_events_stop(ch);
 put_dev:
 	put_device(&ch->dev);
 	return ERR_PTR(ret);
@@ -611,8 +586,67 @@ free_id:
 }
 
 /**
+ * hshm_chan_free() - give back a channel that was never added
+ * @ch: channel from hshm_chan_alloc()
+ */
+void hshm_chan_free(struct hshm_chan *ch)
+{
+	put_device(&ch->dev);
+}
+
+/**
+ * hshm_chan_add() - start a channel and register /dev/hshmN
+ * @ch: channel from hshm_chan_alloc()
+ *
+ * Starts the dispatcher and registers the device with its sysfs
+ * attributes and its netlink object; the "add" uevent goes out when all
+ * of them are there.  On failure the channel is freed (as by
+ * hshm_chan_free(), or torn down as by hshm_chan_remove() if it could be
+ * opened already); the caller must not use it any more.
+ *
+ * Return: 0 or a negative errno.
+ */
+int hshm_chan_add(struct hshm_chan *ch)
+{
+	int ret;
+
+	ret = hshm_sched_start(ch);
+	if (ret)
+		goto free;
+	/*
+	 * The "add" uevent waits until classes/ and netlink are there too:
+	 * udev and whoever it tells see the device complete.
+	 */
+	dev_set_uevent_suppress(&ch->dev, true);
+	ret = cdev_device_add(&ch->cdev, &ch->dev);
+	if (ret)
+		goto stop_sched;
+	hshm_race_window(HSHM_RACE_CREATE);
+	ret = hshm_sysfs_add_classes(ch);
+	if (ret) {
+		/* It could be opened already: undone as a removal is. */
+		hshm_chan_teardown(ch, false);
+		return ret;
+	}
+	hshm_nl_add(ch);
+	dev_set_uevent_suppress(&ch->dev, false);
+	kobject_uevent(&ch->dev.kobj, KOBJ_ADD);
+	dev_info(&ch->dev, "%s transport, %u KiB data, %u queue entries, %s\n",
+		 ch->ops->name, ch->layout.alloc_size >> 10, ch->tx->n,
+		 ch->features & HSHM_FEAT_IRQ ? "interrupt" : "polling");
+	return 0;
+
+stop_sched:
+	hshm_sched_stop(ch);
+	hshm_events_stop(ch);
+free:
+	hshm_chan_free(ch);
+	return ret;
+}
+
+/**
  * hshm_chan_remove() - tear a channel down
- * @ch: channel from hshm_chan_create()
+ * @ch: channel from hshm_chan_add()
  *
  * New requests are refused, the dispatcher stops, the transport stops its
  * peer (struct hshm_transport_ops.stop), and every request still queued or

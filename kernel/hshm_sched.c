@@ -473,12 +473,16 @@ void hshm_sched_free(struct hshm_chan *ch)
  * hshm_sched_kick() - make the dispatcher look at the channel
  * @ch: channel
  *
- * Callable from any context, hard interrupts included.
+ * Callable from any context, hard interrupts included, and before the
+ * dispatcher is started (hshm_sched_start()): it finds the flag set.
  */
 void hshm_sched_kick(struct hshm_chan *ch)
 {
+	struct task_struct *t = READ_ONCE(ch->task);
+
 	set_bit(HSHM_CHAN_KICK, &ch->flags);
-	wake_up_process(ch->task);
+	if (t)
+		wake_up_process(t);
 }
 
 /*
@@ -1266,7 +1270,7 @@ int hshm_sched_start(struct hshm_chan *ch)
 	}
 	/* Kept until the channel is freed: a late kick finds a dead task. */
 	get_task_struct(t);
-	ch->task = t;
+	WRITE_ONCE(ch->task, t);
 	mutex_unlock(&ch->cfg_lock);
 	wake_up_process(t);
 	return 0;

@@ -338,15 +338,20 @@ static int hshm_hv_probe(struct platform_device *pdev)
 			return PTR_ERR(hv->lb);
 	}
 	features = hv->irq ? HSHM_FEAT_IRQ : HSHM_FEAT_POLL;
-	ch = hshm_chan_create(&pdev->dev, &hshm_hv_ops, hv, hv->region, &layout,
-			      features, hshm_max_requests);
-	if (IS_ERR(ch)) {
+	ch = hshm_chan_alloc(&pdev->dev, &hshm_hv_ops, hv, hv->region, &layout,
+			     features, hshm_max_requests);
+	ret = PTR_ERR_OR_ZERO(ch);
+	if (!ret) {
+		/* The device appears with the peer it talks to. */
+		hshm_chan_set_profile(ch, hv->profile);
+		ret = hshm_chan_add(ch);
+	}
+	if (ret) {
 		if (hv->lb)
 			hshm_lb_peer_destroy(hv->lb);
-		return dev_err_probe(&pdev->dev, PTR_ERR(ch),
+		return dev_err_probe(&pdev->dev, ret,
 				     "cannot create a channel on %pR\n", &res);
 	}
-	hshm_chan_set_profile(ch, hv->profile);
 	WRITE_ONCE(hv->ch, ch);
 	if (hv->lb)
 		hshm_lb_peer_start(hv->lb, ch);

@@ -310,14 +310,18 @@ static int hshm_ivs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 
-	ch = hshm_chan_create(&pdev->dev, &hshm_ivs_ops, ivs, ivs->region,
-			      &layout, ivs->irq ? HSHM_FEAT_IRQ : HSHM_FEAT_POLL,
-			      hshm_max_requests);
+	ch = hshm_chan_alloc(&pdev->dev, &hshm_ivs_ops, ivs, ivs->region,
+			     &layout, ivs->irq ? HSHM_FEAT_IRQ : HSHM_FEAT_POLL,
+			     hshm_max_requests);
 	if (IS_ERR(ch))
 		return dev_err_probe(&pdev->dev, PTR_ERR(ch),
 				     "cannot create channel: BAR2 of %llu bytes too small for the layout?\n",
 				     (unsigned long long)layout.region_size);
+	/* The device appears with the peer it talks to. */
 	hshm_chan_set_profile(ch, prof);
+	ret = hshm_chan_add(ch);
+	if (ret)
+		return dev_err_probe(&pdev->dev, ret, "cannot add the channel\n");
 	WRITE_ONCE(ivs->ch, ch);
 	dev_info(&pdev->dev, "hshm%d: own id %u, peer %u, %s, peer profile %s\n",
 		 ch->id, ivs->own_id, ivs->peer_id,

@@ -630,15 +630,22 @@ static struct hshm_lb *hshm_lb_create(void)
 		ret = PTR_ERR(lb->peer);
 		goto free_region;
 	}
-	lb->ch = hshm_chan_create(NULL, &hshm_lb_ops, lb, lb->region,
-				  &hshm_lb_layout,
-				  irq ? HSHM_FEAT_IRQ : HSHM_FEAT_POLL,
-				  hshm_max_requests);
+	lb->ch = hshm_chan_alloc(NULL, &hshm_lb_ops, lb, lb->region,
+				 &hshm_lb_layout,
+				 irq ? HSHM_FEAT_IRQ : HSHM_FEAT_POLL,
+				 hshm_max_requests);
 	if (IS_ERR(lb->ch)) {
 		ret = PTR_ERR(lb->ch);
 		goto destroy_peer;
 	}
-	/* The profile of now: a write since irq was chosen is not lost. */
+	ret = hshm_chan_add(lb->ch);
+	if (ret)
+		goto destroy_peer;
+	/*
+	 * The profile of now: a write since irq was chosen is not lost.  It
+	 * is set once the channel is added: the peer plays it from then on,
+	 * and a peer serving a channel that failed to add would outlive it.
+	 */
 	mutex_lock(&hshm_lb_lock);
 	hshm_lb_peer_run(lb->peer, lb->ch, hshm_lb_profile_now());
 	mutex_unlock(&hshm_lb_lock);
