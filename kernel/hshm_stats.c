@@ -11,7 +11,6 @@
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
-#include <linux/hshm_netlink.h>
 
 #include "hshm.h"
 
