@@ -18,8 +18,8 @@
  * hshm_class_str() - name of a class
  * @c: class, 0..%HSHM_NR_CLASSES - 1
  *
- * The one table of class names: sysfs (classes/<name>/, stats,
- * service_map), netlink and the tools print these.
+ * The one table of class names: sysfs (classes/<name>/, stats),
+ * netlink and the tools print these.
  *
  * Return: the name, or NULL for anything but a class.
  */

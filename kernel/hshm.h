@@ -679,6 +679,8 @@ void hshm_chan_remove(struct hshm_chan *ch);
 void hshm_chan_notify(struct hshm_chan *ch);
 void hshm_chan_set_profile(struct hshm_chan *ch,
 			   const struct hshm_peer_profile *prof);
+void hshm_svc_map_set(struct hshm_chan *ch, u32 first, u32 last, u8 cls);
+u8 hshm_svc_map_run(struct hshm_chan *ch, u32 id, u32 *first, u32 *last);
 int hshm_chan_copy(struct hshm_chan *ch, int *idx, void *kbuf,
 		   void __user *ubuf, size_t len, bool to_user);
 int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
@@ -749,11 +751,12 @@ int hshm_sysfs_add_classes(struct hshm_chan *ch);
 void hshm_sysfs_remove_classes(struct hshm_chan *ch);
 
 /*
- * The largest device and class numbers netlink accepts: the spec
+ * The largest device, class and service numbers netlink accepts: the spec
  * (Documentation/netlink/specs/hshm.yaml) names them in its policies.
  */
 #define HSHM_DEV_INDEX_MAX	(HSHM_MAX_DEVICES - 1)
 #define HSHM_CLASS_ID_MAX	(HSHM_NR_CLASSES - 1)
+#define HSHM_SERVICE_ID_MAX	(HSHM_NR_SERVICES - 1)
 
 /*
  * hshm_netlink.c and hshm_nl_event.c; without CONFIG_NET there is no

@@ -389,6 +389,57 @@ static void hshm_svc_map_defaults(u8 *map)
 	       HSHM_SVC_FNV1A - HSHM_SVC_DJB2 + 1);
 }
 
+/**
+ * hshm_svc_map_set() - serve services @first to @last in class @cls
+ * @ch: channel
+ * @first: first service id
+ * @last: last service id, @first..%HSHM_SERVICE_ID_MAX
+ * @cls: class, below %HSHM_NR_CLASSES
+ *
+ * Submitters read the map without a lock: a submission racing with the
+ * change sees the old class or the new one of its service.
+ *
+ * Context: process; @ch->cfg_lock held.
+ */
+void hshm_svc_map_set(struct hshm_chan *ch, u32 first, u32 last, u8 cls)
+{
+	lockdep_assert_held(&ch->cfg_lock);
+	if (WARN_ON_ONCE(first > last || last > HSHM_SERVICE_ID_MAX ||
+			 cls >= HSHM_NR_CLASSES))
+		return;
+	for (; first <= last; first++)
+		WRITE_ONCE(ch->svc_map[first], cls);
+}
+
+/**
+ * hshm_svc_map_run() - the run of the service map that holds a service
+ * @ch: channel
+ * @id: service id, at most %HSHM_SERVICE_ID_MAX
+ * @first: set to the first service id of the run, or NULL: a walk of the
+ *	map from 0 knows it is @id
+ * @last: set to the last service id of the run
+ *
+ * Reads the map without a lock, as submitters do.
+ *
+ * Return: the class of @id.
+ */
+u8 hshm_svc_map_run(struct hshm_chan *ch, u32 id, u32 *first, u32 *last)
+{
+	u8 cls = READ_ONCE(ch->svc_map[id]);
+	u32 i;
+
+	if (first) {
+		for (i = id; i && READ_ONCE(ch->svc_map[i - 1]) == cls; i--)
+			;
+		*first = i;
+	}
+	for (i = id; i < HSHM_SERVICE_ID_MAX &&
+	     READ_ONCE(ch->svc_map[i + 1]) == cls; i++)
+		;
+	*last = i;
+	return cls;
+}
+
 static bool hshm_overlap(u64 a, u64 alen, u64 b, u64 blen)
 {
 	return alen && blen && a < b + blen && b < a + alen;

@@ -59,6 +59,34 @@ struct hshm_chan *hshm_nl_chan(u32 id)
 	return hshm_nl_chans[id];
 }
 
+/**
+ * hshm_nl_chan_req() - the channel a request's HSHM_A_DEV_INDEX names
+ * @a: the request's HSHM_A_DEV_INDEX, or NULL if it has none
+ * @extack: where the reason of a failure goes
+ *
+ * Caller holds hshm_nl_lock, and uses the channel only while it does.
+ *
+ * Return: the channel, ERR_PTR(-EINVAL) without @a, ERR_PTR(-ENODEV) if
+ * there is no such device.
+ */
+struct hshm_chan *hshm_nl_chan_req(struct nlattr *a,
+				   struct netlink_ext_ack *extack)
+{
+	struct hshm_chan *ch;
+
+	if (!a) {
+		NL_SET_ERR_MSG(extack,
+			       "HSHM_A_DEV_INDEX is required (which device)");
+		return ERR_PTR(-EINVAL);
+	}
+	ch = hshm_nl_chan(nla_get_u32(a));
+	if (!ch) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "no such hshm device");
+		return ERR_PTR(-ENODEV);
+	}
+	return ch;
+}
+
 /*
  * The events carry single requests' latencies and classes, other users'
  * traffic that GET only shows summed up: joining needs CAP_NET_ADMIN.

@@ -4,6 +4,7 @@
  *
  * hshm_netlink.c	the family and the channels it reaches
  * hshm_nl_cmd.c	the GET and SET handlers
+ * hshm_nl_svc.c	the service map: SVC_MAP_GET and SVC_MAP_SET
  * hshm_nl_event.c	the event ring and its notifications
  * hshm_nl_gen.[ch]	the policies and the table of operations, generated
  *			from Documentation/netlink/specs/hshm.yaml
@@ -21,6 +22,8 @@ extern struct genl_family hshm_genl;
 extern struct mutex hshm_nl_lock;
 
 struct hshm_chan *hshm_nl_chan(u32 id);
+struct hshm_chan *hshm_nl_chan_req(struct nlattr *a,
+				   struct netlink_ext_ack *extack);
 
 static inline int hshm_nl_put_u64(struct sk_buff *skb, int type, u64 v,
 				  int pad)

@@ -181,28 +181,19 @@ cancel:
  */
 int hshm_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *a = info->attrs[HSHM_A_DEV_INDEX];
 	struct sk_buff *msg;
 	struct hshm_chan *ch;
 	int ret;
 
-	if (!a) {
-		NL_SET_ERR_MSG(info->extack,
-			       "HSHM_A_DEV_INDEX is required (dump for every device)");
-		return -EINVAL;
-	}
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&hshm_nl_lock);
-	ch = hshm_nl_chan(nla_get_u32(a));
-	if (!ch) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a, "no such hshm device");
-		ret = -ENODEV;
-	} else {
+	ch = hshm_nl_chan_req(info->attrs[HSHM_A_DEV_INDEX], info->extack);
+	ret = PTR_ERR_OR_ZERO(ch);
+	if (!ret)
 		ret = hshm_nl_fill_dev(msg, ch, info->snd_portid, info->snd_seq,
 				       0);
-	}
 	mutex_unlock(&hshm_nl_lock);
 	if (ret) {
 		nlmsg_free(msg);
@@ -507,22 +498,14 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
  */
 int hshm_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *a = info->attrs[HSHM_A_DEV_INDEX];
 	struct hshm_chan *ch;
 	int ret;
 
-	if (!a) {
-		NL_SET_ERR_MSG(info->extack,
-			       "HSHM_A_DEV_INDEX is required (which device)");
-		return -EINVAL;
-	}
 	mutex_lock(&hshm_nl_lock);
-	ch = hshm_nl_chan(nla_get_u32(a));
-	if (!ch) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a, "no such hshm device");
-		ret = -ENODEV;
+	ch = hshm_nl_chan_req(info->attrs[HSHM_A_DEV_INDEX], info->extack);
+	ret = PTR_ERR_OR_ZERO(ch);
+	if (ret)
 		goto unlock;
-	}
 	mutex_lock(&ch->cfg_lock);
 	ret = hshm_nl_apply(ch, info);
 	mutex_unlock(&ch->cfg_lock);

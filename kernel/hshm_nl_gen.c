@@ -14,6 +14,7 @@
 #include <hshm.h>
 #include <hshm.h>
 #include <hshm.h>
+#include <hshm.h>
 
 /* Integer value ranges */
 static const struct netlink_range_validation hshm_a_timeout_ms_range = {
@@ -23,6 +24,14 @@ static const struct netlink_range_validation hshm_a_timeout_ms_range = {
 
 static const struct netlink_range_validation hshm_a_peer_wait_ms_range = {
 	.max	= HSHM_TIMEOUT_MAX_MS,
+};
+
+static const struct netlink_range_validation hshm_sr_first_range = {
+	.max	= HSHM_SERVICE_ID_MAX,
+};
+
+static const struct netlink_range_validation hshm_sr_last_range = {
+	.max	= HSHM_SERVICE_ID_MAX,
 };
 
 /* Common nested types */
@@ -50,6 +59,12 @@ const struct nla_policy hshm_class_nl_policy[HSHM_CA_HIST_SUB_BITS + 1] = {
 	[HSHM_CA_HIST_SUB_BITS] = { .type = NLA_U8, },
 };
 
+const struct nla_policy hshm_svc_range_nl_policy[HSHM_SR_CLASS + 1] = {
+	[HSHM_SR_FIRST] = NLA_POLICY_FULL_RANGE(NLA_U32, &hshm_sr_first_range),
+	[HSHM_SR_LAST] = NLA_POLICY_FULL_RANGE(NLA_U32, &hshm_sr_last_range),
+	[HSHM_SR_CLASS] = NLA_POLICY_MAX(NLA_U8, HSHM_CLASS_ID_MAX),
+};
+
 /* HSHM_CMD_GET - do */
 const struct nla_policy hshm_get_nl_policy[HSHM_A_DEV_INDEX + 1] = {
 	[HSHM_A_DEV_INDEX] = NLA_POLICY_MAX(NLA_U32, HSHM_DEV_INDEX_MAX),
@@ -70,8 +85,20 @@ const struct nla_policy hshm_set_nl_policy[HSHM_A_PEER_WAIT_MS + 1] = {
 	[HSHM_A_PEER_WAIT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &hshm_a_peer_wait_ms_range),
 };
 
+/* HSHM_CMD_SVC_MAP_GET - do */
+const struct nla_policy hshm_svc_map_get_nl_policy[HSHM_A_SVC_RANGE + 1] = {
+	[HSHM_A_DEV_INDEX] = NLA_POLICY_MAX(NLA_U32, HSHM_DEV_INDEX_MAX),
+	[HSHM_A_SVC_RANGE] = NLA_POLICY_NESTED(hshm_svc_range_nl_policy),
+};
+
+/* HSHM_CMD_SVC_MAP_SET - do */
+const struct nla_policy hshm_svc_map_set_nl_policy[HSHM_A_SVC_RANGE + 1] = {
+	[HSHM_A_DEV_INDEX] = NLA_POLICY_MAX(NLA_U32, HSHM_DEV_INDEX_MAX),
+	[HSHM_A_SVC_RANGE] = NLA_POLICY_NESTED(hshm_svc_range_nl_policy),
+};
+
 /* Ops table for hshm */
-const struct genl_ops hshm_nl_ops[2] = {
+const struct genl_ops hshm_nl_ops[4] = {
 	{
 		.cmd		= HSHM_CMD_GET,
 		.doit		= hshm_nl_get_doit,
@@ -84,6 +111,20 @@ const struct genl_ops hshm_nl_ops[2] = {
 		.doit		= hshm_nl_set_doit,
 		.policy		= hshm_set_nl_policy,
 		.maxattr	= HSHM_A_PEER_WAIT_MS,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= HSHM_CMD_SVC_MAP_GET,
+		.doit		= hshm_nl_svc_map_get_doit,
+		.dumpit		= hshm_nl_svc_map_get_dumpit,
+		.policy		= hshm_svc_map_get_nl_policy,
+		.maxattr	= HSHM_A_SVC_RANGE,
+	},
+	{
+		.cmd		= HSHM_CMD_SVC_MAP_SET,
+		.doit		= hshm_nl_svc_map_set_doit,
+		.policy		= hshm_svc_map_set_nl_policy,
+		.maxattr	= HSHM_A_SVC_RANGE,
 		.flags		= GENL_ADMIN_PERM,
 	},
 };

@@ -15,20 +15,30 @@
 #include <hshm.h>
 #include <hshm.h>
 #include <hshm.h>
+#include <hshm.h>
 
 /* Common nested types */
 extern const struct nla_policy hshm_class_nl_policy[HSHM_CA_HIST_SUB_BITS + 1];
+extern const struct nla_policy hshm_svc_range_nl_policy[HSHM_SR_CLASS + 1];
 
 extern const struct nla_policy hshm_get_nl_policy[HSHM_A_DEV_INDEX + 1];
 
 extern const struct nla_policy hshm_set_nl_policy[HSHM_A_PEER_WAIT_MS + 1];
 
+extern const struct nla_policy hshm_svc_map_get_nl_policy[HSHM_A_SVC_RANGE + 1];
+
+extern const struct nla_policy hshm_svc_map_set_nl_policy[HSHM_A_SVC_RANGE + 1];
+
 /* Ops table for hshm */
-extern const struct genl_ops hshm_nl_ops[2];
+extern const struct genl_ops hshm_nl_ops[4];
 
 int hshm_nl_get_doit(struct sk_buff *skb, struct genl_info *info);
 int hshm_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int hshm_nl_set_doit(struct sk_buff *skb, struct genl_info *info);
+int hshm_nl_svc_map_get_doit(struct sk_buff *skb, struct genl_info *info);
+int hshm_nl_svc_map_get_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb);
+int hshm_nl_svc_map_set_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	HSHM_NLGRP_EVENTS,

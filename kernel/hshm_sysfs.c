@@ -4,7 +4,9 @@
  *
  * Every attribute is documented in Documentation/ABI/testing/
  * sysfs-class-hshm.  A rejected write returns -EINVAL and changes nothing;
- * array attributes change all their values at once.
+ * array attributes change all their values at once.  The service map, a
+ * table of up to 65536 runs that no page holds, is netlink's alone
+ * (hshm_nl_svc.c).
  */
 #include <linux/device.h>
 #include <linux/kobject.h>
@@ -200,76 +202,6 @@ static ssize_t sched_priority_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(sched_priority);
 
-static ssize_t service_map_show(struct device *dev,
-				struct device_attribute *attr, char *buf)
-{
-	struct hshm_chan *ch = hshm_dev_chan(dev);
-	u32 first = 0, id;
-	int n = 0;
-
-	for (id = 1; id <= HSHM_NR_SERVICES; id++) {
-		u8 cls = READ_ONCE(ch->svc_map[first]);
-
-		if (id < HSHM_NR_SERVICES && READ_ONCE(ch->svc_map[id]) == cls)
-			continue;
-		/* Room for this line and the marker, or say it is cut. */
-		if (n > PAGE_SIZE - 2 * sizeof("65535-65535 best_effort\n")) {
-			n += sysfs_emit_at(buf, n, "...\n");
-			break;
-		}
-		if (first == id - 1)
-			n += sysfs_emit_at(buf, n, "%u %s\n", first,
-					   hshm_class_str(cls));
-		else
-			n += sysfs_emit_at(buf, n, "%u-%u %s\n", first, id - 1,
-					   hshm_class_str(cls));
-		first = id;
-	}
-	return n;
-}
-
-/* "A-B class" or "A class". */
-static ssize_t service_map_store(struct device *dev,
-				 struct device_attribute *attr,
-				 const char *buf, size_t len)
-{
-	struct hshm_chan *ch = hshm_dev_chan(dev);
-	char *copy, *cur, *range, *name, *last;
-	u32 a, b;
-	int cls, ret = -EINVAL;
-
-	copy = kstrndup(buf, PAGE_SIZE, GFP_KERNEL);
-	if (!copy)
-		return -ENOMEM;
-	cur = strim(copy);
-	range = strsep(&cur, " \t");
-	name = cur ? strim(cur) : NULL;
-	if (!name || !*name || strpbrk(name, " \t\n"))
-		goto out;
-	cls = hshm_class_lookup(name, strlen(name));
-	if (cls < 0)
-		goto out;
-	last = strchr(range, '-');
-	if (last)
-		*last++ = '\0';
-	if (kstrtou32(range, 10, &a))
-		goto out;
-	b = a;
-	if (last && kstrtou32(last, 10, &b))
-		goto out;
-	if (a > b || b >= HSHM_NR_SERVICES)
-		goto out;
-	mutex_lock(&ch->cfg_lock);
-	for (; a <= b; a++)
-		WRITE_ONCE(ch->svc_map[a], cls);
-	mutex_unlock(&ch->cfg_lock);
-	ret = len;
-out:
-	kfree(copy);
-	return ret;
-}
-static DEVICE_ATTR_RW(service_map);
-
 static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
@@ -457,7 +389,6 @@ static struct attribute *hshm_chan_attrs[] = {
 	&dev_attr_scheduler.attr,
 	&dev_attr_sched_policy.attr,
 	&dev_attr_sched_priority.attr,
-	&dev_attr_service_map.attr,
 	&dev_attr_stats.attr,
 	&dev_attr_stats_reset.attr,
 	&hshm_attr_timeout_ms.attr.attr,

@@ -3,7 +3,7 @@
  * hshm sysfs attributes: defaults, good and bad writes to every writable
  * attribute (a rejected write returns EINVAL and changes nothing), the
  * stats format and reset, classes/<name>/ agreeing with the arrays, modes
- * and root-only writes, service_map and shed_us taking effect.
+ * and root-only writes, shed_us taking effect.
  */
 #include <dirent.h>
 #include <sys/wait.h>
@@ -107,7 +107,6 @@ static void expect_device_defaults(struct __test_metadata *_metadata)
 	expect_attr(_metadata, "weights", "4 2 2 1\n");
 	expect_attr(_metadata, "reservations", "20 10 10 0\n");
 	expect_attr(_metadata, "scheduler", "[wrr] fifo\n");
-	expect_attr(_metadata, "service_map", HS_DEF_SERVICE_MAP);
 	snprintf(tmo, sizeof(tmo), "%u\n", hs_def_timeout_ms());
 	expect_attr(_metadata, "timeout_ms", tmo);
 	expect_attr(_metadata, "batch_max", "32\n");
@@ -221,78 +220,6 @@ TEST_F(sysfs, scheduler)
 		bad(_metadata, "scheduler", rejects[i]);
 	good(_metadata, "scheduler", "fifo\n", "wrr [fifo]\n");
 	good(_metadata, "scheduler", "wrr", "[wrr] fifo\n");
-}
-
-TEST_F(sysfs, service_map)
-{
-	static const char *const rejects[] = {
-		"\n", "200-100 realtime", "0-65536 realtime", "65536 realtime",
-		"5 nosuchclass", "junk", "5-", "-5 realtime", "1-2",
-		"1-2 realtime extra", "realtime", "1-2-3 realtime",
-		"x-2 realtime", "4294967296 realtime", "1 real time",
-		"1 realtimes", "1 rt", "1 auto", "1 4", "1 best effort",
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(rejects); i++)
-		bad(_metadata, "service_map", rejects[i]);
-	expect_attr(_metadata, "service_map", HS_DEF_SERVICE_MAP);
-
-	good(_metadata, "service_map", "100-200 realtime",
-	     "0 best_effort\n1-2 realtime\n3-8 reliable\n9-11 throughput\n"
-	     "12-99 best_effort\n100-200 realtime\n201-65535 best_effort\n");
-	good(_metadata, "service_map", "100-200 best_effort", HS_DEF_SERVICE_MAP);
-	/* names are case-insensitive; single ids print as "A class" */
-	good(_metadata, "service_map", "66 THROUGHPUT",
-	     "0 best_effort\n1-2 realtime\n3-8 reliable\n9-11 throughput\n"
-	     "12-65 best_effort\n66 throughput\n67-65535 best_effort\n");
-	good(_metadata, "service_map", "66 Best_Effort\n", HS_DEF_SERVICE_MAP);
-	/* a class number, and '-' for '_' */
-	good(_metadata, "service_map", "66 1",
-	     "0 best_effort\n1-2 realtime\n3-8 reliable\n9-11 throughput\n"
-	     "12-65 best_effort\n66 throughput\n67-65535 best_effort\n");
-	good(_metadata, "service_map", "66 best-effort", HS_DEF_SERVICE_MAP);
-	/* ranges are maximal: neighbours of one class merge */
-	good(_metadata, "service_map", "3 Realtime",
-	     "0 best_effort\n1-3 realtime\n4-8 reliable\n9-11 throughput\n"
-	     "12-65535 best_effort\n");
-	good(_metadata, "service_map", "12-20 throughput",
-	     "0 best_effort\n1-3 realtime\n4-8 reliable\n9-20 throughput\n"
-	     "21-65535 best_effort\n");
-	good(_metadata, "service_map", "65535 reliable",
-	     "0 best_effort\n1-3 realtime\n4-8 reliable\n9-20 throughput\n"
-	     "21-65534 best_effort\n65535 reliable\n");
-	good(_metadata, "service_map", "0-65535 best_effort",
-	     "0-65535 best_effort\n");
-	good(_metadata, "service_map", "0 realtime",
-	     "0 realtime\n1-65535 best_effort\n");
-	for (i = 0; i < ARRAY_SIZE(rejects); i++)
-		bad(_metadata, "service_map", rejects[i]);
-}
-
-/* The service map decides the class of HSHM_CLASS_AUTO requests. */
-TEST_F(sysfs, service_map_takes_effect)
-{
-	uint8_t in[8] = "map", out[8];
-	struct hshm_call call;
-
-	memset(&call, 0, sizeof(call));
-	hs_prep(&call.submit, in, 8, out, 8, 66, HSHM_CLASS_AUTO, 0);
-	ASSERT_EQ(0, hs_call(self->fd, &call));
-	EXPECT_EQ(HSHM_CLASS_BEST_EFFORT, call.completion.qos_class);
-	ASSERT_EQ(0, hs_sysfs_write("service_map", "66 throughput"));
-	ASSERT_EQ(0, hs_call(self->fd, &call));
-	EXPECT_EQ(0, call.completion.status);
-	EXPECT_EQ(HSHM_CLASS_THROUGHPUT, call.completion.qos_class);
-	/* an explicit class is not overridden by the map */
-	call.submit.qos_class = HSHM_CLASS_RELIABLE;
-	ASSERT_EQ(0, hs_call(self->fd, &call));
-	EXPECT_EQ(HSHM_CLASS_RELIABLE, call.completion.qos_class);
-	ASSERT_EQ(0, hs_sysfs_write("service_map", "1-2 best_effort"));
-	call.submit.service_id = HSHM_SVC_ECHO;
-	call.submit.qos_class = HSHM_CLASS_AUTO;
-	ASSERT_EQ(0, hs_call(self->fd, &call));
-	EXPECT_EQ(HSHM_CLASS_BEST_EFFORT, call.completion.qos_class);
 }
 
 TEST_F(sysfs, timeout_ms)
@@ -714,8 +641,7 @@ static int file_mode(const char *attr, mode_t *mode)
 }
 
 static const char *const rw_attrs[] = {
-	"weights", "reservations", "scheduler", "service_map", "timeout_ms",
-	"batch_max",
+	"weights", "reservations", "scheduler", "timeout_ms", "batch_max",
 };
 
 static const char *const class_rw[] = { "weight", "reservation", "shed_us" };
@@ -803,7 +729,7 @@ TEST_F(sysfs, writes_root_only)
 {
 	static const char *const writes[][2] = {
 		{ "weights", "1 1 1 1" }, { "reservations", "0 0 0 0" },
-		{ "scheduler", "fifo" }, { "service_map", "1 best_effort" },
+		{ "scheduler", "fifo" },
 		{ "timeout_ms", "77" }, { "batch_max", "3" },
 		{ "stats_reset", "1" }, { "classes/realtime/weight", "9" },
 		{ "classes/throughput/shed_us", "9" },

@@ -84,7 +84,7 @@ load() {
 		echo "$DEV is not a character device"
 		return 1
 	fi
-	for _a in weights reservations scheduler service_map stats \
+	for _a in weights reservations scheduler stats \
 		  timeout_ms batch_max classes/realtime/weight \
 		  classes/best_effort/submitted; do
 		if ! cat "$SYSFS/$_a" >/dev/null 2>&1; then

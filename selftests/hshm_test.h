@@ -35,6 +35,7 @@
 #include <linux/hshm.h>
 #include <linux/hshm_wire.h>
 
+#include "hshm_nl_test.h"
 #include "hshm_ref.h"
 
 #define HS_PARAM_DIR		"/sys/module/hshm/parameters"
@@ -52,9 +53,16 @@
 #define HS_DEF_RT_BATCH_MAX	8
 #define HS_DEF_MSG_NS		2000
 #define HS_DEF_KIB_NS		500
-#define HS_DEF_SERVICE_MAP \
-	"0 best_effort\n1-2 realtime\n3-8 reliable\n9-11 throughput\n" \
-	"12-65535 best_effort\n"
+/* The default service map, run by run, as SVC_MAP_GET dumps it. */
+static const struct hs_svc_run hs_def_svc_map[] = {
+	{ 0, 0, HSHM_CLASS_BEST_EFFORT },
+	{ 1, 2, HSHM_CLASS_REALTIME },
+	{ 3, 8, HSHM_CLASS_RELIABLE },
+	{ 9, 11, HSHM_CLASS_THROUGHPUT },
+	{ 12, 65535, HSHM_CLASS_BEST_EFFORT },
+};
+
+#define HS_DEF_SVC_RUNS	(sizeof(hs_def_svc_map) / sizeof(hs_def_svc_map[0]))
 
 static const char *const hs_class_names[HS_NR_CLASSES] = {
 	"realtime", "throughput", "reliable", "best_effort",
@@ -468,10 +476,8 @@ static inline void hs_restore_defaults(void)
 	hs_sysfs_write_u64("timeout_ms", hs_def_timeout_ms());
 	hs_sysfs_write_u64("batch_max", HS_DEF_BATCH_MAX);
 	hs_sysfs_write_u64("rt_batch_max", HS_DEF_RT_BATCH_MAX);
-	hs_sysfs_write("service_map", "0-65535 best_effort");
-	hs_sysfs_write("service_map", "1-2 realtime");
-	hs_sysfs_write("service_map", "3-8 reliable");
-	hs_sysfs_write("service_map", "9-11 throughput");
+	hs_svc_map_set(hs_nl_dev_index(hs_dev()), hs_def_svc_map,
+		       HS_DEF_SVC_RUNS);
 	for (c = 0; c < HS_NR_CLASSES; c++) {
 		snprintf(p, sizeof(p), "classes/%s/shed_us", hs_class_names[c]);
 		hs_sysfs_write(p, "0");

@@ -24,6 +24,14 @@
  *	attributes and HSHM_A_CLASS nests (HSHM_CA_ID required in each);
  *	nothing changes unless every attribute is valid
  * @HSHM_CMD_EVENT: multicast on "events": one HSHM_A_EVENT nest
+ * @HSHM_CMD_SVC_MAP_GET: the service map of HSHM_A_DEV_INDEX (required);
+ *	dumpit: the whole map as HSHM_A_SVC_RANGE nests, the runs of service
+ *	ids of one class in ascending order, over as many messages as it
+ *	takes; doit: the run holding the HSHM_SR_FIRST of the request's
+ *	HSHM_A_SVC_RANGE
+ * @HSHM_CMD_SVC_MAP_SET: set the class of the runs of HSHM_A_SVC_RANGE
+ *	nests of HSHM_A_DEV_INDEX, in order (a later run wins where runs
+ *	overlap); nothing changes unless every run is valid
  * @__HSHM_CMD_MAX: end marker
  */
 enum hshm_nl_cmd {
@@ -31,6 +39,8 @@ enum hshm_nl_cmd {
 	HSHM_CMD_GET,
 	HSHM_CMD_SET,
 	HSHM_CMD_EVENT,
+	HSHM_CMD_SVC_MAP_GET,
+	HSHM_CMD_SVC_MAP_SET,
 	__HSHM_CMD_MAX,
 };
 
@@ -89,6 +99,8 @@ enum hshm_nl_cmd {
  * @HSHM_A_PEER_WAIT_MS: u32, how long requests wait for an absent peer
  *	before they are sent anyway, 0..3600000 (settable)
  * @HSHM_A_RESENT: u64, messages a peer left untouched that were sent again
+ * @HSHM_A_SVC_RANGE: nest of enum hshm_nl_svc_range_attr, a run of the
+ *	service map (HSHM_CMD_SVC_MAP_GET and HSHM_CMD_SVC_MAP_SET)
  * @__HSHM_A_MAX: end marker
  */
 enum hshm_nl_attr {
@@ -119,6 +131,7 @@ enum hshm_nl_attr {
 	HSHM_A_HANDOVER_LEARNED,
 	HSHM_A_PEER_WAIT_MS,
 	HSHM_A_RESENT,
+	HSHM_A_SVC_RANGE,
 	__HSHM_A_MAX,
 };
 
@@ -267,5 +280,27 @@ enum hshm_nl_event_attr {
 };
 
 #define HSHM_EA_MAX (__HSHM_EA_MAX - 1)
+
+/**
+ * enum hshm_nl_svc_range_attr - attributes of an HSHM_A_SVC_RANGE nest
+ * @HSHM_SR_UNSPEC: not used
+ * @HSHM_SR_FIRST: u32, the first service id of the run, 0..65535
+ *	(required)
+ * @HSHM_SR_LAST: u32, the last one, HSHM_SR_FIRST..65535; HSHM_SR_FIRST
+ *	if absent
+ * @HSHM_SR_CLASS: u8, enum hshm_class: requests submitted with qos_class
+ *	HSHM_CLASS_AUTO to these services are served in it (required in
+ *	HSHM_CMD_SVC_MAP_SET)
+ * @__HSHM_SR_MAX: end marker
+ */
+enum hshm_nl_svc_range_attr {
+	HSHM_SR_UNSPEC,
+	HSHM_SR_FIRST,
+	HSHM_SR_LAST,
+	HSHM_SR_CLASS,
+	__HSHM_SR_MAX,
+};
+
+#define HSHM_SR_MAX (__HSHM_SR_MAX - 1)
 
 #endif /* _UAPI_LINUX_HSHM_NETLINK_H */
