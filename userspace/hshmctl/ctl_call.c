@@ -15,7 +15,7 @@
 #include <hshm/libhshm.h>
 #include <linux/hshm_wire.h>
 
-#include "ctl_call.h"
+#include "ctl.h"
 
 static const struct {
 	const char *name;
@@ -45,7 +45,7 @@ static int service_parse(const char *s)
 	size_t i;
 	char *end;
 
-	for (i = 0; i < sizeof(services) / sizeof(services[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(services); i++)
 		if (!strcmp(s, services[i].name))
 			return services[i].id;
 	errno = 0;
@@ -121,8 +121,8 @@ static void print_json_string(const unsigned char *p, uint32_t n)
  *
  * Return: the exit status (see hshmctl --help).
  */
-int ctl_call(const char *prog, int dev, int qos_class, uint32_t timeout_ms,
-	     bool json, int argc, char **argv)
+static int ctl_call(const char *prog, int dev, int qos_class,
+		    uint32_t timeout_ms, bool json, int argc, char **argv)
 {
 	struct hshm_completion c;
 	struct hshm_submit req;
@@ -204,11 +204,10 @@ int ctl_call(const char *prog, int dev, int qos_class, uint32_t timeout_ms,
 			print_hex(resp, c.length);
 		puts("\"}");
 	} else if (!c.status) {
-		if (printable(resp, c.length)) {
+		if (printable(resp, c.length))
 			fwrite(resp, 1, c.length, stdout);
-		} else {
+		else
 			print_hex(resp, c.length);
-		}
 		putchar('\n');
 	}
 	if (c.status) {
@@ -224,3 +223,19 @@ out:
 	hshm_close(h);
 	return rc;
 }
+
+static int call_run(const struct ctl_opts *o, int argc, char **argv)
+{
+	return ctl_call(ctl_prog, o->dev < 0 ? 0 : o->dev, o->qos_class,
+			o->call_timeout_ms, o->json, argc, argv);
+}
+
+const struct ctl_cmd ctl_call_cmd = {
+	.obj = "call", .run = call_run,
+	.usage =
+	"call SERVICE DATA             run a service synchronously, print the\n"
+	"                              response (SERVICE: a name, a number or\n"
+	"                              0x...; DATA -: standard input; -d N: the\n"
+	"                              device, default hshm0; -c C: the class;\n"
+	"                              --call-timeout MS)\n",
+};
