@@ -3,7 +3,7 @@
 #
 # hshm-bench on the host, without a device: the command line (every bad
 # option exits 2 with a message naming it), the errors of a missing or
-# wrong device (exit 1), the peer profile from sysfs peer_profile, and
+# wrong device (exit 1), the peer profile (the device's, over netlink), and
 # the plots from a CSV (--plot --from-csv, which make bench uses; skipped
 # without gnuplot).  The response check itself: test_bench_check.  Uses the host build
 # next to this script (bin/hshm-bench, with the sanitizers when the unit
@@ -101,12 +101,14 @@ else
 	not_ok "missing or wrong device: exit 1"
 fi
 
-# 4: --compare needs to write the scheduler
-if expect 1 'needs write access to /nonexistent/scheduler' -c realtime -d /dev/null \
-	--sysfs /nonexistent --compare; then
-	ok "--compare without the scheduler file: exit 1"
+# 4: --compare needs to set the scheduler over netlink (no hshmN: cannot)
+if expect 1 '--compare needs to set the scheduler of /dev/null over netlink' \
+	-c realtime -d /dev/null --compare &&
+   expect 1 '--scheduler needs to set the scheduler' -c realtime -d /dev/null \
+	--scheduler fifo; then
+	ok "--compare, --scheduler without a netlink device: exit 1"
 else
-	not_ok "--compare without the scheduler file: exit 1"
+	not_ok "--compare, --scheduler without a netlink device: exit 1"
 fi
 
 # a CSV as the guest writes it: two schedulers, two classes
@@ -162,22 +164,15 @@ else
 	not_ok "unusable CSVs: exit 1"
 fi
 
-# 7: the default profile is the device's sysfs peer_profile: a name it does
-# not know is refused (exit 1, the file named); a known one, or none, is
-# taken (then /dev/null is no device, exit 1)
-mkdir "$TMP/sys"
-echo "weird-v9" >"$TMP/sys/peer_profile"
-if expect 1 "$TMP/sys/peer_profile says 'weird-v9', a profile unknown here" \
-	-c realtime -d /dev/null --sysfs "$TMP/sys" &&
-   expect 1 'not an hshm device' -c realtime -d /dev/null --sysfs "$TMP/sys" \
-	--profile sel4-v1 &&
-   { echo sel4-v1 >"$TMP/sys/peer_profile"; \
-     expect 1 'not an hshm device' -c realtime -d /dev/null --sysfs "$TMP/sys"; } &&
-   { rm "$TMP/sys/peer_profile"; \
-     expect 1 'not an hshm device' -c realtime -d /dev/null --sysfs "$TMP/sys"; }; then
-	ok "profile: sysfs peer_profile, --profile over it"
+# 7: the default profile is the device's (netlink); without one, hshm's
+# or --profile's is taken (then /dev/null is no device, exit 1), and
+# --sysfs is gone
+if expect 1 'not an hshm device' -c realtime -d /dev/null &&
+   expect 1 'not an hshm device' -c realtime -d /dev/null --profile sel4-v1 &&
+   expect 2 'unknown option --sysfs' -c realtime -d /dev/null --sysfs /sys; then
+	ok "profile: the device's, else hshm, --profile over it"
 else
-	not_ok "profile: sysfs peer_profile, --profile over it"
+	not_ok "profile: the device's, else hshm, --profile over it"
 fi
 
 echo "# totals: $((n - fails)) passed, $fails failed"

@@ -17,7 +17,7 @@
 
 /* Exit codes (also in --help and the manual page). */
 #define EXIT_OK		0
-#define EXIT_RUNTIME	1	/* device, sysfs, file or gnuplot failure */
+#define EXIT_RUNTIME	1	/* device, netlink, file or gnuplot failure */
 #define EXIT_USAGE	2	/* bad command line */
 #define EXIT_LIMIT	3	/* --max-loss or --max-viol exceeded */
 
@@ -123,7 +123,7 @@ struct class_spec {
 
 struct bench_cfg {
 	const char *device;
-	char sysfs[256];
+	int index;			/* hshmN of the device, -1: unknown */
 	const struct hshm_peer_profile *profile;	/* whose answers count */
 	double duration_s;		/* 0: until every count is done */
 	uint64_t drain_ns;		/* longest wait for the last answers */
@@ -147,7 +147,7 @@ struct class_result {
 	uint64_t bytes;		/* payload bytes of the completed ones */
 	uint64_t first_err;	/* errno of the first failure (0: none) */
 	uint64_t elapsed_ns;	/* start to the last completion */
-	/* the device's own view, from sysfs stats (0 without it) */
+	/* the device's own view, from its netlink stats (0 without it) */
 	uint64_t occ_samples;	/* samples taken during the load */
 	uint64_t queued_sum;	/* sum of backlog over the samples */
 	uint64_t at_peer_sum;	/* sum of in_flight over the samples */
@@ -157,8 +157,8 @@ struct class_result {
 };
 
 struct run_result {
-	char scheduler[16];	/* as sysfs said at the start, or "-" */
-	char weights[32];	/* sysfs weights and reservations, or "-" */
+	char scheduler[16];	/* as the device said at the start, or "-" */
+	char weights[32];	/* the device's weights and reservations, or "-" */
 	char reservations[32];
 	double elapsed_s;
 	struct class_result cls[NR_CLASSES];
@@ -180,5 +180,15 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 	      atomic_bool *stop);
 
 uint64_t now_ns(void);
+
+/* nl.c: the device over netlink */
+struct hshm_nl_dev;
+
+/* N of a /dev/hshmN (after symbolic links), or -1 */
+int bench_dev_index(const char *device);
+/* The device of @cfg as netlink has it now, or NULL (no such, no family) */
+const struct hshm_nl_dev *bench_nl_dev(const struct bench_cfg *cfg);
+/* Set its scheduler ("fifo" or "wrr"): 0 or an exit status (reported) */
+int bench_nl_set_scheduler(const struct bench_cfg *cfg, const char *name);
 
 #endif /* _HSHM_BENCH_H */

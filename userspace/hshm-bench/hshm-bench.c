@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hshm-bench: load generator and QoS benchmark for /dev/hshmN, on libhshm.
- * This file: the command line, sysfs (scheduler, targets), the reports,
+ * This file: the command line, the device's configuration (scheduler,
+ * targets, profile: netlink, nl.c), the reports,
  * CSV and the gnuplot plots.  The load itself is in load.c.  The manual
  * page (hshm-bench.1) is the reference for the options.
  */
@@ -23,6 +24,7 @@
 
 #include <linux/hshm_wire.h>
 
+#include "hshm_nl.h"
 #include "hshm_peer.h"
 #include "hshm_qos.h"
 #include "bench.h"
@@ -53,12 +55,11 @@ static const char usage_text[] =
 "                           count=N    requests of this class\n"
 "                           target=T   SLA latency target\n"
 "  -d, --device DEV       /dev/hshmN or N (HSHM_DEV, else /dev/hshm0)\n"
-"      --sysfs DIR        the device's sysfs directory (/sys/class/hshm/hshmN)\n"
 "  -P, --profile NAME     the peer's profile, whose answers are expected\n"
-"                         (default: sysfs peer_profile, else hshm; below)\n"
+"                         (default: the device's peer profile, else hshm)\n"
 "  -t, --duration S       seconds of load (10 unless --count is given)\n"
 "  -n, --count N          requests per class (class count= overrides)\n"
-"      --target CLASS=T   SLA target (default: sysfs classes/CLASS/target_us)\n"
+"      --target CLASS=T   SLA target (default: the device's class target)\n"
 "      --drain S          longest wait for the last answers (10)\n"
 "      --scheduler NAME   set the device's scheduler for the run (root)\n"
 "      --compare          run under fifo, then under wrr, print both and\n"
@@ -76,7 +77,7 @@ static const char usage_text[] =
 "\n"
 "Times take ns, us, ms or s (bare numbers: us); sizes k/K and m/M (1024).\n"
 "Latency is the driver's submit-to-completion time.\n"
-"Exit: 0 done, 1 device/sysfs/file/gnuplot error, 2 bad command line,\n"
+"Exit: 0 done, 1 device/netlink/file/gnuplot error, 2 bad command line,\n"
 "3 a --max-loss or --max-viol limit exceeded.\n"
 "Example:\n"
 "  hshm-bench --class realtime:closed:threads=1:size=128 \\\n"
@@ -374,106 +375,62 @@ static void parse_class(struct bench_cfg *cfg, const char *spec)
 	cfg->cls[cs.cls] = cs;
 }
 
-/* -------------------------------------------------------------- sysfs */
+/* ------------------------------------------------------------ netlink */
 
-static int read_file(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return 0;
-}
-
-static int write_file(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "w");
-	int ret = 0;
-
-	if (!f)
-		return -errno;
-	if (fputs(s, f) < 0)
-		ret = -errno;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	return ret;
-}
-
-/* The selected scheduler ("[wrr] fifo" -> "wrr"), or "-". */
+/* The selected scheduler, or "-". */
 static void read_scheduler(const struct bench_cfg *cfg, char *out, size_t len)
 {
-	char path[300], buf[128], *a, *b;
+	const struct hshm_nl_dev *d = bench_nl_dev(cfg);
 
-	snprintf(out, len, "-");
-	snprintf(path, sizeof(path), "%s/scheduler", cfg->sysfs);
-	if (read_file(path, buf, sizeof(buf)))
-		return;
-	a = strchr(buf, '[');
-	b = a ? strchr(a, ']') : NULL;
-	if (a && b) {
-		*b = '\0';
-		snprintf(out, len, "%.15s", a + 1);
-	} else {
-		snprintf(out, len, "%.15s", buf);
-	}
+	snprintf(out, len, "%s", d ? hshm_nl_sched_name(d->scheduler) : "-");
 }
 
-/* A small sysfs attribute of the device as one line, or "-". */
-static void read_attr(const struct bench_cfg *cfg, const char *name, char *out,
-		      size_t len)
+/* The weights and reservations of the classes ("W W W W"), or "-". */
+static void read_weights(const struct bench_cfg *cfg, struct run_result *run)
 {
-	char path[300], buf[64];
+	const struct hshm_nl_dev *d = bench_nl_dev(cfg);
+	const struct hshm_nl_cls *k = d ? d->cls : NULL;
 
-	snprintf(path, sizeof(path), "%s/%s", cfg->sysfs, name);
-	if (read_file(path, buf, sizeof(buf)) || !*buf)
-		snprintf(out, len, "-");
-	else
-		snprintf(out, len, "%.31s", buf);
+	if (!d) {
+		snprintf(run->weights, sizeof(run->weights), "-");
+		snprintf(run->reservations, sizeof(run->reservations), "-");
+		return;
+	}
+	snprintf(run->weights, sizeof(run->weights), "%u %u %u %u",
+		 k[0].weight, k[1].weight, k[2].weight, k[3].weight);
+	snprintf(run->reservations, sizeof(run->reservations), "%u %u %u %u",
+		 k[0].reservation, k[1].reservation, k[2].reservation,
+		 k[3].reservation);
 }
 
 static int set_scheduler(const struct bench_cfg *cfg, const char *name)
 {
-	char path[300], now[16];
-	int ret;
+	char now[16];
 
-	snprintf(path, sizeof(path), "%s/scheduler", cfg->sysfs);
-	ret = write_file(path, name);
-	if (ret) {
-		fprintf(stderr, "hshm-bench: cannot set %s to %s: %s%s\n", path, name,
-			strerror(-ret), ret == -EACCES || ret == -EPERM ?
-			" (setting the scheduler needs root)" : "");
-		return ret;
+	if (bench_nl_set_scheduler(cfg, name)) {
+		fprintf(stderr, "hshm-bench: cannot set the scheduler of %s to %s%s\n",
+			cfg->device, name, cfg->index < 0 ?
+			" (not an hshmN device node)" : "");
+		return -EIO;
 	}
 	read_scheduler(cfg, now, sizeof(now));
 	if (strcmp(now, name)) {
-		fprintf(stderr, "hshm-bench: %s reads %s after writing %s\n", path, now, name);
+		fprintf(stderr, "hshm-bench: %s has scheduler %s after setting %s\n",
+			cfg->device, now, name);
 		return -EIO;
 	}
 	return 0;
 }
 
-/* Targets from sysfs for the classes that have none yet. */
-static void sysfs_targets(struct bench_cfg *cfg)
+/* The device's targets for the classes that have none yet. */
+static void device_targets(struct bench_cfg *cfg)
 {
+	const struct hshm_nl_dev *d = bench_nl_dev(cfg);
 	unsigned int c;
 
-	for (c = 0; c < NR_CLASSES; c++) {
-		char path[300], buf[64];
-		uint64_t v;
-
-		if (!cfg->cls[c].used || cfg->cls[c].target_ns)
-			continue;
-		snprintf(path, sizeof(path), "%s/classes/%s/target_us", cfg->sysfs,
-			 hshm_class_name(c));
-		if (!read_file(path, buf, sizeof(buf)) && parse_u64(buf, &v) && v)
-			cfg->cls[c].target_ns = v * 1000;
-	}
+	for (c = 0; d && c < NR_CLASSES; c++)
+		if (cfg->cls[c].used && !cfg->cls[c].target_ns)
+			cfg->cls[c].target_ns = d->cls[c].target_us * 1000ull;
 }
 
 /* ------------------------------------------------------------ reports */
@@ -1037,19 +994,6 @@ static void set_device(struct bench_cfg *cfg, const char *arg, char *buf, size_t
 	}
 }
 
-/* /sys/class/hshm/<name of the device node> */
-static void default_sysfs(struct bench_cfg *cfg)
-{
-	char real[PATH_MAX];
-	const char *base;
-
-	if (!realpath(cfg->device, real))
-		snprintf(real, sizeof(real), "%s", cfg->device);
-	base = strrchr(real, '/');
-	base = base ? base + 1 : real;
-	snprintf(cfg->sysfs, sizeof(cfg->sysfs), "/sys/class/hshm/%.200s", base);
-}
-
 static bool over_limits(const struct bench_cfg *cfg, const struct run_result *runs,
 			unsigned int nruns, double max_loss, double max_viol)
 {
@@ -1079,27 +1023,27 @@ static bool over_limits(const struct bench_cfg *cfg, const struct run_result *ru
 }
 
 enum {
-	OPT_SYSFS = 256, OPT_TARGET, OPT_DRAIN, OPT_SCHED, OPT_COMPARE, OPT_CSV,
+	OPT_TARGET = 256, OPT_DRAIN, OPT_SCHED, OPT_COMPARE, OPT_CSV,
 	OPT_PLOT, OPT_FROM_CSV, OPT_MAX_LOSS, OPT_MAX_VIOL, OPT_SEED,
 };
 
 /*
- * The default profile: the device's sysfs peer_profile (one line, the
- * name) where the driver has it, else hshm's.  NULL, with a message, for
- * a name this hshm-bench does not know.
+ * The default profile: the device's peer profile where the driver has one,
+ * else hshm's.  NULL, with a message, for a name this hshm-bench does not
+ * know.
  */
 static const struct hshm_peer_profile *default_profile(const struct bench_cfg *cfg)
 {
+	const struct hshm_nl_dev *d = bench_nl_dev(cfg);
 	const struct hshm_peer_profile *p;
-	char path[300], buf[64], names[256];
+	char names[256];
 
-	snprintf(path, sizeof(path), "%s/peer_profile", cfg->sysfs);
-	if (read_file(path, buf, sizeof(buf)))
+	if (!d || !d->has_peer)
 		return hshm_peer_profile_find(NULL);
-	p = *buf ? hshm_peer_profile_find(buf) : NULL;
+	p = *d->profile ? hshm_peer_profile_find(d->profile) : NULL;
 	if (!p)
-		fprintf(stderr, "hshm-bench: %s says '%s', a profile unknown here (%s); give --profile\n",
-			path, buf, profile_names(names, sizeof(names)));
+		fprintf(stderr, "hshm-bench: %s has peer profile '%s', a profile unknown here (%s); give --profile\n",
+			cfg->device, d->profile, profile_names(names, sizeof(names)));
 	return p;
 }
 
@@ -1108,7 +1052,6 @@ static const struct option long_opts[] = {
 	{ "device", required_argument, NULL, 'd' },
 	{ "duration", required_argument, NULL, 't' },
 	{ "count", required_argument, NULL, 'n' },
-	{ "sysfs", required_argument, NULL, OPT_SYSFS },
 	{ "profile", required_argument, NULL, 'P' },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "drain", required_argument, NULL, OPT_DRAIN },
@@ -1149,7 +1092,7 @@ int main(int argc, char **argv)
 	unsigned int ntargets = 0, nruns = 0, c, k;
 	uint64_t count = 0, v;
 	double max_loss = -1, max_viol = -1;
-	bool compare = false, quiet = false, any = false, sysfs_set = false;
+	bool compare = false, quiet = false, any = false;
 	struct sigaction sa;
 	int opt, ret = EXIT_OK;
 
@@ -1175,10 +1118,6 @@ int main(int argc, char **argv)
 		case 'n':
 			if (!parse_u64(optarg, &count) || !count || count > LONG_MAX)
 				usage_err("--count %s: a positive number", optarg);
-			break;
-		case OPT_SYSFS:
-			snprintf(cfg.sysfs, sizeof(cfg.sysfs), "%s", optarg);
-			sysfs_set = true;
 			break;
 		case 'P':
 			cfg.profile = profile_arg(optarg);
@@ -1288,13 +1227,6 @@ int main(int argc, char **argv)
 		if (!all_counted)
 			cfg.duration_s = 10;
 	}
-	if (!sysfs_set)
-		default_sysfs(&cfg);
-	if (!cfg.profile)
-		cfg.profile = default_profile(&cfg);
-	if (!cfg.profile)
-		return EXIT_RUNTIME;
-	sysfs_targets(&cfg);
 	cfg.progress = !quiet && isatty(STDOUT_FILENO);
 
 	if (access(cfg.device, F_OK)) {
@@ -1302,17 +1234,21 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return EXIT_RUNTIME;
 	}
+	cfg.index = bench_dev_index(cfg.device);
+	if (!cfg.profile)
+		cfg.profile = default_profile(&cfg);
+	if (!cfg.profile)
+		return EXIT_RUNTIME;
+	device_targets(&cfg);
 	read_scheduler(&cfg, orig, sizeof(orig));
-	if (compare || sched) {
-		char path[300];
-
-		snprintf(path, sizeof(path), "%s/scheduler", cfg.sysfs);
-		if (access(path, W_OK)) {
-			fprintf(stderr, "hshm-bench: %s needs write access to %s: %s%s\n",
-				compare ? "--compare" : "--scheduler", path, strerror(errno),
-				errno == EACCES ? " (run as root)" : "");
-			return EXIT_RUNTIME;
-		}
+	/* setting it to what it is: the permission, before any load */
+	if ((compare || sched) &&
+	    (!strcmp(orig, "-") || bench_nl_set_scheduler(&cfg, orig))) {
+		fprintf(stderr, "hshm-bench: %s needs to set the scheduler of %s over netlink%s\n",
+			compare ? "--compare" : "--scheduler", cfg.device,
+			!strcmp(orig, "-") ? ", which does not know it" :
+			" (CAP_NET_ADMIN: run as root)");
+		return EXIT_RUNTIME;
 	}
 
 	memset(&sa, 0, sizeof(sa));
@@ -1330,9 +1266,7 @@ int main(int argc, char **argv)
 		}
 		atomic_store(&g_stop, false);
 		read_scheduler(&cfg, runs[k].scheduler, sizeof(runs[k].scheduler));
-		read_attr(&cfg, "weights", runs[k].weights, sizeof(runs[k].weights));
-		read_attr(&cfg, "reservations", runs[k].reservations,
-			  sizeof(runs[k].reservations));
+		read_weights(&cfg, &runs[k]);
 		if (bench_run(&cfg, &runs[k], &g_stop)) {
 			ret = EXIT_RUNTIME;
 			break;

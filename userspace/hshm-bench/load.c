@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hshm_nl.h"
 #include "hshm_peer.h"
 #include "bench.h"
 
@@ -460,52 +461,22 @@ static void *reaper_main(void *arg)
 enum { ST_DROPPED, ST_IN_FLIGHT, ST_BACKLOG, NR_ST };
 
 /*
- * Read the device's stats file: per class the dropped, in_flight and
- * backlog columns (found by name in its header line).  0, or -1 if there
- * is no such file or it does not look as expected.
+ * The device's counters over netlink: per class the dropped, in_flight
+ * and backlog.  0, or -1 if there is no such device (or no netlink).
  */
-static int read_stats(const char *sysfs, uint64_t v[NR_CLASSES][NR_ST])
+static int read_stats(const struct bench_cfg *cfg, uint64_t v[NR_CLASSES][NR_ST])
 {
-	static const char *const want[NR_ST] = { "dropped", "in_flight", "backlog" };
-	char path[300], line[512], *tok, *save;
-	int col[NR_ST] = { -1, -1, -1 }, i, k, c;
-	FILE *f;
+	const struct hshm_nl_dev *d = bench_nl_dev(cfg);
+	int c;
 
-	snprintf(path, sizeof(path), "%s/stats", sysfs);
-	f = fopen(path, "r");
-	if (!f)
+	if (!d)
 		return -1;
-	memset(v, 0, sizeof(uint64_t) * NR_CLASSES * NR_ST);
-	if (!fgets(line, sizeof(line), f))
-		goto bad;
-	for (i = 0, tok = strtok_r(line, " \n", &save); tok;
-	     tok = strtok_r(NULL, " \n", &save), i++)
-		for (k = 0; k < NR_ST; k++)
-			if (!strcmp(tok, want[k]))
-				col[k] = i;
-	for (k = 0; k < NR_ST; k++)
-		if (col[k] < 0)
-			goto bad;
-	while (fgets(line, sizeof(line), f)) {
-		c = -1;
-		for (i = 0, tok = strtok_r(line, " \n", &save); tok;
-		     tok = strtok_r(NULL, " \n", &save), i++) {
-			if (i == 0) {
-				c = hshm_class_id(tok);
-				if (c < 0 || c >= NR_CLASSES)
-					break;
-				continue;
-			}
-			for (k = 0; k < NR_ST; k++)
-				if (i == col[k])
-					v[c][k] = strtoull(tok, NULL, 10);
-		}
+	for (c = 0; c < NR_CLASSES; c++) {
+		v[c][ST_DROPPED] = d->cls[c].dropped;
+		v[c][ST_IN_FLIGHT] = d->cls[c].in_flight;
+		v[c][ST_BACKLOG] = d->cls[c].backlog;
 	}
-	fclose(f);
 	return 0;
-bad:
-	fclose(f);
-	return -1;
 }
 
 /* ---------------------------------------------------------------- run */
@@ -686,7 +657,7 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 		}
 	}
 
-	have_stats = !read_stats(cfg->sysfs, st0);
+	have_stats = !read_stats(cfg, st0);
 	start = now_ns();
 	last_t = start;
 	for (i = 0; i < nw; i++) {
@@ -705,7 +676,7 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 	while (atomic_load(&active) > 0) {
 		usleep(20000);
 		/* the queue as the device sees it, while the load runs */
-		if (have_stats && !stop_at && !read_stats(cfg->sysfs, st)) {
+		if (have_stats && !stop_at && !read_stats(cfg, st)) {
 			for (c = 0; c < NR_CLASSES; c++) {
 				occ[c].samples++;
 				occ[c].queued += st[c][ST_BACKLOG];
@@ -744,7 +715,7 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 		if (el > r->elapsed_ns)
 			r->elapsed_ns = el;
 	}
-	if (have_stats && read_stats(cfg->sysfs, st))
+	if (have_stats && read_stats(cfg, st))
 		have_stats = false;
 	for (c = 0; c < NR_CLASSES; c++) {
 		struct class_result *r = &res->cls[c];
