@@ -14,6 +14,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* strchrnul */
 #endif
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -57,7 +58,8 @@ bool ctl_parse_u32(const char *what, const char *s, uint32_t min,
 	char *end;
 
 	errno = 0;
-	if (!*s || *s == '-' || *s == '+')
+	/* strtoull() would take white space and a sign before the digits */
+	if (!*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
 		goto bad;
 	v = strtoull(s, &end, 10);
 	if (errno || *end || v < min || v > max)
