@@ -34,7 +34,7 @@ if [ ! -d "$SYSFS" ]; then
 	echo "1..0 # SKIP no $SYSFS"
 	exit 4
 fi
-echo "1..42"
+echo "1..49"
 mkdir -p "$TMP"
 
 # run_ctl ARGS...: run hshmctl -d DEVN ARGS, keep stdout, stderr and status
@@ -212,6 +212,57 @@ expect "no such device: exit 3" 3 "no device hshm31" -d 31 status
 expect "unknown command: exit 2" 2 "unknown command" frobnicate
 expect "unknown sched policy: exit 2" 2 "unknown policy 'idle'" set sched idle 1
 
+# the service map: runs in and out, the one class grammar, bad runs refused
+DEF_MAP="0 best_effort
+1-2 realtime
+3-8 reliable
+9-11 throughput
+12-65535 best_effort"
+run_ctl service-map show
+check "service-map show: the default map" [ "$(cat "$TMP/out")" = "$DEF_MAP" ]
+# names in any case, '-' for '_', numbers; runs in order, the later wins
+run_ctl service-map set 100-200 reliable 100-199 REALTIME 66 Best-Effort \
+	66 1 200 2
+run_ctl service-map show
+check "service-map set: runs apply in order, any spelling of a class" \
+	[ "$(cat "$TMP/out")" = "0 best_effort
+1-2 realtime
+3-8 reliable
+9-11 throughput
+12-65 best_effort
+66 throughput
+67-99 best_effort
+100-199 realtime
+200 reliable
+201-65535 best_effort" ]
+run_ctl service-map show 150
+check "service-map show ID: the run that holds it" \
+	[ "$(cat "$TMP/out")" = "100-199 realtime" ]
+run_ctl --json service-map show 66
+check "service-map --json" \
+	grep -qx '\[{"first": 66, "last": 66, "class": "throughput"}\]' "$TMP/out"
+bad_runs=0
+for r in "" 200-100 0-65536 65536 5- -5 1-2-3 x-2 4294967296 " 5" "5 "; do
+	run_ctl service-map set "$r" realtime
+	[ "$rc" = 2 ] || { echo "# run '$r': exit $rc"; bad_runs=$((bad_runs + 1)); }
+done
+for c in nosuchclass realtimes rt auto 4 "best effort" "real time" ""; do
+	run_ctl service-map set 5 "$c"
+	[ "$rc" = 2 ] || { echo "# class '$c': exit $rc"; bad_runs=$((bad_runs + 1)); }
+done
+run_ctl service-map set 1-2
+[ "$rc" = 2 ] || bad_runs=$((bad_runs + 1))
+run_ctl service-map set 0-65535 best_effort 1-2 realtime 3-8 reliable \
+	9-11 throughput 7-5 realtime
+[ "$rc" = 2 ] || bad_runs=$((bad_runs + 1))
+run_ctl service-map show
+check "bad runs and classes: exit 2, nothing changed" \
+	[ "$bad_runs" = 0 ] && [ "$(sed -n 8p "$TMP/out")" = "100-199 realtime" ]
+run_ctl service-map set 0-65535 best_effort 1-2 realtime 3-8 reliable \
+	9-11 throughput
+run_ctl service-map show
+check "service-map set: back to the default" [ "$(cat "$TMP/out")" = "$DEF_MAP" ]
+
 # SET needs CAP_NET_ADMIN: as nobody (busybox su, an /etc/passwd made here)
 if ! grep -q '^nobody:' /etc/passwd 2>/dev/null; then
 	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
@@ -225,6 +276,16 @@ refused() {
 	[ "$rc" = 4 ] && [ "$(cat "$SYSFS/weights")" = "8 2 1 1" ]
 }
 check "set as nobody: exit 4, nothing changed" refused
+su -s /bin/sh nobody -c "$CTL -d $DEVN service-map set 5 realtime" \
+	>"$TMP/out" 2>"$TMP/err"
+rc=$?
+sed -e 's/^/#   /' "$TMP/err"
+su -s /bin/sh nobody -c "$CTL -d $DEVN service-map show 5" >"$TMP/out" 2>&1
+# shellcheck disable=SC2317 # called by check
+svc_refused() {
+	[ "$rc" = 4 ] && [ "$(cat "$TMP/out")" = "3-8 reliable" ]
+}
+check "service-map set as nobody: exit 4; show is anyone's" svc_refused
 
 # monitor receives an SLA violation: a 1 us target every call misses.
 # The kernel sends events only once somebody listens, and nothing tells

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hshmctl: what the command files share.  Each command file (ctl_dev.c,
- * ctl_stats.c, ctl_monitor.c, ctl_call.c) defines its entries of the
+ * ctl_stats.c, ctl_svcmap.c, ctl_monitor.c, ctl_call.c) defines its entries of the
  * command table in hshmctl.c; the printers (ctl_print.c) serve text and
  * JSON through one call per field.
  */
@@ -107,5 +107,6 @@ extern const unsigned int ctl_npolicies;
 extern const struct ctl_cmd ctl_dev_list_cmd, ctl_dev_show_cmd;
 extern const struct ctl_cmd ctl_dev_set_cmd, ctl_stats_cmd;
 extern const struct ctl_cmd ctl_monitor_cmd, ctl_call_cmd;
+extern const struct ctl_cmd ctl_svcmap_show_cmd, ctl_svcmap_set_cmd;
 
 #endif /* _HSHMCTL_CTL_H */

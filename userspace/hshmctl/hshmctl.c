@@ -33,6 +33,8 @@ static const struct ctl_cmd *const cmds[] = {
 	&ctl_dev_show_cmd,
 	&ctl_dev_set_cmd,
 	&ctl_stats_cmd,
+	&ctl_svcmap_show_cmd,
+	&ctl_svcmap_set_cmd,
 	&ctl_monitor_cmd,
 	&ctl_call_cmd,
 };

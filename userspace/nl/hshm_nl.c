@@ -86,6 +86,7 @@ const struct nla_policy hshm_nl_policy[HSHM_A_MAX + 1] = {
 	[HSHM_A_HANDOVER_LEARNED] = { .type = NLA_U32 },
 	[HSHM_A_PEER_WAIT_MS]	= { .type = NLA_U32 },
 	[HSHM_A_RESENT]		= { .type = NLA_U64 },
+	[HSHM_A_SVC_RANGE]	= { .type = NLA_NESTED },
 };
 
 static const struct nla_policy class_policy[HSHM_CA_MAX + 1] = {
@@ -447,6 +448,106 @@ int hshm_nl_set(struct hshm_nl *nl, uint32_t dev,
 		return HSHM_NL_EXIT_FAIL;
 	}
 	return hshm_nl_run(nl, m, NULL, NULL, "set");
+}
+
+/* The service map: SVC_MAP_GET and SVC_MAP_SET */
+
+static const struct nla_policy svc_range_policy[HSHM_SR_MAX + 1] = {
+	[HSHM_SR_FIRST]		= { .type = NLA_U32 },
+	[HSHM_SR_LAST]		= { .type = NLA_U32 },
+	[HSHM_SR_CLASS]		= { .type = NLA_U8 },
+};
+
+struct svc_map_walk {
+	void (*fn)(const struct hshm_nl_run *r, void *arg);
+	void *arg;
+	int bad;	/* runs without their three attributes */
+};
+
+static int svc_map_cb(struct nl_msg *m, void *arg)
+{
+	struct genlmsghdr *g = nlmsg_data(nlmsg_hdr(m));
+	struct nlattr *tb[HSHM_SR_MAX + 1], *a;
+	struct svc_map_walk *w = arg;
+	int rem;
+
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0),
+			  rem) {
+		struct hshm_nl_run r;
+
+		if (nla_type(a) != HSHM_A_SVC_RANGE)
+			continue;
+		if (nla_parse_nested(tb, HSHM_SR_MAX, a, svc_range_policy) ||
+		    !tb[HSHM_SR_FIRST] || !tb[HSHM_SR_LAST] ||
+		    !tb[HSHM_SR_CLASS]) {
+			w->bad++;
+			continue;
+		}
+		r.first = nla_get_u32(tb[HSHM_SR_FIRST]);
+		r.last = nla_get_u32(tb[HSHM_SR_LAST]);
+		r.cls = nla_get_u8(tb[HSHM_SR_CLASS]);
+		w->fn(&r, w->arg);
+	}
+	return NL_OK;
+}
+
+int hshm_nl_svc_map_get(struct hshm_nl *nl, uint32_t dev, int64_t id,
+			void (*fn)(const struct hshm_nl_run *r, void *arg),
+			void *arg)
+{
+	struct svc_map_walk w = { fn, arg, 0 };
+	struct nl_msg *m;
+	struct nlattr *n;
+	int ret;
+
+	m = hshm_nl_new(nl, HSHM_CMD_SVC_MAP_GET, id < 0 ? NLM_F_DUMP : 0);
+	if (!m)
+		return HSHM_NL_EXIT_FAIL;
+	if (nla_put_u32(m, HSHM_A_DEV_INDEX, dev))
+		goto nomem;
+	if (id >= 0) {
+		n = nla_nest_start(m, HSHM_A_SVC_RANGE);
+		if (!n || nla_put_u32(m, HSHM_SR_FIRST, (uint32_t)id))
+			goto nomem;
+		nla_nest_end(m, n);
+	}
+	ret = hshm_nl_run(nl, m, svc_map_cb, &w, "service-map");
+	if (!ret && w.bad) {
+		hshm_nl_msg("service-map: %d runs without first, last or class in the reply",
+			    w.bad);
+		return HSHM_NL_EXIT_FAIL;
+	}
+	return ret;
+nomem:
+	nlmsg_free(m);
+	hshm_nl_msg("out of memory");
+	return HSHM_NL_EXIT_FAIL;
+}
+
+int hshm_nl_svc_map_set(struct hshm_nl *nl, uint32_t dev,
+			const struct hshm_nl_run *runs, unsigned int n)
+{
+	struct nl_msg *m = hshm_nl_new(nl, HSHM_CMD_SVC_MAP_SET, NLM_F_ACK);
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (!m)
+		return HSHM_NL_EXIT_FAIL;
+	if (nla_put_u32(m, HSHM_A_DEV_INDEX, dev))
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		nest = nla_nest_start(m, HSHM_A_SVC_RANGE);
+		if (!nest || nla_put_u32(m, HSHM_SR_FIRST, runs[i].first) ||
+		    nla_put_u32(m, HSHM_SR_LAST, runs[i].last) ||
+		    nla_put_u8(m, HSHM_SR_CLASS, runs[i].cls))
+			goto nomem;
+		nla_nest_end(m, nest);
+	}
+	return hshm_nl_run(nl, m, NULL, NULL, "service-map set");
+nomem:
+	nlmsg_free(m);
+	hshm_nl_msg("out of memory");
+	return HSHM_NL_EXIT_FAIL;
 }
 
 const char *hshm_nl_sched_name(uint8_t s)

@@ -107,6 +107,24 @@ int hshm_nl_get_devs(struct hshm_nl *nl, int dev, struct hshm_nl_devs *devs);
 int hshm_nl_set(struct hshm_nl *nl, uint32_t dev,
 		int (*put)(struct nl_msg *m, const void *arg), const void *arg);
 
+/* A run of the service map: services first..last are served in cls. */
+struct hshm_nl_run {
+	uint32_t first;
+	uint32_t last;
+	uint8_t cls;
+};
+
+/*
+ * SVC_MAP_GET of device @dev: the whole map (@id < 0, a dump) or the run
+ * that holds service @id, each run through @fn; 0 or an exit status.
+ */
+int hshm_nl_svc_map_get(struct hshm_nl *nl, uint32_t dev, int64_t id,
+			void (*fn)(const struct hshm_nl_run *r, void *arg),
+			void *arg);
+/* SVC_MAP_SET of @n runs, applied in order; 0 or an exit status. */
+int hshm_nl_svc_map_set(struct hshm_nl *nl, uint32_t dev,
+			const struct hshm_nl_run *runs, unsigned int n);
+
 const char *hshm_nl_sched_name(uint8_t s);
 
 #endif /* _HSHM_NL_H */
