@@ -87,6 +87,38 @@ struct hshm_chan *hshm_nl_chan_req(struct nlattr *a,
 	return ch;
 }
 
+/**
+ * hshm_nl_reply() - answer a request about one device with one message
+ * @info: the request; its HSHM_A_DEV_INDEX names the device
+ * @fill: puts the reply, its genetlink header included, into @msg; called
+ *	with hshm_nl_lock held
+ * @arg: for @fill
+ *
+ * Return: 0 once the reply is sent, or a negative errno.
+ */
+int hshm_nl_reply(struct genl_info *info, hshm_nl_fill_fn fill,
+		  const void *arg)
+{
+	struct sk_buff *msg;
+	struct hshm_chan *ch;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&hshm_nl_lock);
+	ch = hshm_nl_chan_req(info->attrs[HSHM_A_DEV_INDEX], info->extack);
+	ret = PTR_ERR_OR_ZERO(ch);
+	if (!ret)
+		ret = fill(msg, ch, info, arg);
+	mutex_unlock(&hshm_nl_lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
 /*
  * The events carry single requests' latencies and classes, other users'
  * traffic that GET only shows summed up: joining needs CAP_NET_ADMIN.

@@ -25,6 +25,11 @@ struct hshm_chan *hshm_nl_chan(u32 id);
 struct hshm_chan *hshm_nl_chan_req(struct nlattr *a,
 				   struct netlink_ext_ack *extack);
 
+typedef int (*hshm_nl_fill_fn)(struct sk_buff *msg, struct hshm_chan *ch,
+			       struct genl_info *info, const void *arg);
+int hshm_nl_reply(struct genl_info *info, hshm_nl_fill_fn fill,
+		  const void *arg);
+
 static inline int hshm_nl_put_u64(struct sk_buff *skb, int type, u64 v,
 				  int pad)
 {

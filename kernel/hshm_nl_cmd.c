@@ -172,6 +172,12 @@ cancel:
 	return -EMSGSIZE;
 }
 
+static int hshm_nl_get_fill(struct sk_buff *msg, struct hshm_chan *ch,
+			    struct genl_info *info, const void *arg)
+{
+	return hshm_nl_fill_dev(msg, ch, info->snd_portid, info->snd_seq, 0);
+}
+
 /**
  * hshm_nl_get_doit() - GET of one device: its device message
  * @skb: the request
@@ -181,25 +187,7 @@ cancel:
  */
 int hshm_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sk_buff *msg;
-	struct hshm_chan *ch;
-	int ret;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&hshm_nl_lock);
-	ch = hshm_nl_chan_req(info->attrs[HSHM_A_DEV_INDEX], info->extack);
-	ret = PTR_ERR_OR_ZERO(ch);
-	if (!ret)
-		ret = hshm_nl_fill_dev(msg, ch, info->snd_portid, info->snd_seq,
-				       0);
-	mutex_unlock(&hshm_nl_lock);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return genlmsg_reply(msg, info);
+	return hshm_nl_reply(info, hshm_nl_get_fill, NULL);
 }
 
 /**

@@ -68,6 +68,29 @@ static int hshm_nl_put_run(struct sk_buff *skb, u32 first, u32 last, u8 cls)
 	return 0;
 }
 
+/* The reply to a lookup: the run that holds the service id of @arg. */
+static int hshm_nl_lookup_fill(struct sk_buff *msg, struct hshm_chan *ch,
+			       struct genl_info *info, const void *arg)
+{
+	const struct hshm_nl_run *r = arg;
+	u32 first, last;
+	void *hdr;
+	u8 cls;
+
+	cls = hshm_svc_map_run(ch, r->first, &first, &last);
+	hdr = genlmsg_put_reply(msg, info, &hshm_genl, 0,
+				HSHM_CMD_SVC_MAP_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, HSHM_A_DEV_INDEX, ch->id) ||
+	    hshm_nl_put_run(msg, first, last, cls)) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
 /**
  * hshm_nl_svc_map_get_doit() - SVC_MAP_GET do: the run of one service id
  * @skb: the request
@@ -80,11 +103,6 @@ int hshm_nl_svc_map_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *ra = info->attrs[HSHM_A_SVC_RANGE];
 	struct hshm_nl_run r;
-	struct hshm_chan *ch;
-	struct sk_buff *msg;
-	u32 first, last;
-	void *hdr;
-	u8 cls;
 	int ret;
 
 	if (!ra) {
@@ -100,28 +118,7 @@ int hshm_nl_svc_map_get_doit(struct sk_buff *skb, struct genl_info *info)
 				    "a lookup names one service id: HSHM_SR_FIRST only");
 		return -EINVAL;
 	}
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&hshm_nl_lock);
-	ch = hshm_nl_chan_req(info->attrs[HSHM_A_DEV_INDEX], info->extack);
-	ret = PTR_ERR_OR_ZERO(ch);
-	if (!ret) {
-		cls = hshm_svc_map_run(ch, r.first, &first, &last);
-		hdr = genlmsg_put_reply(msg, info, &hshm_genl, 0,
-					HSHM_CMD_SVC_MAP_GET);
-		if (!hdr || nla_put_u32(msg, HSHM_A_DEV_INDEX, ch->id) ||
-		    hshm_nl_put_run(msg, first, last, cls))
-			ret = -EMSGSIZE;
-		else
-			genlmsg_end(msg, hdr);
-	}
-	mutex_unlock(&hshm_nl_lock);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return genlmsg_reply(msg, info);
+	return hshm_nl_reply(info, hshm_nl_lookup_fill, &r);
 }
 
 /**
