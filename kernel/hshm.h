@@ -699,7 +699,11 @@ void hshm_sched_drain(struct hshm_chan *ch);
 void hshm_sched_free(struct hshm_chan *ch);
 void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req);
 void hshm_sched_kick(struct hshm_chan *ch);
+void hshm_sched_heal(struct hshm_chan *ch, const char *reason);
+
+/* hshm_cfg.c: the setters of sysfs and netlink, under ch->cfg_lock */
 void hshm_sched_set_weights(struct hshm_chan *ch, const u16 *w);
+void hshm_sched_get_weights(struct hshm_chan *ch, u16 *w);
 int hshm_knob_check(struct hshm_chan *ch, enum hshm_knob k, u32 v);
 u32 hshm_knob_get(struct hshm_chan *ch, enum hshm_knob k);
 int hshm_knob_set(struct hshm_chan *ch, enum hshm_knob k, u32 v);
@@ -707,13 +711,12 @@ void hshm_sched_set_mode(struct hshm_chan *ch, enum hshm_sched_mode mode);
 int hshm_cls_set_shed_us(struct hshm_chan *ch, unsigned int cls, u32 shed_us);
 void hshm_cls_set_target_us(struct hshm_chan *ch, unsigned int cls,
 			    u32 target_us);
-void hshm_sched_get_weights(struct hshm_chan *ch, u16 *w);
-void hshm_sched_heal(struct hshm_chan *ch, const char *reason);
 u32 hshm_sched_handover(struct hshm_chan *ch);
 int hshm_sched_set_profile(struct hshm_chan *ch,
 			   const struct hshm_peer_profile *prof);
 int hshm_sched_thread_resolve(struct hshm_chan *ch, const int *policy,
 			      const int *prio, struct hshm_thread_sched *ts);
+int hshm_sched_apply(struct task_struct *t, const struct hshm_thread_sched *ts);
 int hshm_sched_set_thread(struct hshm_chan *ch, const int *policy,
 			  const int *prio);
 void hshm_sched_get_thread(struct hshm_chan *ch, struct hshm_thread_sched *ts);
