@@ -77,10 +77,10 @@ DEB_PKGS += mandoc
 # netlink spec against its schema
 DEB_PKGS += python3-yaml python3-jsonschema
 
-.PHONY: all module tests user ksft check check-amd64 check-debug lint demo bench fuzz deps clean help
+.PHONY: all module tests user ksft check check-amd64 check-debug lint lint-full demo bench fuzz deps clean help
 
 ifeq ($(ARCH),arm64)
-ARM64_AMD64_ONLY := $(filter module tests user check lint demo bench,$(MAKECMDGOALS))
+ARM64_AMD64_ONLY := $(filter module tests user check lint lint-full demo bench,$(MAKECMDGOALS))
 ifneq ($(ARM64_AMD64_ONLY),)
 $(error ARCH=arm64 does not apply to `$(ARM64_AMD64_ONLY)` (amd64); use `make ARCH=arm64` or `make check-arm64`)
 endif
