@@ -22,6 +22,7 @@
 #include <linux/sched/prio.h>
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
+#include <linux/timer.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -246,15 +247,23 @@ struct hshm_events {
  * @stop: make sure the peer no longer reads or writes the region and no
  *	more interrupts arrive; called once, from hshm_chan_remove(), after
  *	the dispatcher has stopped and before in-flight buffers are reclaimed
+ * @irq_mask: mask (@masked true) or unmask the reply interrupt while the
+ *	channel is busy and polled; an interrupt that came while masked is
+ *	delivered at unmask.  Optional: without it interrupts keep coming
+ *	and are ignored.  Called with @tx_lock held, interrupts off, from
+ *	any context the lock is taken in, the reply interrupt included
  * @groups: the transport's own sysfs attributes of hshmN, or NULL
  *
- * A transport's reply interrupt (or whatever stands for it) calls
- * hshm_chan_notify().
+ * @ring is called with the channel's @tx_lock held and interrupts off,
+ * from the dispatcher, a submitting task, a task waiting for its answer
+ * or the reply interrupt.  A transport's reply interrupt (or whatever
+ * stands for it) calls hshm_chan_notify().
  */
 struct hshm_transport_ops {
 	const char *name;
 	void (*ring)(struct hshm_chan *ch);
 	void (*stop)(struct hshm_chan *ch);
+	void (*irq_mask)(struct hshm_chan *ch, bool masked);
 	const struct attribute_group *groups;
 };
 
@@ -306,6 +315,9 @@ struct hshm_layout {
  * @offset: buffer offset in the data area (wire offset)
  * @first_block: first pool block of the buffer
  * @nblocks: pool blocks of the buffer
+ * @dirty: leading bytes of the buffer that may hold data: the payload,
+ *	then what the peer said it answered, or all of the buffer when that
+ *	is unknown; cleared when the buffer is freed (hshm_pool_release())
  * @service_id: requested service
  * @cls: class
  * @result: wire service result
@@ -319,7 +331,7 @@ struct hshm_layout {
  *	waits for @posted
  * @resend_node: on its class's resend list, handed back by a peer that
  *	did not serve it, or on the channel's held list after a heal
- *	(dispatcher only)
+ *	(@tx_lock of the channel)
  * @posted: the completion is decided and filled in (release/acquire)
  */
 struct hshm_req {
@@ -340,6 +352,7 @@ struct hshm_req {
 	u32 offset;
 	u32 first_block;
 	u32 nblocks;
+	u32 dirty;
 	u16 service_id;
 	u8 cls;
 	u8 result;
@@ -458,9 +471,9 @@ struct hshm_class_snap {
  * @target_us: latency target, 0 = none; slower completions count as SLA
  *	violations and raise an event
  * @nbatch: messages of the class in the batch being built or at the peer
- *	and not reaped yet (dispatcher only)
+ *	and not reaped yet (the channel's tx_lock)
  * @resend: requests a peer left unserved, sent again before @fifo, oldest
- *	first (dispatcher only)
+ *	first (the channel's tx_lock)
  * @kobj: classes/<name>/ in sysfs
  */
 struct hshm_cls {
@@ -514,45 +527,59 @@ struct hshm_cls {
  * @task: dispatcher thread; a reference is held until the channel is freed;
  *	set under @cfg_lock
  * @stopped: the dispatcher thread was stopped
- * @flags: HSHM_CHAN_* bits (kick)
- * @batch_out: a batch is at the peer (dispatcher writes, submit reads)
- * @tx: sender state of the Linux-owned queue (dispatcher only)
- * @wrr: the WRR picker (dispatcher only)
- * @batch: requests of the batch at the peer, NULL once reaped (dispatcher)
- * @nbatch: size of @batch in use (dispatcher only)
- * @npending: requests of @batch not yet reaped (dispatcher only)
- * @poll_ns: current adaptive polling interval (dispatcher only)
+ * @flags: HSHM_CHAN_* bits: kick (look now), irq (the reply interrupt
+ *	came), wdog (@watchdog found a batch out too long)
+ * @tx_lock: the sending side of the wire queue and the state of the
+ *	batches: whoever holds it does the dispatcher's work (hshm_sched.c):
+ *	the dispatcher thread, or while the channel is quiet a submitting
+ *	task, a task waiting for its answer or the reply interrupt; taken
+ *	with interrupts off, and only tried from an interrupt
+ * @busy: requests waited behind a batch: the dispatcher alone hands
+ *	batches over and polls, the reply interrupt masked, until nothing
+ *	is queued or at the peer (written under @tx_lock, read anywhere)
+ * @masked: the transport's reply interrupt is masked (@tx_lock)
+ * @watchdog: looks at a batch handed over outside the dispatcher that is
+ *	still out after HSHM_IRQ_FALLBACK, in case its interrupt never comes
+ * @handed_at: jiffies of the last hand-over (@tx_lock, read by @watchdog)
+ * @batch_out: a batch is at the peer (written under @tx_lock, read
+ *	anywhere)
+ * @tx: sender state of the Linux-owned queue (@tx_lock)
+ * @wrr: the WRR picker (@tx_lock)
+ * @batch: requests of the batch at the peer, NULL once reaped (@tx_lock)
+ * @nbatch: size of @batch in use (@tx_lock)
+ * @npending: requests of @batch not yet reaped (@tx_lock)
+ * @poll_ns: current adaptive polling interval (@tx_lock)
  * @rt_seen: last time a REALTIME request was submitted
  * @polling: an interrupt transport whose interrupts stopped arriving is
- *	polled until one arrives again (dispatcher only)
+ *	polled until one arrives again (@tx_lock)
  * @batch_deadline: jiffies after which the batch at the peer is given up
- *	and the queue healed (dispatcher only)
+ *	and the queue healed (@tx_lock)
  * @stall_since: jiffies since which the peer has not been idle with no
- *	batch out and requests waiting (dispatcher only)
- * @stalled: @stall_since is valid (dispatcher only)
+ *	batch out and requests waiting (@tx_lock)
+ * @stalled: @stall_since is valid (@tx_lock)
  * @bad_run: invalid observations in a row (bad answers, skipped entries,
  *	bad marks) since the last valid answer; %HSHM_WIRE_HEAL_RUN of them
- *	heal (dispatcher only)
+ *	heal (@tx_lock)
  * @heal_last: entries of the batch given up by the last heal, reused
- *	last (dispatcher only)
+ *	last (@tx_lock)
  * @held: requests of batches given up by heals, with their slot and
  *	buffer, until the peer is known to be done with them: it answered a
  *	later batch, it restarted, or the channel goes away
- *	(hshm_sched_release_held(); on resend_node; dispatcher only)
- * @nheld: number of @held, at most half of @max_requests (dispatcher only)
- * @peer_state: enum hshm_peer_state (dispatcher writes)
+ *	(hshm_sched_release_held(); on resend_node; @tx_lock)
+ * @nheld: number of @held, at most half of @max_requests (@tx_lock)
+ * @peer_state: enum hshm_peer_state (written under @tx_lock)
  * @peer_present: the peer's queue showed a running owner at the last look
- *	(dispatcher only)
+ *	(@tx_lock)
  * @open: the Linux-owned queue was opened (marked idle) for the peer
- *	(dispatcher only)
- * @open_timing: @open_by is set (dispatcher only)
+ *	(@tx_lock)
+ * @open_timing: @open_by is set (@tx_lock)
  * @open_by: jiffies after which it is opened whether the peer showed or
- *	not, counted from the first request that waited (dispatcher only)
- * @nserved: entries of the batch at the peer it answered (dispatcher only)
+ *	not, counted from the first request that waited (@tx_lock)
+ * @nserved: entries of the batch at the peer it answered (@tx_lock)
  * @learned: messages per hand-over learned from what the peer serves
- *	(dispatcher writes)
+ *	(@tx_lock)
  * @full_runs: hand-overs in a row of @learned messages all served
- *	(dispatcher only)
+ *	(@tx_lock)
  * @resent: messages a peer left unserved and hshm sent again
  * @lost_irqs: batches found done with no interrupt
  * @bad_replies: peer answers rejected by validation (the requests failed
@@ -598,6 +625,11 @@ struct hshm_chan {
 	struct task_struct *task;
 	bool stopped;
 	unsigned long flags;
+	spinlock_t tx_lock;		/* the batches: see above */
+	bool busy;
+	bool masked;
+	struct timer_list watchdog;
+	unsigned long handed_at;
 	bool batch_out;
 	struct hshm_wire_tx *tx;
 	struct hshm_wrr wrr;
@@ -635,6 +667,7 @@ struct hshm_chan {
 
 #define HSHM_CHAN_KICK		0
 #define HSHM_CHAN_IRQ		1
+#define HSHM_CHAN_WDOG		2
 
 /**
  * struct hshm_file - an open /dev/hshmN
@@ -699,6 +732,8 @@ void hshm_sched_drain(struct hshm_chan *ch);
 void hshm_sched_free(struct hshm_chan *ch);
 void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req);
 void hshm_sched_kick(struct hshm_chan *ch);
+void hshm_sched_notify(struct hshm_chan *ch);
+bool hshm_sched_poll(struct hshm_chan *ch);
 void hshm_sched_heal(struct hshm_chan *ch, const char *reason);
 
 /* hshm_cfg.c: the setters of sysfs and netlink, under ch->cfg_lock */
@@ -839,6 +874,7 @@ struct hshm_lb_peer *hshm_lb_peer_create(void *region,
 					 bool irq_on, u32 poll_us);
 void hshm_lb_peer_start(struct hshm_lb_peer *p, struct hshm_chan *ch);
 void hshm_lb_peer_ring(struct hshm_lb_peer *p);
+void hshm_lb_peer_mask(struct hshm_lb_peer *p, bool masked);
 void hshm_lb_peer_destroy(struct hshm_lb_peer *p);
 
 /* tr_ivshmem.c */

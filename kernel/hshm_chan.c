@@ -333,13 +333,14 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
  *
  * Transports call this from their reply interrupt; any context, a hard
  * interrupt on PREEMPT_RT included (a handler the kernel did not thread,
- * a hard irq_work): it sets a bit and wakes the dispatcher, and takes no
- * lock but the scheduler's raw ones.
+ * a hard irq_work).  The answers are completed right here when that is
+ * allowed and nobody else is at the batches; else (on PREEMPT_RT in a
+ * hard interrupt always) the dispatcher is woken to do it
+ * (hshm_sched_notify()).
  */
 void hshm_chan_notify(struct hshm_chan *ch)
 {
-	set_bit(HSHM_CHAN_IRQ, &ch->flags);
-	hshm_sched_kick(ch);
+	hshm_sched_notify(ch);
 }
 
 /**

@@ -26,16 +26,21 @@ static struct dentry *hshm_race_dir;
  * hshm_race_window() - hold a window open if a test asked for it
  * @site: which window
  *
- * Sleeps, leaving the cpu to the context the window races with.
+ * Spins: a window may be inside a spinlock (the dispatch holds the
+ * channel's tx_lock).  The context it races with runs on another cpu.
  *
- * Context: task, no spinlock held.
+ * Context: any.
  */
 void hshm_race_window(enum hshm_race site)
 {
 	u32 us = READ_ONCE(hshm_race_us[site]);
 
-	if (us)
-		fsleep(us);
+	while (us) {
+		u32 n = min(us, 1000u);
+
+		udelay(n);
+		us -= n;
+	}
 }
 
 /**

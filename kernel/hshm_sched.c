@@ -3,14 +3,32 @@
  * hshm sched: per-class kfifos and the dispatcher thread.
  *
  * Submitters push requests into their class's kfifo (one spinlock per
- * class; no channel-wide lock).  One kthread per channel owns the sending
- * side of the wire queue: it looks at the batch at the peer when the
- * transport's interrupt kicks it (or on an adaptive polling timer when
- * there is none), completes what the peer answered, and once the peer is
- * idle builds the next batch in the order the scheduler picks, hands it
+ * class).  Whoever holds the channel's tx_lock owns the sending side of
+ * the wire queue: it completes what the peer answered, and once the peer
+ * is idle builds the next batch in the order the scheduler picks, hands it
  * over and rings the doorbell.  The batch is built at hand-over time, not
  * earlier, so a REALTIME request that arrives while the peer is busy still
  * goes first in the next batch.
+ *
+ * Two modes, as NAPI has:
+ *
+ * - quiet: nothing waited behind the last batch.  The context at hand
+ *   does the work with no thread woken in between: a submitting task
+ *   hands its request over, the reply interrupt (threaded where the kernel
+ *   threads interrupts) completes the answers, and a caller waiting for
+ *   its answer may do either (hshm_sched_direct()).  Each only tries the
+ *   lock; whoever finds it taken leaves the work to its holder or to the
+ *   dispatcher thread.
+ * - busy: requests waited behind a batch.  The dispatcher thread alone
+ *   hands batches over and polls for their answers with the reply
+ *   interrupt masked, until nothing is queued or at the peer; then the
+ *   interrupt is unmasked and the channel is quiet again.
+ *
+ * The dispatcher thread also does what no fast path does: waiting for the
+ * peer to appear, the watchdog and the heals, and every channel whose peer
+ * never rings, which it polls adaptively.  Whichever context it is, the
+ * batch is built by the same code (hshm_sched_dispatch()): the QoS order
+ * is the same.
  *
  * The dispatcher runs under the CPU scheduling policy and priority the
  * administrator chose (struct hshm_chan.thread_sched; SCHED_NORMAL nice 0
@@ -48,6 +66,27 @@ const char *const hshm_peer_state_names[HSHM_PEER_NR] = {
 	[HSHM_PEER_LOST] = "lost",
 };
 
+/*
+ * A batch handed over outside the dispatcher thread, which may be asleep
+ * with no timeout, is looked at by the thread once it has been out
+ * HSHM_IRQ_FALLBACK, as one the thread handed over is: its interrupt may
+ * never come.
+ */
+static void hshm_sched_watchdog_fn(struct timer_list *t)
+{
+	struct hshm_chan *ch = container_of(t, struct hshm_chan, watchdog);
+	unsigned long due = READ_ONCE(ch->handed_at) + HSHM_IRQ_FALLBACK;
+
+	if (!READ_ONCE(ch->batch_out))
+		return;
+	if (time_before(jiffies, due)) {
+		mod_timer(&ch->watchdog, due);
+		return;
+	}
+	set_bit(HSHM_CHAN_WDOG, &ch->flags);
+	hshm_sched_kick(ch);
+}
+
 /**
  * hshm_sched_init() - set up kfifos, wire sender state and the picker
  * @ch: channel with its layout and region set
@@ -60,6 +99,8 @@ int hshm_sched_init(struct hshm_chan *ch)
 	unsigned int c;
 	int ret;
 
+	spin_lock_init(&ch->tx_lock);
+	timer_setup(&ch->watchdog, hshm_sched_watchdog_fn, 0);
 	for (c = 0; c < HSHM_NR_CLASSES; c++) {
 		spin_lock_init(&ch->cls[c].lock);
 		INIT_LIST_HEAD(&ch->cls[c].resend);
@@ -134,6 +175,7 @@ void hshm_sched_free(struct hshm_chan *ch)
 {
 	unsigned int c;
 
+	timer_delete_sync(&ch->watchdog);
 	if (ch->task)
 		put_task_struct(ch->task);
 	kfree(ch->heal_last);
@@ -169,27 +211,6 @@ void hshm_sched_kick(struct hshm_chan *ch)
  */
 #define hshm_kfifo(op)	data_race(op)
 
-/**
- * hshm_sched_enqueue() - queue a request in its class's kfifo
- * @ch: channel
- * @req: request holding its wire reference
- *
- * Kicks the dispatcher when no batch is at the peer; otherwise the end of
- * the batch brings the dispatcher back anyway.
- */
-void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req)
-{
-	struct hshm_cls *c = &ch->cls[req->cls];
-
-	spin_lock(&c->lock);
-	hshm_kfifo(kfifo_put(&c->fifo, req));
-	spin_unlock(&c->lock);
-	/* Pairs with the barrier after clearing batch_out. */
-	smp_mb();
-	if (!READ_ONCE(ch->batch_out))
-		hshm_sched_kick(ch);
-}
-
 static unsigned int hshm_backlog_mask(struct hshm_chan *ch)
 {
 	unsigned int c, mask = 0;
@@ -202,7 +223,7 @@ static unsigned int hshm_backlog_mask(struct hshm_chan *ch)
 }
 
 /*
- * Dispatcher only: the next request of class @c without taking it, or
+ * Under tx_lock: the next request of class @c without taking it, or
  * with @take, taking it: what a peer handed back first, then the kfifo.
  */
 static bool hshm_cls_next(struct hshm_chan *ch, unsigned int c,
@@ -249,7 +270,7 @@ static bool hshm_should_shed(struct hshm_chan *ch, struct hshm_req *req,
 
 /**
  * hshm_sched_release_held() - give the buffers of given-up batches back
- * @ch: channel; its dispatcher thread, or a caller that stopped it
+ * @ch: channel, with @ch->tx_lock held
  *
  * The peer is known to be done with them: it answered a batch handed over
  * after they were given up (a v1 peer serves one batch after the other),
@@ -267,7 +288,7 @@ static void hshm_sched_release_held(struct hshm_chan *ch)
 }
 
 /*
- * Dispatcher only: a heal gave @req up (it is completed) while the peer
+ * Under tx_lock: a heal gave @req up (it is completed) while the peer
  * may still be writing its answer into @req's buffer: the wire's reference
  * stays, and with it the slot and the buffer, until
  * hshm_sched_release_held().  A peer that never comes back must not pin
@@ -286,7 +307,7 @@ static void hshm_sched_hold(struct hshm_chan *ch, struct hshm_req *req)
 }
 
 /*
- * Dispatcher only: the peer is done with @req's entry.  Entries go back to
+ * Under tx_lock: the peer is done with @req's entry.  Entries go back to
  * the end of the free list and are reused last: a late write of the peer
  * lands on a free entry (hshm_wire_tx_scrub()), and the entry a peer that
  * does not wait for busy has its head on (peers.md V1-7) is not filled
@@ -300,7 +321,7 @@ static void hshm_sched_let_go(struct hshm_chan *ch, struct hshm_req *req)
 }
 
 /*
- * Dispatcher only: @req, whose entry the peer left untouched and can no
+ * Under tx_lock: @req, whose entry the peer left untouched and can no
  * longer read (hshm_wire_tx_withdraw()), goes back to the front of its
  * class, to be sent again (peers.md D-2); unless it completed meanwhile
  * (timeout, cancel), then it is let go.
@@ -335,7 +356,7 @@ static void hshm_sched_set_peer_state(struct hshm_chan *ch, int state)
 }
 
 /*
- * Dispatcher only: give back the untouched entries of the batch (flag
+ * Under tx_lock: give back the untouched entries of the batch (flag
  * still 0, hshm_wire_tx_untouched()) but the one the peer's head is on: a
  * peer that does not wait for busy serves that one next, or is serving it
  * now.  Each is withdrawn first (length 0, full barrier), then the head
@@ -391,7 +412,7 @@ static int hshm_reply_status(u8 result)
 }
 
 /*
- * Dispatcher only: count bad data of @kind, @n times.  Spurious answers
+ * Under tx_lock: count bad data of @kind, @n times.  Spurious answers
  * and header fields are repaired where they are found; the other kinds
  * count towards a heal.
  */
@@ -425,7 +446,7 @@ static int hshm_poll_fault(enum hshm_wire_status st)
 }
 
 /*
- * Dispatcher only, at the end of a hand-over of ch->nbatch messages of
+ * Under tx_lock, at the end of a hand-over of ch->nbatch messages of
  * which the peer served ch->nserved: learn how many the peer serves per
  * hand-over (peers.md D-2).  Fewer served than handed over: that many
  * from now on.  All of a full hand-over served HSHM_LEARN_PROBE times in
@@ -457,7 +478,7 @@ static void hshm_sched_learn(struct hshm_chan *ch)
 }
 
 /*
- * Dispatcher only: the peer went idle and what is left of the batch is the
+ * Under tx_lock: the peer went idle and what is left of the batch is the
  * one untouched entry its head is on (hshm_sched_give_back() kept it):
  * hand that entry over again, on its own, until it is served or the
  * batch's deadline heals the queue.
@@ -547,6 +568,24 @@ static bool hshm_sched_reap_entries(struct hshm_chan *ch, bool idle,
 }
 
 /*
+ * Under tx_lock: enter or leave the busy mode (the file's comment).  The
+ * reply interrupt is masked while busy; one that came meanwhile is
+ * delivered at unmask and finds the channel quiet.
+ */
+static void hshm_sched_set_busy(struct hshm_chan *ch, bool busy)
+{
+	lockdep_assert_held(&ch->tx_lock);
+	if (ch->busy == busy)
+		return;
+	WRITE_ONCE(ch->busy, busy);
+	if (ch->ops->irq_mask && (ch->features & HSHM_FEAT_IRQ) &&
+	    ch->masked != busy) {
+		ch->masked = busy;
+		ch->ops->irq_mask(ch, busy);
+	}
+}
+
+/*
  * Complete what the peer answered.  Returns true if anything changed.
  * The mark is read once, before the entries, so that an entry the peer
  * skipped is told apart from one it has not reached yet.  Entries the
@@ -559,6 +598,7 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 	unsigned int skipped;
 	u32 mark;
 
+	lockdep_assert_held(&ch->tx_lock);
 	if (!ch->batch_out)
 		return false;
 	mark = hshm_wire_tx_mark(ch->tx);
@@ -586,6 +626,9 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 		WRITE_ONCE(ch->batch_out, false);
 		/* Pairs with the barrier in hshm_sched_enqueue(). */
 		smp_mb();
+		/* Requests waited behind the batch: busy until they drain. */
+		if (hshm_backlog_mask(ch))
+			hshm_sched_set_busy(ch, true);
 		progress = true;
 	}
 	return progress;
@@ -593,7 +636,7 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 
 /**
  * hshm_sched_heal() - reset the queue with a peer that broke the protocol
- * @ch: channel; called from its dispatcher thread only
+ * @ch: channel, with @ch->tx_lock held (the dispatcher thread)
  * @reason: what went wrong, for the log
  *
  * The requests of the batch at the peer whose entries it left untouched,
@@ -616,6 +659,7 @@ void hshm_sched_heal(struct hshm_chan *ch, const char *reason)
 	unsigned int nlast = 0, failed = 0, resent;
 	u32 i;
 
+	lockdep_assert_held(&ch->tx_lock);
 	/* What the peer did answer, whatever the order, is not given up. */
 	hshm_sched_reap_entries(ch, false, false);
 	resent = hshm_sched_give_back(ch);
@@ -723,7 +767,7 @@ static bool hshm_rt_active(struct hshm_chan *ch, ktime_t now)
 }
 
 /*
- * Dispatcher only: what the peer-owned queue says.  Its working_mark shows
+ * Under tx_lock: what the peer-owned queue says.  Its working_mark shows
  * a running owner (hshm_wire_mark_ready()) once the peer has started
  * (peers.md V1-4; hshm's peer initialises it): absent or lost becomes
  * ready when it starts showing one, ready becomes lost when it stops.
@@ -747,7 +791,7 @@ static void hshm_sched_peer_look(struct hshm_chan *ch)
 }
 
 /*
- * Dispatcher only: open the Linux-owned queue (mark it idle) for the first
+ * Under tx_lock: open the Linux-owned queue (mark it idle) for the first
  * batch, once the peer is ready or, with requests waiting, peer_wait_ms
  * after the first of them found it absent: the public client too goes on
  * after waiting (peers.md C-2).  Until then the queue is 0xEEEEEEEE, which
@@ -789,6 +833,7 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 	unsigned long deadline;
 	unsigned int mask;
 
+	lockdep_assert_held(&ch->tx_lock);
 	if (ch->batch_out || (!ch->open && !hshm_sched_open(ch)) ||
 	    !hshm_wire_tx_peer_idle(ch->tx))
 		return;
@@ -840,6 +885,7 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 		return;
 	ch->npending = ch->nbatch;
 	ch->batch_deadline = deadline;
+	WRITE_ONCE(ch->handed_at, jiffies);
 	WRITE_ONCE(ch->batch_out, true);
 	hshm_sched_fault(ch, HSHM_FAULT_BAD_HEADER,
 			 hshm_wire_tx_check_header(ch->tx));
@@ -847,8 +893,151 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 	ch->ops->ring(ch);
 }
 
+/* Does a batch at the peer need polling, the reply interrupt or not? */
+static bool hshm_sched_polled(struct hshm_chan *ch)
+{
+	return (ch->features & HSHM_FEAT_POLL) || ch->polling ||
+	       !READ_ONCE(ch->profile)->rings;
+}
+
+/*
+ * Under tx_lock, outside the dispatcher thread: complete what the peer
+ * answered and, while the channel is quiet, hand the next batch over.
+ * Returns false when the dispatcher thread has work: a batch ended with
+ * requests waiting (busy now), nothing could be handed over (the queue is
+ * closed, the peer not idle), or the batch handed over needs polling.
+ */
+static bool hshm_sched_step(struct hshm_chan *ch)
+{
+	hshm_sched_reap(ch);
+	if (ch->batch_out)
+		return true;
+	if (!hshm_backlog_mask(ch))
+		return true;
+	if (ch->busy)
+		return false;
+	hshm_sched_dispatch(ch);
+	if (!ch->batch_out)
+		return false;
+	/* The thread may sleep with no timeout: someone looks anyway. */
+	if (!timer_pending(&ch->watchdog))
+		mod_timer(&ch->watchdog, jiffies + HSHM_IRQ_FALLBACK);
+	return !hshm_sched_polled(ch);
+}
+
+/*
+ * The short path (the file's comment): do the dispatcher's work in the
+ * context at hand if the lock is free.  @irq: called for the reply
+ * interrupt, whose arrival it records.  Returns false when the dispatcher
+ * thread must be kicked.
+ */
+static bool hshm_sched_direct(struct hshm_chan *ch, bool irq)
+{
+	unsigned long flags;
+	bool done;
+
+	/* Before the thread runs, and after it stopped, it alone decides. */
+	if (!READ_ONCE(ch->task) || READ_ONCE(ch->stopped))
+		return false;
+	/* A PREEMPT_RT kernel takes this lock in a thread only. */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && in_hardirq())
+		return false;
+	if (!spin_trylock_irqsave(&ch->tx_lock, flags))
+		return false;
+	if (irq && test_and_clear_bit(HSHM_CHAN_IRQ, &ch->flags))
+		ch->polling = false;
+	done = hshm_sched_step(ch);
+	spin_unlock_irqrestore(&ch->tx_lock, flags);
+	return done;
+}
+
+/**
+ * hshm_sched_notify() - the reply interrupt: complete what was answered
+ * @ch: channel
+ *
+ * Any context, a hard interrupt included: in a task or, but on PREEMPT_RT,
+ * in an interrupt the answers are completed here, unless someone else
+ * holds the batches; else the dispatcher is kicked to do it.
+ */
+void hshm_sched_notify(struct hshm_chan *ch)
+{
+	set_bit(HSHM_CHAN_IRQ, &ch->flags);
+	if (!hshm_sched_direct(ch, true))
+		hshm_sched_kick(ch);
+}
+
+/**
+ * hshm_sched_poll() - a caller waiting for an answer looks for it
+ * @ch: channel
+ *
+ * Completes what the peer answered, as the reply interrupt would, and
+ * while the channel is quiet hands the next batch over; never waits for
+ * the lock.
+ *
+ * Context: task, inside the channel's SRCU read side.
+ * Return: false if the dispatcher has work (hshm_sched_kick() it).
+ */
+bool hshm_sched_poll(struct hshm_chan *ch)
+{
+	return hshm_sched_direct(ch, false);
+}
+
+/**
+ * hshm_sched_enqueue() - queue a request in its class's kfifo
+ * @ch: channel
+ * @req: request holding its wire reference
+ *
+ * When no batch is at the peer, the request is handed over from here if
+ * the channel is quiet (hshm_sched_direct()), else the dispatcher is
+ * kicked; otherwise the end of the batch brings someone back anyway.
+ *
+ * Context: task.
+ */
+void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req)
+{
+	struct hshm_cls *c = &ch->cls[req->cls];
+
+	spin_lock(&c->lock);
+	hshm_kfifo(kfifo_put(&c->fifo, req));
+	spin_unlock(&c->lock);
+	/* Pairs with the barrier after clearing batch_out. */
+	smp_mb();
+	if (!READ_ONCE(ch->batch_out) && !hshm_sched_direct(ch, false))
+		hshm_sched_kick(ch);
+}
+
+/* How the dispatcher thread sleeps until it looks again. */
+struct hshm_sleep {
+	bool hr;
+	long jiffies;
+	u32 ns;
+};
+
+/* Under tx_lock: how long the dispatcher may sleep, from what is out. */
+static void hshm_sched_sleep_for(struct hshm_chan *ch, struct hshm_sleep *sl)
+{
+	sl->hr = false;
+	sl->jiffies = MAX_SCHEDULE_TIMEOUT;
+	if (!ch->batch_out && !hshm_backlog_mask(ch)) {
+		/* A peer not ready yet is looked for once a second. */
+		if (ch->layout.rxq_size && ch->peer_state != HSHM_PEER_READY)
+			sl->jiffies = HZ;
+	} else if (!ch->batch_out) {
+		/* Backlog but the peer is not idle: look again later. */
+		sl->jiffies = HSHM_IRQ_FALLBACK;
+	} else if (ch->cls[HSHM_CLASS_REALTIME].nbatch) {
+		sl->hr = true;
+		sl->ns = min_t(u32, ch->poll_ns, HSHM_RT_POLL_NS);
+	} else if (ch->busy || hshm_sched_polled(ch)) {
+		sl->hr = true;
+		sl->ns = ch->poll_ns;
+	} else {
+		sl->jiffies = HSHM_IRQ_FALLBACK;
+	}
+}
+
 /* Sleep until kicked or until it is time to look; true on a timeout. */
-static bool hshm_sched_wait(struct hshm_chan *ch)
+static bool hshm_sched_wait(struct hshm_chan *ch, const struct hshm_sleep *sl)
 {
 	bool timed_out = false;
 
@@ -858,61 +1047,69 @@ static bool hshm_sched_wait(struct hshm_chan *ch)
 		__set_current_state(TASK_RUNNING);
 		return false;
 	}
-	if (!ch->batch_out && !hshm_backlog_mask(ch)) {
-		/* A peer not ready yet is looked for once a second. */
-		if (ch->layout.rxq_size && ch->peer_state != HSHM_PEER_READY)
-			schedule_timeout(HZ);
-		else
-			schedule();
-	} else if (!ch->batch_out) {
-		/* Backlog but the peer is not idle: look again later. */
-		timed_out = !schedule_timeout(HSHM_IRQ_FALLBACK);
-	} else if (ch->cls[HSHM_CLASS_REALTIME].nbatch) {
-		ktime_t t = ns_to_ktime(min_t(u32, ch->poll_ns, HSHM_RT_POLL_NS));
+	if (sl->hr) {
+		ktime_t t = ns_to_ktime(sl->ns);
 
-		schedule_hrtimeout_range(&t, HSHM_RT_POLL_NS / 4, HRTIMER_MODE_REL);
-	} else if ((ch->features & HSHM_FEAT_POLL) || ch->polling ||
-		   !READ_ONCE(ch->profile)->rings) {
-		ktime_t t = ns_to_ktime(ch->poll_ns);
-
-		schedule_hrtimeout_range(&t, ch->poll_ns / 4, HRTIMER_MODE_REL);
+		schedule_hrtimeout_range(&t, sl->ns / 4, HRTIMER_MODE_REL);
+	} else if (sl->jiffies == MAX_SCHEDULE_TIMEOUT) {
+		schedule();
 	} else {
-		timed_out = !schedule_timeout(HSHM_IRQ_FALLBACK);
+		timed_out = !schedule_timeout(sl->jiffies);
 	}
 	__set_current_state(TASK_RUNNING);
 	clear_bit(HSHM_CHAN_KICK, &ch->flags);
+	/* With an interrupt on the way, the batch is not late. */
 	return timed_out && !test_bit(HSHM_CHAN_IRQ, &ch->flags);
+}
+
+/* One look of the dispatcher thread, under tx_lock. */
+static void hshm_sched_run(struct hshm_chan *ch, bool timed_out)
+{
+	bool progress;
+
+	lockdep_assert_held(&ch->tx_lock);
+	if (test_and_clear_bit(HSHM_CHAN_IRQ, &ch->flags))
+		ch->polling = false;
+	progress = hshm_sched_reap(ch);
+	/*
+	 * A batch found done by the fallback timer means its interrupt
+	 * never came (a peer restarted without our vector, a lost
+	 * message): poll until interrupts come back.
+	 */
+	if (timed_out && progress && (ch->features & HSHM_FEAT_IRQ) &&
+	    !ch->polling) {
+		atomic64_inc(&ch->lost_irqs);
+		ch->polling = true;
+	}
+	/* Adaptive polling: fast while answers come, slower when not. */
+	if (progress)
+		ch->poll_ns = HSHM_POLL_MIN_NS;
+	else if (ch->batch_out)
+		ch->poll_ns = min_t(u32, ch->poll_ns * 2, HSHM_POLL_MAX_NS);
+	hshm_sched_peer_look(ch);
+	hshm_sched_watchdog(ch);
+	hshm_sched_dispatch(ch);
+	/* Drained: back to interrupts and the short path. */
+	if (ch->busy && !ch->batch_out && !hshm_backlog_mask(ch))
+		hshm_sched_set_busy(ch, false);
 }
 
 static int hshm_dispatcher(void *data)
 {
 	struct hshm_chan *ch = data;
+	bool timed_out = false;
+	struct hshm_sleep sl;
 
 	while (!kthread_should_stop()) {
-		bool timed_out = hshm_sched_wait(ch);
-		bool progress;
-
-		if (test_and_clear_bit(HSHM_CHAN_IRQ, &ch->flags))
-			ch->polling = false;
-		progress = hshm_sched_reap(ch);
-		/*
-		 * A batch found done by the fallback timer means its interrupt
-		 * never came (a peer restarted without our vector, a lost
-		 * message): poll until interrupts come back.
-		 */
-		if (timed_out && progress && (ch->features & HSHM_FEAT_IRQ) &&
-		    !ch->polling) {
-			atomic64_inc(&ch->lost_irqs);
-			ch->polling = true;
-		}
-		/* Adaptive polling: fast while answers come, slower when not. */
-		if (progress)
-			ch->poll_ns = HSHM_POLL_MIN_NS;
-		else if (ch->batch_out)
-			ch->poll_ns = min_t(u32, ch->poll_ns * 2, HSHM_POLL_MAX_NS);
-		hshm_sched_peer_look(ch);
-		hshm_sched_watchdog(ch);
-		hshm_sched_dispatch(ch);
+		spin_lock_irq(&ch->tx_lock);
+		hshm_sched_run(ch, timed_out);
+		hshm_sched_sleep_for(ch, &sl);
+		spin_unlock_irq(&ch->tx_lock);
+		timed_out = hshm_sched_wait(ch, &sl);
+		/* The watchdog found a batch of the short path out too long. */
+		if (test_and_clear_bit(HSHM_CHAN_WDOG, &ch->flags) &&
+		    !test_bit(HSHM_CHAN_IRQ, &ch->flags))
+			timed_out = true;
 	}
 	return 0;
 }
@@ -960,7 +1157,7 @@ void hshm_sched_stop(struct hshm_chan *ch)
 {
 	if (ch->task && !ch->stopped)
 		kthread_stop(ch->task);
-	ch->stopped = true;
+	WRITE_ONCE(ch->stopped, true);
 }
 
 /**
@@ -974,6 +1171,9 @@ void hshm_sched_drain(struct hshm_chan *ch)
 	unsigned int c;
 	u32 i;
 
+	/* Nothing hands over or arms it any more. */
+	timer_delete_sync(&ch->watchdog);
+	spin_lock_irq(&ch->tx_lock);
 	for (i = 0; i < ch->nbatch; i++) {
 		req = ch->batch[i];
 		if (!req)
@@ -993,4 +1193,5 @@ void hshm_sched_drain(struct hshm_chan *ch)
 			hshm_req_put(req);
 		}
 	}
+	spin_unlock_irq(&ch->tx_lock);
 }

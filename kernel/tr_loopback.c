@@ -96,7 +96,8 @@ static const struct hshm_peer_profile *hshm_lb_profile;
  * @prof: the profile played; set while no thread runs, read by the thread
  * @exit_after: v1 profiles: stop serving after this many messages, 0:
  *	never; set like @prof
- * @lock: protects @task and @wakes against a ring during a restart
+ * @lock: protects @task and @wakes against a ring during a restart; a
+ *	ring may come from the channel's reply interrupt: interrupts off
  * @task: the peer thread, NULL while it is being replaced (@lock)
  * @wakes: a ring wakes @task: started and playing a profile that takes
  *	the doorbell (@lock)
@@ -105,9 +106,11 @@ static const struct hshm_peer_profile *hshm_lb_profile;
  * @v1: the v1 server's loop, v1 profiles (peer thread only)
  * @own: sender state of the peer-owned queue, for its start-up
  *	(%HSHM_PEER_START_OWN_QUEUE; peer thread only)
- * @doorbell: bit 0 set by a ring, cleared by the peer
+ * @doorbell: bit 0 set by a ring, cleared by the peer; bit 1 set while
+ *	@irq is raised but masked
  * @irq: the completion "interrupt"
  * @irq_on: raise @irq at the end of each batch of a profile that rings
+ * @masked: the channel masked @irq (hshm_lb_peer_mask())
  * @poll_us: look at the queue this often without a ring, 0: never
  * @due: when the messages served so far are paid for (peer thread only)
  */
@@ -127,6 +130,7 @@ struct hshm_lb_peer {
 	unsigned long doorbell;
 	struct irq_work irq;
 	bool irq_on;
+	bool masked;
 	u32 poll_us;
 	ktime_t due;
 };
@@ -198,6 +202,23 @@ static void hshm_lb_between(void *ctx, const struct hshm_wire_rx_msg *msg)
 		hshm_lb_sleep_until(ktime_add_ns(ktime_get(), d));
 }
 
+#define HSHM_LB_RUNG		0
+#define HSHM_LB_IRQ_PENDING	1
+
+/*
+ * Raise the completion interrupt, or with the channel masking it leave it
+ * pending for hshm_lb_peer_mask(), as an interrupt controller would.
+ */
+static void hshm_lb_raise(struct hshm_lb_peer *p)
+{
+	set_bit(HSHM_LB_IRQ_PENDING, &p->doorbell);
+	/* Pairs with the barrier in hshm_lb_peer_mask(). */
+	smp_mb__after_atomic();
+	if (!READ_ONCE(p->masked) &&
+	    test_and_clear_bit(HSHM_LB_IRQ_PENDING, &p->doorbell))
+		irq_work_queue(&p->irq);
+}
+
 static void hshm_lb_serve(struct hshm_lb_peer *p)
 {
 	const struct hshm_peer_hooks hooks = {
@@ -208,14 +229,15 @@ static void hshm_lb_serve(struct hshm_lb_peer *p)
 	p->due = ktime_get();
 	if (hshm_peer_serve_batch(&p->rx, p->r.data, &hooks) >= 0 &&
 	    p->irq_on && p->prof->rings)
-		irq_work_queue(&p->irq);
+		hshm_lb_raise(p);
 }
 
 /* Sleep until rung (or, when polling, until it is time to look). */
 static void hshm_lb_wait(struct hshm_lb_peer *p)
 {
 	set_current_state(TASK_INTERRUPTIBLE);
-	if (!test_and_clear_bit(0, &p->doorbell) && !kthread_should_stop()) {
+	if (!test_and_clear_bit(HSHM_LB_RUNG, &p->doorbell) &&
+	    !kthread_should_stop()) {
 		if (p->poll_us) {
 			ktime_t t = ns_to_ktime((u64)p->poll_us * NSEC_PER_USEC);
 
@@ -343,10 +365,10 @@ static void hshm_lb_peer_reset(struct hshm_lb_peer *p,
 static void hshm_lb_peer_set_task(struct hshm_lb_peer *p,
 				  struct task_struct *t)
 {
-	spin_lock(&p->lock);
+	spin_lock_irq(&p->lock);
 	p->task = t;
 	p->wakes = t && p->prof->walk == HSHM_PEER_WALK_BATCH;
-	spin_unlock(&p->lock);
+	spin_unlock_irq(&p->lock);
 }
 
 /*
@@ -357,11 +379,11 @@ static void hshm_lb_peer_stop_task(struct hshm_lb_peer *p)
 {
 	struct task_struct *t;
 
-	spin_lock(&p->lock);
+	spin_lock_irq(&p->lock);
 	t = p->task;
 	p->task = NULL;
 	p->wakes = false;
-	spin_unlock(&p->lock);
+	spin_unlock_irq(&p->lock);
 	kthread_stop(t);
 	irq_work_sync(&p->irq);
 }
@@ -387,7 +409,7 @@ static int hshm_lb_peer_restart(struct hshm_lb_peer *p,
 	hshm_chan_set_profile(p->ch, prof);
 	hshm_lb_peer_reset(p, prof);
 	/* A batch the old thread left busy is looked at straight away. */
-	set_bit(0, &p->doorbell);
+	set_bit(HSHM_LB_RUNG, &p->doorbell);
 	hshm_lb_peer_set_task(p, t);
 	dev_info(&p->ch->dev, "in-kernel peer restarted, profile %s\n",
 		 prof->name);
@@ -534,11 +556,31 @@ void hshm_lb_peer_start(struct hshm_lb_peer *p, struct hshm_chan *ch)
  */
 void hshm_lb_peer_ring(struct hshm_lb_peer *p)
 {
-	set_bit(0, &p->doorbell);
-	spin_lock(&p->lock);
+	unsigned long flags;
+
+	set_bit(HSHM_LB_RUNG, &p->doorbell);
+	spin_lock_irqsave(&p->lock, flags);
 	if (p->wakes)
 		wake_up_process(p->task);
-	spin_unlock(&p->lock);
+	spin_unlock_irqrestore(&p->lock, flags);
+}
+
+/**
+ * hshm_lb_peer_mask() - mask or unmask the peer's completion interrupt
+ * @p: peer
+ * @masked: mask it; else unmask it and deliver one raised meanwhile
+ *
+ * Context: any.
+ */
+void hshm_lb_peer_mask(struct hshm_lb_peer *p, bool masked)
+{
+	WRITE_ONCE(p->masked, masked);
+	if (masked)
+		return;
+	/* Pairs with the barrier in hshm_lb_raise(). */
+	smp_mb();
+	if (test_and_clear_bit(HSHM_LB_IRQ_PENDING, &p->doorbell))
+		irq_work_queue(&p->irq);
 }
 
 /**
@@ -574,17 +616,26 @@ static void hshm_lb_stop(struct hshm_chan *ch)
 	lb->peer = NULL;
 }
 
+static void hshm_lb_irq_mask(struct hshm_chan *ch, bool masked)
+{
+	struct hshm_lb *lb = ch->priv;
+
+	hshm_lb_peer_mask(lb->peer, masked);
+}
+
 /*
  * hshm_lb_ops - loopback transport operations
  *
  * ring wakes the peer thread (unless its profile ignores the doorbell);
  * stop ends it mid-batch if need be, after a restart in progress, and
- * waits for a completion interrupt still in flight.
+ * waits for a completion interrupt still in flight; irq_mask masks the
+ * completion interrupt at the peer's end, as a device's mask register.
  */
 static const struct hshm_transport_ops hshm_lb_ops = {
-	.name	= "loopback",
-	.ring	= hshm_lb_ring,
-	.stop	= hshm_lb_stop,
+	.name		= "loopback",
+	.ring		= hshm_lb_ring,
+	.stop		= hshm_lb_stop,
+	.irq_mask	= hshm_lb_irq_mask,
 };
 
 /*
