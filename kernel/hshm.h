@@ -470,6 +470,8 @@ struct hshm_class_snap {
  * @shed_us: queueing time after which a request is shed, 0 = never
  * @target_us: latency target, 0 = none; slower completions count as SLA
  *	violations and raise an event
+ * @spin_us: how long an HSHM_CALL caller polls for its answer before it
+ *	sleeps, 0 = never (hshm_chan_spin())
  * @nbatch: messages of the class in the batch being built or at the peer
  *	and not reaped yet (the channel's tx_lock)
  * @resend: requests a peer left unserved, sent again before @fifo, oldest
@@ -483,6 +485,7 @@ struct hshm_cls {
 	atomic_t at_peer;
 	u32 shed_us;
 	u32 target_us;
+	u32 spin_us;
 	u32 nbatch;
 	struct list_head resend;
 	struct kobject *kobj;
@@ -720,6 +723,7 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 		     bool nonblock, bool call, struct hshm_req **out, int *idx);
 bool hshm_req_finish(struct hshm_req *req, int status);
 bool hshm_req_answer(struct hshm_req *req, int status, u32 resp_len, u8 result);
+void hshm_chan_spin(struct hshm_chan *ch, struct hshm_req *req);
 void hshm_req_get(struct hshm_req *req);
 void hshm_req_put(struct hshm_req *req);
 void hshm_file_put(struct hshm_file *f);
@@ -733,7 +737,7 @@ void hshm_sched_free(struct hshm_chan *ch);
 void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req);
 void hshm_sched_kick(struct hshm_chan *ch);
 void hshm_sched_notify(struct hshm_chan *ch);
-bool hshm_sched_poll(struct hshm_chan *ch);
+bool hshm_sched_poll(struct hshm_chan *ch, struct hshm_req *req);
 void hshm_sched_heal(struct hshm_chan *ch, const char *reason);
 
 /* hshm_cfg.c: the setters of sysfs and netlink, under ch->cfg_lock */
@@ -746,6 +750,7 @@ void hshm_sched_set_mode(struct hshm_chan *ch, enum hshm_sched_mode mode);
 int hshm_cls_set_shed_us(struct hshm_chan *ch, unsigned int cls, u32 shed_us);
 void hshm_cls_set_target_us(struct hshm_chan *ch, unsigned int cls,
 			    u32 target_us);
+int hshm_cls_set_spin_us(struct hshm_chan *ch, unsigned int cls, u32 spin_us);
 u32 hshm_sched_handover(struct hshm_chan *ch);
 int hshm_sched_set_profile(struct hshm_chan *ch,
 			   const struct hshm_peer_profile *prof);
@@ -795,6 +800,8 @@ void hshm_sysfs_remove_classes(struct hshm_chan *ch);
 #define HSHM_DEV_INDEX_MAX	(HSHM_MAX_DEVICES - 1)
 #define HSHM_CLASS_ID_MAX	(HSHM_NR_CLASSES - 1)
 #define HSHM_SERVICE_ID_MAX	(HSHM_NR_SERVICES - 1)
+/* The longest a caller may poll for its answer, in microseconds. */
+#define HSHM_SPIN_US_MAX	10000
 
 /*
  * hshm_netlink.c and hshm_nl_event.c; without CONFIG_NET there is no

@@ -20,6 +20,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait_bit.h>
 
 #include "hshm.h"
 
@@ -385,15 +386,17 @@ static int hshm_ioc_call(struct hshm_file *f, struct hshm_call __user *uarg,
 		return ret;
 
 	/*
-	 * As for HSHM_COMPLETE, the wait is outside the SRCU section.  The
-	 * request is on none of the file's lists: no other thread can reap
-	 * or cancel it.
+	 * Polled for a while if its class says so, then, as for
+	 * HSHM_COMPLETE, waited for outside the SRCU section, woken alone
+	 * (hshm_req_answer()).  The request is on none of the file's lists:
+	 * no other thread can reap or cancel it.
 	 */
-	ret = wait_event_interruptible(f->wq, hshm_req_posted(req));
+	hshm_chan_spin(ch, req);
+	ret = wait_var_event_interruptible(&req->posted, hshm_req_posted(req));
 	if (ret) {
 		hshm_req_finish(req, -ECANCELED);
 		/* Whoever completed it posts it right after deciding. */
-		wait_event(f->wq, hshm_req_posted(req));
+		wait_var_event(&req->posted, hshm_req_posted(req));
 		ret = -EINTR;
 	}
 	if (!ret) {

@@ -203,6 +203,25 @@ void hshm_cls_set_target_us(struct hshm_chan *ch, unsigned int cls,
 }
 
 /**
+ * hshm_cls_set_spin_us() - set how long callers of a class poll
+ * @ch: channel
+ * @cls: class
+ * @spin_us: how long an HSHM_CALL caller polls for its answer before it
+ *	sleeps, 0 = never, at most %HSHM_SPIN_US_MAX
+ *
+ * Context: process; @ch->cfg_lock held.
+ * Return: 0, or -ERANGE above %HSHM_SPIN_US_MAX.
+ */
+int hshm_cls_set_spin_us(struct hshm_chan *ch, unsigned int cls, u32 spin_us)
+{
+	lockdep_assert_held(&ch->cfg_lock);
+	if (spin_us > HSHM_SPIN_US_MAX)
+		return -ERANGE;
+	WRITE_ONCE(ch->cls[cls].spin_us, spin_us);
+	return 0;
+}
+
+/**
  * hshm_sched_handover() - most messages the next hand-over carries
  * @ch: channel
  *

@@ -15,9 +15,11 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/pagemap.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/wait_bit.h>
 
 #include "hshm.h"
 #include "hshm_services.h"
@@ -96,13 +98,17 @@ bool hshm_req_finish(struct hshm_req *req, int status)
  * answer (a request completed already, by its timer or a cancel, may be
  * being reaped: nobody else writes into it), counts the completion and
  * queues it on its file for reaping, unless the file is closed, in which
- * case the completion is dropped.
+ * case the completion is dropped.  Only the task waiting for it is woken:
+ * the HSHM_CALL caller of the request, or else the file's reapers and
+ * pollers.
  *
+ * Context: any but a hard interrupt on PREEMPT_RT.
  * Return: true if this call completed the request.
  */
 bool hshm_req_answer(struct hshm_req *req, int status, u32 resp_len, u8 result)
 {
 	struct hshm_file *f = req->file;
+	bool call = req->call;
 	unsigned long flags;
 	int old = atomic_read(&req->state);
 
@@ -125,15 +131,58 @@ bool hshm_req_answer(struct hshm_req *req, int status, u32 resp_len, u8 result)
 		hshm_req_put(req);
 
 	spin_lock_irqsave(&f->lock, flags);
-	if (!f->closed && !req->call) {
+	if (!f->closed && !call) {
 		list_add_tail(&req->done_node, &f->done);
 		f->ndone++;
 	}
 	/* Pairs with the acquire in HSHM_CALL's wait. */
 	smp_store_release(&req->posted, true);
 	spin_unlock_irqrestore(&f->lock, flags);
-	wake_up_interruptible(&f->wq);
+	if (call) {
+		/* The store before the waiter's queue is looked at. */
+		smp_mb();
+		wake_up_var(&req->posted);
+	} else {
+		wake_up_interruptible(&f->wq);
+	}
 	return true;
+}
+
+/**
+ * hshm_chan_spin() - poll for a request's answer for its class's budget
+ * @ch: channel
+ * @req: request of the caller, who holds a reference
+ *
+ * The hybrid wait of HSHM_CALL, after the block layer's polled I/O: the
+ * caller looks for its answer itself (hshm_sched_poll()) for up to its
+ * class's spin_us, then goes to sleep until the answer is posted.  It
+ * stops earlier when the answer came, when the cpu is wanted by another
+ * task, on a signal, or when the channel goes away.
+ *
+ * Context: task; takes the channel's SRCU read side itself.
+ */
+void hshm_chan_spin(struct hshm_chan *ch, struct hshm_req *req)
+{
+	u64 budget = (u64)READ_ONCE(ch->cls[req->cls].spin_us) * NSEC_PER_USEC;
+	bool kicked = false;
+	u64 end;
+	int idx;
+
+	if (!budget)
+		return;
+	end = ktime_get_ns() + budget;
+	idx = srcu_read_lock(&ch->srcu);
+	while (!smp_load_acquire(&req->posted)) {
+		if (READ_ONCE(ch->dead) || need_resched() ||
+		    signal_pending(current) || ktime_get_ns() > end)
+			break;
+		if (!hshm_sched_poll(ch, req) && !kicked) {
+			hshm_sched_kick(ch);
+			kicked = true;
+		}
+		cpu_relax();
+	}
+	srcu_read_unlock(&ch->srcu, idx);
 }
 
 static enum hrtimer_restart hshm_req_timeout(struct hrtimer *t)
@@ -269,6 +318,7 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 			return -EBUSY;
 	}
 	req->offset = hshm_pool_data_offset(ch, req);
+	req->dirty = s->length;
 	ret = hshm_chan_copy(ch, idx, ch->data + req->offset,
 			     u64_to_user_ptr(s->payload), s->length, false);
 	if (ret) {
@@ -276,12 +326,10 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 		return ret;
 	}
 	/*
-	 * The rest of the buffer may hold an earlier request's bytes, maybe
-	 * another process's: a response the peer reports longer than what
-	 * it wrote must show zeroes, not those.
+	 * The rest of the buffer is zero (hshm_pool_release()): a response
+	 * the peer reports longer than what it wrote shows zeroes, never an
+	 * earlier request's bytes.
 	 */
-	memset(ch->data + req->offset + s->length, 0,
-	       (req->nblocks << HSHM_BLOCK_SHIFT) - s->length);
 	req->gen++;
 	req->id = (u64)req->gen << 16 | req->idx;
 	s->id = req->id;

@@ -33,6 +33,7 @@ static int hshm_nl_fill_class(struct sk_buff *skb, struct hshm_chan *ch,
 	    nla_put_u32(skb, HSHM_CA_SHED_US, READ_ONCE(ch->cls[c].shed_us)) ||
 	    nla_put_u32(skb, HSHM_CA_TARGET_US,
 			READ_ONCE(ch->cls[c].target_us)) ||
+	    nla_put_u32(skb, HSHM_CA_SPIN_US, READ_ONCE(ch->cls[c].spin_us)) ||
 	    hshm_nl_put_u64(skb, HSHM_CA_SUBMITTED, s.submitted, HSHM_CA_PAD) ||
 	    hshm_nl_put_u64(skb, HSHM_CA_COMPLETED, s.completed, HSHM_CA_PAD) ||
 	    hshm_nl_put_u64(skb, HSHM_CA_FAILED, s.failed, HSHM_CA_PAD) ||
@@ -258,8 +259,10 @@ out:
  * @p: reservations
  * @shed_us: per-class shedding time
  * @target_us: per-class latency target
+ * @spin_us: per-class polling budget of callers
  * @set_shed: classes whose @shed_us the message sets
  * @set_target: classes whose @target_us the message sets
+ * @set_spin: classes whose @spin_us the message sets
  * @policy_v: HSHM_A_SCHED_POLICY
  * @prio_v: HSHM_A_SCHED_PRIORITY
  * @policy: &@policy_v if it was given, else NULL
@@ -270,8 +273,10 @@ struct hshm_nl_cfg {
 	u8 p[HSHM_NR_CLASSES];
 	u32 shed_us[HSHM_NR_CLASSES];
 	u32 target_us[HSHM_NR_CLASSES];
+	u32 spin_us[HSHM_NR_CLASSES];
 	u8 set_shed;
 	u8 set_target;
+	u8 set_spin;
 	int policy_v;
 	int prio_v;
 	int *policy;
@@ -284,7 +289,8 @@ struct hshm_nl_cfg {
  */
 #define HSHM_NL_CLASS_SETTABLE	(BIT(HSHM_CA_ID) | BIT(HSHM_CA_WEIGHT) | \
 				 BIT(HSHM_CA_RESERVATION) | \
-				 BIT(HSHM_CA_SHED_US) | BIT(HSHM_CA_TARGET_US))
+				 BIT(HSHM_CA_SHED_US) | BIT(HSHM_CA_TARGET_US) | \
+				 BIT(HSHM_CA_SPIN_US))
 
 static int hshm_nl_parse_class(struct nlattr *a, struct hshm_nl_cfg *cfg,
 			       struct netlink_ext_ack *extack)
@@ -318,6 +324,10 @@ static int hshm_nl_parse_class(struct nlattr *a, struct hshm_nl_cfg *cfg,
 	if (tb[HSHM_CA_TARGET_US]) {
 		cfg->target_us[c] = nla_get_u32(tb[HSHM_CA_TARGET_US]);
 		cfg->set_target |= BIT(c);
+	}
+	if (tb[HSHM_CA_SPIN_US]) {
+		cfg->spin_us[c] = nla_get_u32(tb[HSHM_CA_SPIN_US]);
+		cfg->set_spin |= BIT(c);
 	}
 	if (tb[HSHM_CA_SHED_US]) {
 		u32 v = nla_get_u32(tb[HSHM_CA_SHED_US]);
@@ -461,6 +471,9 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 			hshm_cls_set_shed_us(ch, c, cfg.shed_us[c]);
 		if (cfg.set_target & BIT(c))
 			hshm_cls_set_target_us(ch, c, cfg.target_us[c]);
+		/* In range: the policy checked it. */
+		if (cfg.set_spin & BIT(c))
+			hshm_cls_set_spin_us(ch, c, cfg.spin_us[c]);
 	}
 	if (attrs[HSHM_A_SCHEDULER])
 		hshm_sched_set_mode(ch, nla_get_u8(attrs[HSHM_A_SCHEDULER]) ==

@@ -15,6 +15,7 @@
 #include <hshm.h>
 #include <hshm.h>
 #include <hshm.h>
+#include <hshm.h>
 
 /* Integer value ranges */
 static const struct netlink_range_validation hshm_a_timeout_ms_range = {
@@ -35,7 +36,7 @@ static const struct netlink_range_validation hshm_sr_last_range = {
 };
 
 /* Common nested types */
-const struct nla_policy hshm_class_nl_policy[HSHM_CA_HIST_SUB_BITS + 1] = {
+const struct nla_policy hshm_class_nl_policy[HSHM_CA_SPIN_US + 1] = {
 	[HSHM_CA_ID] = NLA_POLICY_MAX(NLA_U8, HSHM_CLASS_ID_MAX),
 	[HSHM_CA_NAME] = { .type = NLA_NUL_STRING, },
 	[HSHM_CA_WEIGHT] = NLA_POLICY_RANGE(NLA_U32, HSHM_WEIGHT_MIN, HSHM_WEIGHT_MAX),
@@ -57,6 +58,7 @@ const struct nla_policy hshm_class_nl_policy[HSHM_CA_HIST_SUB_BITS + 1] = {
 	[HSHM_CA_HIST_FIRST] = { .type = NLA_U32, },
 	[HSHM_CA_HIST] = { .type = NLA_BINARY, },
 	[HSHM_CA_HIST_SUB_BITS] = { .type = NLA_U8, },
+	[HSHM_CA_SPIN_US] = NLA_POLICY_MAX(NLA_U32, HSHM_SPIN_US_MAX),
 };
 
 const struct nla_policy hshm_svc_range_nl_policy[HSHM_SR_CLASS + 1] = {

@@ -16,9 +16,10 @@
 #include <hshm.h>
 #include <hshm.h>
 #include <hshm.h>
+#include <hshm.h>
 
 /* Common nested types */
-extern const struct nla_policy hshm_class_nl_policy[HSHM_CA_HIST_SUB_BITS + 1];
+extern const struct nla_policy hshm_class_nl_policy[HSHM_CA_SPIN_US + 1];
 extern const struct nla_policy hshm_svc_range_nl_policy[HSHM_SR_CLASS + 1];
 
 extern const struct nla_policy hshm_get_nl_policy[HSHM_A_DEV_INDEX + 1];

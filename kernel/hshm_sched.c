@@ -57,6 +57,11 @@
 #define HSHM_RT_POLL_NS		(50 * NSEC_PER_USEC)
 /* REALTIME counts as active this long after its last submit. */
 #define HSHM_RT_ACTIVE_NS	(20 * NSEC_PER_MSEC)
+/*
+ * How long a REALTIME caller polls for its answer by default: a round
+ * trip to a peer on another core of the board, with room to spare.
+ */
+#define HSHM_SPIN_US_RT		100
 /* The shortest time a peer may hold a batch before the queue is healed. */
 #define HSHM_HEAL_MIN_MS	1000u
 
@@ -150,6 +155,8 @@ int hshm_sched_init(struct hshm_chan *ch)
 	/* While REALTIME is active, the batch it waits for stays short. */
 	ch->rt_batch_max = min_t(u32, 8, ch->batch_max);
 	ch->poll_ns = HSHM_POLL_MIN_NS;
+	/* A REALTIME caller polls for its answer a while before it sleeps. */
+	ch->cls[HSHM_CLASS_REALTIME].spin_us = HSHM_SPIN_US_RT;
 	/* A driver does not join the system's real-time scheme uninvited. */
 	ch->thread_sched.policy = HSHM_POLICY_OTHER;
 	ch->thread_sched.prio = 0;
@@ -297,6 +304,8 @@ static void hshm_sched_release_held(struct hshm_chan *ch)
  */
 static void hshm_sched_hold(struct hshm_chan *ch, struct hshm_req *req)
 {
+	/* Whatever the peer writes there is cleared with the buffer. */
+	req->dirty = req->nblocks << HSHM_BLOCK_SHIFT;
 	list_add_tail(&req->resend_node, &ch->held);
 	if (++ch->nheld <= ch->max_requests / 2)
 		return;
@@ -539,6 +548,9 @@ static bool hshm_sched_reap_entries(struct hshm_chan *ch, bool idle,
 		}
 		fault = hshm_poll_fault(st);
 		ch->nserved++;
+		/* What it wrote is cleared with the buffer, answer or not. */
+		req->dirty = fault < 0 ? max(req->dirty, reply.length) :
+			     req->nblocks << HSHM_BLOCK_SHIFT;
 		if (fault < 0) {
 			resp_len = reply.length;
 			result = reply.result;
@@ -969,16 +981,27 @@ void hshm_sched_notify(struct hshm_chan *ch)
 /**
  * hshm_sched_poll() - a caller waiting for an answer looks for it
  * @ch: channel
+ * @req: the request it waits for
  *
- * Completes what the peer answered, as the reply interrupt would, and
- * while the channel is quiet hands the next batch over; never waits for
- * the lock.
+ * Once the peer shows an answer (the request's entry written, or the
+ * batch over) or when no batch is out, completes what the peer answered,
+ * as the reply interrupt would, and while the channel is quiet hands the
+ * next batch over; never waits for the lock.
  *
  * Context: task, inside the channel's SRCU read side.
  * Return: false if the dispatcher has work (hshm_sched_kick() it).
  */
-bool hshm_sched_poll(struct hshm_chan *ch)
+bool hshm_sched_poll(struct hshm_chan *ch, struct hshm_req *req)
 {
+	/*
+	 * Looked at without the lock, a hint: an entry that went to another
+	 * request meanwhile makes one look too many.
+	 */
+	if (READ_ONCE(ch->batch_out) &&
+	    hshm_wire_tx_mark(ch->tx) != HSHM_WIRE_MARK_IDLE &&
+	    (atomic_read(&req->state) != HSHM_REQ_PEER ||
+	     hshm_wire_tx_untouched(ch->tx, data_race(req->entry))))
+		return true;
 	return hshm_sched_direct(ch, false);
 }
 
@@ -1179,6 +1202,7 @@ void hshm_sched_drain(struct hshm_chan *ch)
 		if (!req)
 			continue;
 		hshm_req_finish(req, -ENODEV);
+		req->dirty = req->nblocks << HSHM_BLOCK_SHIFT;
 		ch->batch[i] = NULL;
 		hshm_sched_let_go(ch, req);
 	}

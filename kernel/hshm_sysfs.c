@@ -612,6 +612,31 @@ static ssize_t target_us_store(struct kobject *kobj,
 
 static struct kobj_attribute hshm_ca_target_us = __ATTR_RW(target_us);
 
+static ssize_t spin_us_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct hshm_class_kobj *ck = to_ck(kobj);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(ck->ch->cls[ck->cls].spin_us));
+}
+
+static ssize_t spin_us_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t len)
+{
+	struct hshm_class_kobj *ck = to_ck(kobj);
+	u32 v;
+	int ret;
+
+	if (kstrtou32(buf, 10, &v))
+		return -EINVAL;
+	mutex_lock(&ck->ch->cfg_lock);
+	ret = hshm_cls_set_spin_us(ck->ch, ck->cls, v);
+	mutex_unlock(&ck->ch->cfg_lock);
+	return ret ?: len;
+}
+
+static struct kobj_attribute hshm_ca_spin_us = __ATTR_RW(spin_us);
+
 static struct attribute *hshm_class_attrs[] = {
 	&hshm_ca_submitted.attr,
 	&hshm_ca_completed.attr,
@@ -629,6 +654,7 @@ static struct attribute *hshm_class_attrs[] = {
 	&hshm_ca_reservation.attr,
 	&hshm_ca_shed_us.attr,
 	&hshm_ca_target_us.attr,
+	&hshm_ca_spin_us.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(hshm_class);

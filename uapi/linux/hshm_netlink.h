@@ -198,6 +198,8 @@ enum hshm_nl_fault_attr {
  * @HSHM_CA_HIST_SUB_BITS: u8, the histogram's shape: below
  *	2^sub_bits ns a bucket per ns, above each power of two is split in
  *	2^sub_bits buckets (netlink.rst has the bucket bounds)
+ * @HSHM_CA_SPIN_US: u32, how long an HSHM_CALL caller of the class polls
+ *	for its answer before it sleeps, 0..10000, 0 = never (settable)
  * @__HSHM_CA_MAX: end marker
  */
 enum hshm_nl_class_attr {
@@ -224,6 +226,7 @@ enum hshm_nl_class_attr {
 	HSHM_CA_HIST_FIRST,
 	HSHM_CA_HIST,
 	HSHM_CA_HIST_SUB_BITS,
+	HSHM_CA_SPIN_US,
 	__HSHM_CA_MAX,
 };
 
