@@ -31,7 +31,7 @@ BENCH_QOS ?= 1
 BENCH_QOS_ENV ?=
 BENCH_RTT_ENV ?=
 bench_rtt = --run "sh bench/hshm_rtt.sh $(1)" $(foreach e,$(BENCH_RTT_ENV),--env $(e))
-bench: all ## round trip P50/P99 and req/s over every transport side by side; hshm-bench --compare (fifo vs wrr) with PNG plots
+bench: all ## round trip P50/P99 and req/s over every transport side by side, against a busy-polling client and a UNIX socket; hshm-bench --compare (fifo vs wrr) with PNG plots
 	@rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
 	@rc=0; \
 	for s in $(BENCH_SCENARIOS); do \
