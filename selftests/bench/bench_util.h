@@ -7,8 +7,8 @@
  *    system, irq, softirq of every CPU, from /proc/stat) since boot; the
  *    difference over a phase divided by the requests it completed is the
  *    "CPU us per request" of that phase.
- *  - bench_threads_ns(): CPU time (utime + stime, /proc/PID/stat) of the
- *    tasks whose name starts with a prefix, e.g. hshm's kernel threads.
+ *  - bench_threads(): CPU time (utime + stime, /proc/PID/stat) of each
+ *    kernel thread whose name starts with a prefix, e.g. hshm's.
  *
  * Both count in clock ticks (USER_HZ) and return nanoseconds.
  */
@@ -75,23 +75,35 @@ static inline uint64_t bench_cpu_busy_ns(void)
 	return bench_ticks_to_ns(user + nice + sys + irq + softirq);
 }
 
+/* One task of bench_threads(). */
+struct bench_thread {
+	int pid;
+	char comm[32];
+	uint64_t ns;
+};
+
+/* PF_KTHREAD of include/linux/sched.h: the flags of /proc/PID/stat */
+#define BENCH_PF_KTHREAD	0x00200000u
+
 /*
- * utime + stime of every task in /proc whose comm starts with @prefix
- * (kernel threads are each a process of their own there), and how many
- * there are (@count, may be NULL).
+ * The kernel threads whose comm starts with @prefix (each is a process of
+ * its own in /proc; user processes, such as hshm_rtt itself, are left
+ * out), with their utime + stime, into @t (at most @max).  Returns how
+ * many were found.
  */
-static inline uint64_t bench_threads_ns(const char *prefix,
-					unsigned int *count)
+static inline unsigned int bench_threads(const char *prefix,
+					 struct bench_thread *t,
+					 unsigned int max)
 {
-	unsigned long long sum = 0;
 	unsigned int found = 0;
 	struct dirent *d;
 	DIR *proc = opendir("/proc");
 
 	if (!proc)
-		goto out;
-	while ((d = readdir(proc))) {
+		return 0;
+	while (found < max && (d = readdir(proc))) {
 		unsigned long long ut, st;
+		unsigned int flags;
 		char path[300], buf[512], *name, *end;
 		FILE *f;
 		size_t len;
@@ -117,17 +129,17 @@ static inline uint64_t bench_threads_ns(const char *prefix,
 		/* after ") ": state ppid pgrp session tty_nr tpgid flags
 		 * minflt cminflt majflt cmajflt utime stime
 		 */
-		if (sscanf(end + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			   &ut, &st) != 2)
+		if (sscanf(end + 2, "%*c %*d %*d %*d %*d %*d %u %*u %*u %*u %*u %llu %llu",
+			   &flags, &ut, &st) != 3 || !(flags & BENCH_PF_KTHREAD))
 			continue;
-		sum += ut + st;
+		t[found].pid = atoi(d->d_name);
+		snprintf(t[found].comm, sizeof(t[found].comm), "%.*s",
+			 (int)(end - name), name);
+		t[found].ns = bench_ticks_to_ns(ut + st);
 		found++;
 	}
 	closedir(proc);
-out:
-	if (count)
-		*count = found;
-	return bench_ticks_to_ns(sum);
+	return found;
 }
 
 #endif /* _HSHM_BENCH_UTIL_H */

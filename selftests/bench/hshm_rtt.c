@@ -9,8 +9,8 @@
  *     requests per second, and the guest's busy CPU time (all CPUs, from
  *     /proc/stat) per request completed.
  *  3. With -i SECONDS: the channel left idle that long, and the CPU time
- *     hshm's kernel threads (every task whose name starts with "hshm")
- *     used meanwhile, as a percentage of one CPU.
+ *     hshm's kernel threads (every kernel thread whose name starts with
+ *     "hshm") used meanwhile, as a percentage of one CPU.
  *
  * The last lines are machine-readable:
  *   CPU idle <percent_of_one_cpu> <threads> <seconds>    (with -i)
@@ -39,23 +39,38 @@
 
 #include "bench_util.h"
 
-/* The channel idle for @secs: CPU time of hshm's threads meanwhile. */
+#define MAX_THREADS	64
+
+/*
+ * The channel idle for @secs: CPU time of hshm's threads meanwhile, each
+ * and in all (threads that came or went meanwhile count from 0 / not).
+ */
 static void idle_cpu(unsigned int secs)
 {
-	unsigned int n;
-	uint64_t c0, c1, t0, t1;
+	struct bench_thread a[MAX_THREADS], b[MAX_THREADS];
 	struct timespec ts = { .tv_sec = secs };
+	unsigned int na, nb, i, j;
+	uint64_t t0, t1, sum = 0;
 
-	c0 = bench_threads_ns("hshm", NULL);
+	na = bench_threads("hshm", a, MAX_THREADS);
 	t0 = bench_now_ns();
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
-	c1 = bench_threads_ns("hshm", &n);
+	nb = bench_threads("hshm", b, MAX_THREADS);
 	t1 = bench_now_ns();
-	printf("idle %u s: hshm's %u threads used %.3f ms of CPU, %.2f%% of one CPU\n",
-	       secs, n, (c1 - c0) / 1e6, 100.0 * (c1 - c0) / (t1 - t0));
-	printf("CPU idle %.2f %u %u\n", 100.0 * (c1 - c0) / (t1 - t0), n,
-	       secs);
+	for (j = 0; j < nb; j++) {
+		uint64_t before = 0;
+
+		for (i = 0; i < na; i++)
+			if (a[i].pid == b[j].pid)
+				before = a[i].ns;
+		sum += b[j].ns - before;
+		printf("idle %u s: %s (%d) used %.1f ms of CPU\n", secs,
+		       b[j].comm, b[j].pid, (b[j].ns - before) / 1e6);
+	}
+	printf("idle %u s: hshm's %u threads used %.1f ms of CPU, %.2f%% of one CPU\n",
+	       secs, nb, sum / 1e6, 100.0 * sum / (t1 - t0));
+	printf("CPU idle %.2f %u %u\n", 100.0 * sum / (t1 - t0), nb, secs);
 }
 
 int main(int argc, char **argv)
