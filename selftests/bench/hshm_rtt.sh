@@ -4,7 +4,8 @@
 # The round-trip part of `make bench`, run in the guest: hshm_rtt over the
 # channel of this boot, then, in the same boot, the baseline of the
 # transport (Documentation/hshm/userspace.rst):
-#   loopback  hshm_sockpp: a UNIX-socket ping-pong between two processes
+#   loopback  hshm_sockpp: a UNIX-socket ping-pong between two processes,
+#             then hshm_rtt once more
 #   ivshmem   the PCI device unbound from hshm-ivshmem, hshm_busypoll (the
 #             driverless busy-polling client hshm replaces) against the same
 #             hshm-peer, the device bound again and hshm_rtt once more
@@ -15,8 +16,9 @@
 # Each program's output, indented, then one line per program:
 #   ROW <name> <p50_us> <p99_us> <req_per_s> <cpu_us_per_req>
 #   IDLE <name> <percent_of_one_cpu> <threads>
-# <name>: hshm, busypoll, hshm-again (after the rebind), sockpp.  The host
-# puts them side by side (selftests/bench/table.sh).
+# <name>: hshm, busypoll, sockpp, hshm-again (hshm_rtt after the
+# baseline: how much the order matters on a host busy otherwise).  The
+# host puts them side by side (selftests/bench/table.sh).
 #
 # usage: sh bench/hshm_rtt.sh [loopback|ivshmem|TRANSPORT]
 # Environment: HSHM_DEV [/dev/hshm0], HSHM_SYSFS [/sys/class/hshm/hshm0],
@@ -80,6 +82,8 @@ case $TRANSPORT in
 loopback)
 	# shellcheck disable=SC2086
 	run sockpp ./bench/hshm_sockpp $ARGS
+	# shellcheck disable=SC2086
+	run hshm-again ./bench/hshm_rtt $ARGS
 	;;
 ivshmem)
 	addr=''

@@ -74,7 +74,7 @@ for s in "$@"; do
 	a=$(row "$dir/$s.out" hshm-again)
 	if [ -n "$a" ]; then
 		echo "$s $a $b" | awk '{
-			printf "%-10s %-11s %9.1f %9.1f %9s %9s %7.2fx %7.2fx   (hshm_rtt again, after the busy-poll client)\n",
+			printf "%-10s %-11s %9.1f %9.1f %9s %9s %7.2fx %7.2fx   (hshm_rtt again, after the baseline)\n",
 				$1, "", $2, $3, "", "", $2 / $6, $3 / $7 }'
 	fi
 done
@@ -83,7 +83,7 @@ echo
 echo "CPU: req/s and guest CPU us per request at 32 outstanding; idle: hshm's threads, % of one CPU (target <= 1%)"
 printf '%-10s %-11s %12s %12s   %s\n' transport program "req/s" "CPU us/req" "idle CPU"
 for s in "$@"; do
-	for name in hshm busypoll hshm-again sockpp; do
+	for name in hshm busypoll sockpp hshm-again; do
 		if [ "$name" = hshm ]; then
 			r=$(hshm_row "$dir/$s.out")
 		else
