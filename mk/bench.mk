@@ -15,7 +15,13 @@ BENCH_DOORBELL = -chardev socket,path=$(BENCH_DIR)/ivshmem.sock,id=ivsh \
 BENCH_PLAIN = $(call ivs_plain,$(BENCH_DIR)/plain.shm)
 
 # bench: hshm_rtt over each transport, one after the other in one run, and
-# the table of the results side by side (ratios against loopback); then
+# the table of the results side by side (ratios against loopback). Each
+# guest runs selftests/bench/hshm_rtt.sh, which in the same boot also runs
+# the transport's baseline: over loopback a UNIX-socket ping-pong
+# (hshm_sockpp), over ivshmem the busy-polling client hshm replaces
+# (hshm_busypoll, the device unbound from the driver, the same hshm-peer;
+# then hshm_rtt again); table.sh puts hshm next to them with the ratios,
+# and the CPU figures (BENCH_RTT_ENV="N=V ...": HSHM_RTT_IDLE...). Then
 # (BENCH_QOS=1) the QoS evaluation of qos.md: hshm-bench --compare in the
 # loopback guest (selftests/bench/hshm_qos.sh; BENCH_QOS_ENV="N=V ..."
 # passes HSHM_QOS_SECONDS, HSHM_QOS_MSG_NS... to it), its fifo/wrr table,
@@ -23,18 +29,20 @@ BENCH_PLAIN = $(call ivs_plain,$(BENCH_DIR)/plain.shm)
 # from them (build/bench/*.png, gnuplot).
 BENCH_QOS ?= 1
 BENCH_QOS_ENV ?=
-bench: all ## round trip P50/P99 and req/s over every transport side by side; hshm-bench --compare (fifo vs wrr) with PNG plots
+BENCH_RTT_ENV ?=
+bench_rtt = --run "sh bench/hshm_rtt.sh $(1)" $(foreach e,$(BENCH_RTT_ENV),--env $(e))
+bench: all ## round trip P50/P99 and req/s over every transport side by side, against a busy-polling client and a UNIX socket; hshm-bench --compare (fifo vs wrr) with PNG plots
 	@rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
 	@rc=0; \
 	for s in $(BENCH_SCENARIOS); do \
 		case $$s in \
-		loopback) $(call qemu_run,bench-loopback,nr_devices=1 loopback_msg_ns=0 loopback_kib_ns=0,$(BENCH_DIR),--run /tests/bench/hshm_rtt) ;; \
+		loopback) $(call qemu_run,bench-loopback,nr_devices=1 loopback_msg_ns=0 loopback_kib_ns=0,$(BENCH_DIR),$(call bench_rtt,loopback)) ;; \
 		ivshmem) $(WITH_PEER) --shm $(BENCH_DIR)/ivshmem.shm --socket $(BENCH_DIR)/ivshmem.sock \
 			--log $(BENCH_DIR)/ivshmem.peer -- \
-			$(call qemu_run,bench-ivshmem,nr_devices=0 $(IVS_BIND),$(BENCH_DIR),--run /tests/bench/hshm_rtt \
+			$(call qemu_run,bench-ivshmem,nr_devices=0 $(IVS_BIND),$(BENCH_DIR),$(call bench_rtt,ivshmem) \
 			--qemu-args "$(BENCH_DOORBELL)") ;; \
 		plain) $(WITH_PEER) --shm $(BENCH_DIR)/plain.shm --log $(BENCH_DIR)/plain.peer -- \
-			$(call qemu_run,bench-plain,nr_devices=0 $(IVS_BIND),$(BENCH_DIR),--run /tests/bench/hshm_rtt \
+			$(call qemu_run,bench-plain,nr_devices=0 $(IVS_BIND),$(BENCH_DIR),$(call bench_rtt,plain) \
 			--qemu-args "$(BENCH_PLAIN)") ;; \
 		esac >$(BENCH_DIR)/$$s.out 2>&1 || { rc=1; tail -20 $(BENCH_DIR)/$$s.out; }; \
 	done; \

@@ -5,13 +5,19 @@
  * results side by side.
  *
  *  1. N sequential HSHM_CALLs of a 64-byte echo: P50 and P99 round trip.
- *  2. M echo requests kept W outstanding with SUBMIT/COMPLETE: requests
- *     per second.
+ *  2. M echo requests kept W (default 32) outstanding with SUBMIT/COMPLETE:
+ *     requests per second, and the guest's busy CPU time (all CPUs, from
+ *     /proc/stat) per request completed.
+ *  3. With -i SECONDS: the channel left idle that long, and the CPU time
+ *     hshm's kernel threads (every kernel thread whose name starts with
+ *     "hshm") used meanwhile, as a percentage of one CPU.
  *
- * The last line is machine-readable:
+ * The last lines are machine-readable:
+ *   CPU idle <percent_of_one_cpu> <threads> <seconds>    (with -i)
+ *   CPU load <us_per_request> <window>
  *   RESULT <p50_us> <p99_us> <req_per_s>
  *
- * usage: hshm_rtt [-n CALLS] [-m REQUESTS] [-w WINDOW] [-p PRIO]
+ * usage: hshm_rtt [-n CALLS] [-m REQUESTS] [-w WINDOW] [-p PRIO] [-i SECONDS]
  *
  * -p PRIO runs the program as SCHED_FIFO at PRIO, as a realtime
  * application would, so that what is measured is the driver's part of the
@@ -31,39 +37,72 @@
 #include <linux/hshm.h>
 #include <linux/hshm_wire.h>
 
-static uint64_t now_ns(void)
+#include "bench_util.h"
+
+#define MAX_THREADS	64
+
+/*
+ * The channel idle for @secs: CPU time of hshm's threads meanwhile, each
+ * and in all (threads that came or went meanwhile count from 0 / not).
+ */
+static void idle_cpu(unsigned int secs)
 {
-	struct timespec ts;
+	struct bench_thread a[MAX_THREADS], b[MAX_THREADS];
+	struct timespec ts = { .tv_sec = secs };
+	unsigned int na, nb, i, j;
+	uint64_t t0, t1, sum = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
+	na = bench_threads("hshm", a, MAX_THREADS);
+	t0 = bench_now_ns();
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	nb = bench_threads("hshm", b, MAX_THREADS);
+	t1 = bench_now_ns();
+	for (j = 0; j < nb; j++) {
+		uint64_t before = 0;
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
+		for (i = 0; i < na; i++)
+			if (a[i].pid == b[j].pid)
+				before = a[i].ns;
+		sum += b[j].ns - before;
+		printf("idle %u s: %s (%d) used %.1f ms of CPU\n", secs,
+		       b[j].comm, b[j].pid, (b[j].ns - before) / 1e6);
+	}
+	printf("idle %u s: hshm's %u threads used %.1f ms of CPU, %.2f%% of one CPU\n",
+	       secs, nb, sum / 1e6, 100.0 * sum / (t1 - t0));
+	printf("CPU idle %.2f %u %u\n", 100.0 * sum / (t1 - t0), nb, secs);
 }
 
 int main(int argc, char **argv)
 {
-	unsigned int calls = 2000, reqs = 20000, window = 64, prio = 0, i, opt;
+	unsigned int calls = 2000, reqs = 20000, window = 32, prio = 0, i, opt;
+	unsigned int idle_secs = 0;
 	const char *dev = getenv("HSHM_DEV") ? getenv("HSHM_DEV") : "/dev/hshm0";
 	struct hshm_completion comp[256];
 	char in[64], out[64];
-	uint64_t *lat, t0, sent = 0, done = 0;
-	double secs;
+	uint64_t *lat, t0, cpu0, sent = 0, done = 0;
+	double secs, p50, p99;
 	int fd;
 
-	while ((opt = getopt(argc, argv, "n:m:w:p:")) != (unsigned int)-1) {
+	while ((opt = getopt(argc, argv, "n:m:w:p:i:")) != (unsigned int)-1) {
 		switch (opt) {
-		case 'n': calls = strtoul(optarg, NULL, 0); break;
-		case 'm': reqs = strtoul(optarg, NULL, 0); break;
-		case 'w': window = strtoul(optarg, NULL, 0); break;
-		case 'p': prio = strtoul(optarg, NULL, 0); break;
+		case 'n':
+			calls = strtoul(optarg, NULL, 0);
+			break;
+		case 'm':
+			reqs = strtoul(optarg, NULL, 0);
+			break;
+		case 'w':
+			window = strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			prio = strtoul(optarg, NULL, 0);
+			break;
+		case 'i':
+			idle_secs = strtoul(optarg, NULL, 0);
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-n CALLS] [-m REQUESTS] [-w WINDOW] [-p PRIO]\n",
+			fprintf(stderr, "usage: %s [-n CALLS] [-m REQUESTS] [-w WINDOW] [-p PRIO] [-i SECONDS]\n",
 				argv[0]);
 			return 2;
 		}
@@ -101,17 +140,18 @@ int main(int argc, char **argv)
 		c.submit.response_cap = sizeof(out);
 		c.submit.service_id = HSHM_SVC_ECHO;
 		c.submit.qos_class = HSHM_CLASS_REALTIME;
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		if (ioctl(fd, HSHM_CALL, &c) || c.completion.status) {
 			fprintf(stderr, "hshm_rtt: call %u failed: %s / %d\n", i,
 				strerror(errno), c.completion.status);
 			return 1;
 		}
-		lat[i] = now_ns() - t0;
+		lat[i] = bench_now_ns() - t0;
 	}
-	qsort(lat, calls, sizeof(*lat), cmp_u64);
+	bench_percentiles(lat, calls, &p50, &p99);
 
-	t0 = now_ns();
+	cpu0 = bench_cpu_busy_ns();
+	t0 = bench_now_ns();
 	while (done < reqs) {
 		struct hshm_complete cc = {
 			.completions = (uintptr_t)comp,
@@ -152,13 +192,15 @@ int main(int argc, char **argv)
 		}
 		done += cc.count;
 	}
-	secs = (now_ns() - t0) / 1e9;
+	secs = (bench_now_ns() - t0) / 1e9;
+	cpu0 = bench_cpu_busy_ns() - cpu0;
 
 	printf("%u calls: P50 %.1f us, P99 %.1f us; %u requests, %u outstanding: %.0f req/s\n",
-	       calls, lat[calls / 2] / 1e3, lat[calls * 99 / 100] / 1e3, reqs,
-	       window, reqs / secs);
-	printf("RESULT %.1f %.1f %.0f\n", lat[calls / 2] / 1e3,
-	       lat[calls * 99 / 100] / 1e3, reqs / secs);
+	       calls, p50, p99, reqs, window, reqs / secs);
+	if (idle_secs)
+		idle_cpu(idle_secs);
+	printf("CPU load %.1f %u\n", cpu0 / 1e3 / reqs, window);
+	printf("RESULT %.1f %.1f %.0f\n", p50, p99, reqs / secs);
 	free(lat);
 	close(fd);
 	return 0;
