@@ -247,11 +247,6 @@ struct hshm_events {
  * @stop: make sure the peer no longer reads or writes the region and no
  *	more interrupts arrive; called once, from hshm_chan_remove(), after
  *	the dispatcher has stopped and before in-flight buffers are reclaimed
- * @irq_mask: mask (@masked true) or unmask the reply interrupt while the
- *	channel is busy and polled; an interrupt that came while masked is
- *	delivered at unmask.  Optional: without it interrupts keep coming
- *	and are ignored.  Called with @tx_lock held, interrupts off, from
- *	any context the lock is taken in, the reply interrupt included
  * @groups: the transport's own sysfs attributes of hshmN, or NULL
  *
  * @ring is called with the channel's @tx_lock held and interrupts off,
@@ -263,7 +258,6 @@ struct hshm_transport_ops {
 	const char *name;
 	void (*ring)(struct hshm_chan *ch);
 	void (*stop)(struct hshm_chan *ch);
-	void (*irq_mask)(struct hshm_chan *ch, bool masked);
 	const struct attribute_group *groups;
 };
 
@@ -538,9 +532,8 @@ struct hshm_cls {
  *	task, a task waiting for its answer or the reply interrupt; taken
  *	with interrupts off, and only tried from an interrupt
  * @busy: requests waited behind a batch: the dispatcher alone hands
- *	batches over and polls, the reply interrupt masked, until nothing
- *	is queued or at the peer (written under @tx_lock, read anywhere)
- * @masked: the transport's reply interrupt is masked (@tx_lock)
+ *	batches over until nothing is queued or at the peer (written under
+ *	@tx_lock, read anywhere)
  * @watchdog: looks at a batch handed over outside the dispatcher that is
  *	still out after HSHM_IRQ_FALLBACK, in case its interrupt never comes
  * @handed_at: jiffies of the last hand-over (@tx_lock, read by @watchdog)
@@ -630,7 +623,6 @@ struct hshm_chan {
 	unsigned long flags;
 	spinlock_t tx_lock;		/* the batches: see above */
 	bool busy;
-	bool masked;
 	struct timer_list watchdog;
 	unsigned long handed_at;
 	bool batch_out;
@@ -881,7 +873,6 @@ struct hshm_lb_peer *hshm_lb_peer_create(void *region,
 					 bool irq_on, u32 poll_us);
 void hshm_lb_peer_start(struct hshm_lb_peer *p, struct hshm_chan *ch);
 void hshm_lb_peer_ring(struct hshm_lb_peer *p);
-void hshm_lb_peer_mask(struct hshm_lb_peer *p, bool masked);
 void hshm_lb_peer_destroy(struct hshm_lb_peer *p);
 
 /* tr_ivshmem.c */

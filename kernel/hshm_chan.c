@@ -172,6 +172,7 @@ void hshm_chan_spin(struct hshm_chan *ch, struct hshm_req *req)
 		return;
 	end = ktime_get_ns() + budget;
 	idx = srcu_read_lock(&ch->srcu);
+	/* Pairs with the release in hshm_req_answer(). */
 	while (!smp_load_acquire(&req->posted)) {
 		if (READ_ONCE(ch->dead) || need_resched() ||
 		    signal_pending(current) || ktime_get_ns() > end)

@@ -138,19 +138,6 @@ static void hshm_hv_stop(struct hshm_chan *ch)
 	hv->lb = NULL;
 }
 
-/* The reply interrupt, masked while the channel is polled. */
-static void hshm_hv_irq_mask(struct hshm_chan *ch, bool masked)
-{
-	struct hshm_hv *hv = ch->priv;
-
-	if (!hv->irq)
-		return;
-	if (masked)
-		disable_irq_nosync(hv->irq);
-	else
-		enable_irq(hv->irq);
-}
-
 static irqreturn_t hshm_hv_irq(int irq, void *data)
 {
 	struct hshm_hv *hv = data;
@@ -215,15 +202,13 @@ static const struct attribute_group hshm_hv_group = {
  * ring uses the doorbell the device tree names (or the in-kernel peer's);
  * stop silences the reply interrupt and stops an in-kernel peer.  A real
  * peer zone cannot be stopped: its late writes land in the reserved
- * region, which Linux never uses for anything else.  irq_mask masks the
- * reply interrupt while the channel is polled.
+ * region, which Linux never uses for anything else.
  */
 static const struct hshm_transport_ops hshm_hv_ops = {
-	.name		= "hvisor",
-	.ring		= hshm_hv_ring,
-	.stop		= hshm_hv_stop,
-	.irq_mask	= hshm_hv_irq_mask,
-	.groups		= &hshm_hv_group,
+	.name	= "hvisor",
+	.ring	= hshm_hv_ring,
+	.stop	= hshm_hv_stop,
+	.groups	= &hshm_hv_group,
 };
 
 static int hshm_hv_parse(struct hshm_hv *hv, struct hshm_layout *l,

@@ -130,25 +130,6 @@ static void hshm_ivs_stop(struct hshm_chan *ch)
 	ivs->irq = 0;
 }
 
-/*
- * INTx has the device's mask register (and may be shared: the line stays
- * enabled); an MSI-X vector is masked in its table, and one that came
- * while masked is delivered at unmask (enable_irq()).
- */
-static void hshm_ivs_irq_mask(struct hshm_chan *ch, bool masked)
-{
-	struct hshm_ivs *ivs = ch->priv;
-
-	if (!ivs->irq)
-		return;
-	if (ivs->intx)
-		iowrite32(!masked, ivs->regs + HSHM_IVS_INTRMASK);
-	else if (masked)
-		disable_irq_nosync(ivs->irq);
-	else
-		enable_irq(ivs->irq);
-}
-
 static struct hshm_ivs *hshm_ivs_of(struct device *dev)
 {
 	struct hshm_chan *ch = dev_get_drvdata(dev);
@@ -196,15 +177,13 @@ static const struct attribute_group hshm_ivs_group = {
  *
  * ring writes the Doorbell register; stop releases the interrupt (the
  * remote peer itself cannot be stopped: its late writes land in BAR2,
- * which is device memory, never reused by Linux); irq_mask masks the
- * reply interrupt while the channel is polled.
+ * which is device memory, never reused by Linux).
  */
 static const struct hshm_transport_ops hshm_ivs_ops = {
-	.name		= "ivshmem",
-	.ring		= hshm_ivs_ring,
-	.stop		= hshm_ivs_stop,
-	.irq_mask	= hshm_ivs_irq_mask,
-	.groups		= &hshm_ivs_group,
+	.name	= "ivshmem",
+	.ring	= hshm_ivs_ring,
+	.stop	= hshm_ivs_stop,
+	.groups	= &hshm_ivs_group,
 };
 
 static void hshm_ivs_free_vectors(void *pdev)

@@ -106,11 +106,9 @@ static const struct hshm_peer_profile *hshm_lb_profile;
  * @v1: the v1 server's loop, v1 profiles (peer thread only)
  * @own: sender state of the peer-owned queue, for its start-up
  *	(%HSHM_PEER_START_OWN_QUEUE; peer thread only)
- * @doorbell: bit 0 set by a ring, cleared by the peer; bit 1 set while
- *	@irq is raised but masked
+ * @doorbell: bit 0 set by a ring, cleared by the peer
  * @irq: the completion "interrupt"
  * @irq_on: raise @irq at the end of each batch of a profile that rings
- * @masked: the channel masked @irq (hshm_lb_peer_mask())
  * @poll_us: look at the queue this often without a ring, 0: never
  * @due: when the messages served so far are paid for (peer thread only)
  */
@@ -130,7 +128,6 @@ struct hshm_lb_peer {
 	unsigned long doorbell;
 	struct irq_work irq;
 	bool irq_on;
-	bool masked;
 	u32 poll_us;
 	ktime_t due;
 };
@@ -203,21 +200,6 @@ static void hshm_lb_between(void *ctx, const struct hshm_wire_rx_msg *msg)
 }
 
 #define HSHM_LB_RUNG		0
-#define HSHM_LB_IRQ_PENDING	1
-
-/*
- * Raise the completion interrupt, or with the channel masking it leave it
- * pending for hshm_lb_peer_mask(), as an interrupt controller would.
- */
-static void hshm_lb_raise(struct hshm_lb_peer *p)
-{
-	set_bit(HSHM_LB_IRQ_PENDING, &p->doorbell);
-	/* Pairs with the barrier in hshm_lb_peer_mask(). */
-	smp_mb__after_atomic();
-	if (!READ_ONCE(p->masked) &&
-	    test_and_clear_bit(HSHM_LB_IRQ_PENDING, &p->doorbell))
-		irq_work_queue(&p->irq);
-}
 
 static void hshm_lb_serve(struct hshm_lb_peer *p)
 {
@@ -229,7 +211,7 @@ static void hshm_lb_serve(struct hshm_lb_peer *p)
 	p->due = ktime_get();
 	if (hshm_peer_serve_batch(&p->rx, p->r.data, &hooks) >= 0 &&
 	    p->irq_on && p->prof->rings)
-		hshm_lb_raise(p);
+		irq_work_queue(&p->irq);
 }
 
 /* Sleep until rung (or, when polling, until it is time to look). */
@@ -566,24 +548,6 @@ void hshm_lb_peer_ring(struct hshm_lb_peer *p)
 }
 
 /**
- * hshm_lb_peer_mask() - mask or unmask the peer's completion interrupt
- * @p: peer
- * @masked: mask it; else unmask it and deliver one raised meanwhile
- *
- * Context: any.
- */
-void hshm_lb_peer_mask(struct hshm_lb_peer *p, bool masked)
-{
-	WRITE_ONCE(p->masked, masked);
-	if (masked)
-		return;
-	/* Pairs with the barrier in hshm_lb_raise(). */
-	smp_mb();
-	if (test_and_clear_bit(HSHM_LB_IRQ_PENDING, &p->doorbell))
-		irq_work_queue(&p->irq);
-}
-
-/**
  * hshm_lb_peer_destroy() - stop the peer (mid-batch if need be) and free it
  * @p: peer from hshm_lb_peer_create(), started or not
  *
@@ -616,26 +580,17 @@ static void hshm_lb_stop(struct hshm_chan *ch)
 	lb->peer = NULL;
 }
 
-static void hshm_lb_irq_mask(struct hshm_chan *ch, bool masked)
-{
-	struct hshm_lb *lb = ch->priv;
-
-	hshm_lb_peer_mask(lb->peer, masked);
-}
-
 /*
  * hshm_lb_ops - loopback transport operations
  *
  * ring wakes the peer thread (unless its profile ignores the doorbell);
  * stop ends it mid-batch if need be, after a restart in progress, and
- * waits for a completion interrupt still in flight; irq_mask masks the
- * completion interrupt at the peer's end, as a device's mask register.
+ * waits for a completion interrupt still in flight.
  */
 static const struct hshm_transport_ops hshm_lb_ops = {
-	.name		= "loopback",
-	.ring		= hshm_lb_ring,
-	.stop		= hshm_lb_stop,
-	.irq_mask	= hshm_lb_irq_mask,
+	.name	= "loopback",
+	.ring	= hshm_lb_ring,
+	.stop	= hshm_lb_stop,
 };
 
 /*
