@@ -595,6 +595,48 @@ TEST_F(sysfs, in_flight_never_negative)
 	EXPECT_EQ(0ull, hs_stats_sum(&st, HS_ST_BACKLOG));
 }
 
+/*
+ * classes/<name>/spin_us: how long a caller polls, 0..10000; a value out
+ * of range is refused whole, and a call answers the same with or without
+ * polling.
+ */
+TEST_F(sysfs, spin_us)
+{
+	const char *rt = "classes/realtime/spin_us";
+	uint8_t in[64], out[64];
+	unsigned int i, b;
+	uint64_t v, old;
+	static const char *const budgets[] = { "0", "10000", "1" };
+
+	ASSERT_EQ(0, hs_sysfs_read_u64(rt, &old));
+	EXPECT_EQ(0, hs_sysfs_write(rt, "10000"));
+	EXPECT_EQ(0, hs_sysfs_read_u64(rt, &v));
+	EXPECT_EQ(10000ull, v);
+	EXPECT_EQ(-ERANGE, hs_sysfs_write(rt, "10001"));
+	EXPECT_EQ(-EINVAL, hs_sysfs_write(rt, "-1"));
+	EXPECT_EQ(-EINVAL, hs_sysfs_write(rt, "fast"));
+	EXPECT_EQ(0, hs_sysfs_read_u64(rt, &v));
+	EXPECT_EQ(10000ull, v) TH_LOG("a refused write changed spin_us");
+	for (b = 0; b < sizeof(budgets) / sizeof(budgets[0]); b++) {
+		ASSERT_EQ(0, hs_sysfs_write(rt, budgets[b]));
+		for (i = 0; i < 20; i++) {
+			struct hshm_call call;
+
+			memset(in, 'a' + i, sizeof(in));
+			memset(out, 0, sizeof(out));
+			memset(&call, 0, sizeof(call));
+			hs_prep(&call.submit, in, sizeof(in), out, sizeof(out),
+				hs_svc_echo(), HSHM_CLASS_REALTIME, i);
+			ASSERT_EQ(0, hs_call(self->fd, &call));
+			ASSERT_EQ(0, call.completion.status);
+			ASSERT_EQ(sizeof(in), call.completion.length);
+			ASSERT_EQ(0, memcmp(in, out, sizeof(in)))
+				TH_LOG("spin_us %s: wrong answer", budgets[b]);
+		}
+	}
+	EXPECT_EQ(0, hs_sysfs_write_u64(rt, old));
+}
+
 /* classes/<name>/ counters are the stats file's columns. */
 TEST_F(sysfs, classes_agree_with_stats)
 {

@@ -53,6 +53,7 @@
 #define HS_DEF_RT_BATCH_MAX	8
 #define HS_DEF_MSG_NS		2000
 #define HS_DEF_KIB_NS		500
+#define HS_DEF_RT_SPIN_US	"100"	/* classes/realtime/spin_us */
 /* The default service map, run by run, as SVC_MAP_GET dumps it. */
 static const struct hs_svc_run hs_def_svc_map[] = {
 	{ 0, 0, HSHM_CLASS_BEST_EFFORT },
@@ -481,6 +482,10 @@ static inline void hs_restore_defaults(void)
 	for (c = 0; c < HS_NR_CLASSES; c++) {
 		snprintf(p, sizeof(p), "classes/%s/shed_us", hs_class_names[c]);
 		hs_sysfs_write(p, "0");
+		/* the scenario's polling budget, else the driver's default */
+		snprintf(p, sizeof(p), "classes/%s/spin_us", hs_class_names[c]);
+		hs_sysfs_write(p, hs_env("HSHM_TEST_SPIN_US",
+					 c ? "0" : HS_DEF_RT_SPIN_US));
 	}
 	if (hs_have_loopback())
 		hs_set_cost(HS_DEF_MSG_NS, HS_DEF_KIB_NS);
