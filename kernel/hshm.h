@@ -293,11 +293,12 @@ struct hshm_layout {
  *	freed
  * @file_node: on @file->live while the user still owns it (file lock)
  * @done_node: on @file->done once completed, until reaped (file lock)
- * @timer: per-request timeout, on CLOCK_MONOTONIC like @t_submit so that
- *	it never fires before the timeout measured in @latency_ns has passed
- *	(jiffies can lag behind it); a pending timer holds a reference
+ * @deadline: when the request times out, on CLOCK_MONOTONIC like
+ *	@t_submit (ktime_get() ns), so that it never ends before the timeout
+ *	measured in @latency_ns has passed; looked at by the channel's
+ *	timeout scan (hshm_chan.c)
  * @ref: holders: the user (until reaped or closed), the wire (from submit
- *	until the dispatcher lets go of it), the pending timer
+ *	until the dispatcher lets go of it), the timeout scan while it looks
  * @state: enum hshm_req_state, changed with cmpxchg
  * @id: id returned to user space
  * @gen: reuse generation of this slot, part of @id
@@ -333,7 +334,7 @@ struct hshm_req {
 	struct hshm_file *file;
 	struct list_head file_node;
 	struct list_head done_node;
-	struct hrtimer timer;
+	u64 deadline;
 	refcount_t ref;
 	atomic_t state;
 	u64 id;
@@ -583,6 +584,11 @@ struct hshm_cls {
  *	skipped faults
  * @faults: bad data from the peer, per enum hshm_fault
  * @heals: queue resets with the peer (hshm_sched_heal())
+ * @tmo: the timeouts of all requests: one timer set to the earliest
+ *	deadline that may be pending, which scans the slots when it fires
+ * @tmo_lock: protects @tmo_next and the arming of @tmo
+ * @tmo_next: expiry @tmo is set to, KTIME_MAX when not set (@tmo_lock;
+ *	read without it by submitters, who arm only for an earlier one)
  * @events: events waiting for netlink
  * @classes_kobj: classes/ in sysfs
  * @groups: sysfs attribute groups of the device
@@ -654,6 +660,9 @@ struct hshm_chan {
 	atomic64_t bad_replies;
 	atomic64_t faults[HSHM_FAULT_NR];
 	atomic64_t heals;
+	struct hrtimer tmo;
+	spinlock_t tmo_lock;		/* @tmo_next, arming @tmo */
+	ktime_t tmo_next;
 	struct hshm_events events;
 
 	struct kobject *classes_kobj;

@@ -5,11 +5,19 @@
  * A request is referenced by the user (until it is reaped or its file is
  * closed), by the wire (from submit until the dispatcher lets go of it:
  * popped from its kfifo before reaching the peer, or its entry returned by
- * the peer), and by its timer while armed.  Its buffer is freed with the
- * last reference, so a buffer the peer may still write is never reused.
- * Whoever moves the state to DONE first (the dispatcher with the peer's
- * answer, the timer, a cancel, a shed, the channel's removal) decides the
- * status and posts the completion; everyone else only drops references.
+ * the peer), and by the timeout scan while it looks at it.  Its buffer is
+ * freed with the last reference, so a buffer the peer may still write is
+ * never reused.  Whoever moves the state to DONE first (the dispatcher
+ * with the peer's answer, the timeout scan, a cancel, a shed, the
+ * channel's removal) decides the status and posts the completion;
+ * everyone else only drops references.
+ *
+ * Timeouts cost a request nothing when it ends in time: it records its
+ * deadline, and one timer per channel is set to the earliest deadline
+ * that may be pending.  When it fires it times out the requests past
+ * their deadline and sets itself to the earliest of the others.  A
+ * submitter touches the timer only when its deadline comes before the
+ * one set (the first request after a quiet time, a short timeout).
  */
 #include <linux/idr.h>
 #include <linux/ktime.h>
@@ -95,7 +103,7 @@ bool hshm_req_finish(struct hshm_req *req, int status)
  * @result: the peer's raw service_result
  *
  * Only the first caller for a request does anything: it sets status and
- * answer (a request completed already, by its timer or a cancel, may be
+ * answer (a request completed already, by its timeout or a cancel, may be
  * being reaped: nobody else writes into it), counts the completion and
  * queues it on its file for reaping, unless the file is closed, in which
  * case the completion is dropped.  Only the task waiting for it is woken:
@@ -126,9 +134,6 @@ bool hshm_req_answer(struct hshm_req *req, int status, u32 resp_len, u8 result)
 	req->result = result;
 	req->latency_ns = ktime_to_ns(ktime_sub(ktime_get(), req->t_submit));
 	req->late = hshm_stats_end(req->ch, req->cls, status, req->latency_ns);
-	/* A timer that is not running any more gives its reference back. */
-	if (hrtimer_try_to_cancel(&req->timer) == 1)
-		hshm_req_put(req);
 
 	spin_lock_irqsave(&f->lock, flags);
 	if (!f->closed && !call) {
@@ -186,12 +191,64 @@ void hshm_chan_spin(struct hshm_chan *ch, struct hshm_req *req)
 	srcu_read_unlock(&ch->srcu, idx);
 }
 
-static enum hrtimer_restart hshm_req_timeout(struct hrtimer *t)
+/* Set the timeout timer to @deadline (ns) unless it is set earlier. */
+static void hshm_chan_tmo_arm(struct hshm_chan *ch, u64 deadline)
 {
-	struct hshm_req *req = container_of(t, struct hshm_req, timer);
+	ktime_t t = ns_to_ktime(deadline);
+	unsigned long flags;
 
-	hshm_req_finish(req, -ETIMEDOUT);
-	hshm_req_put(req);
+	spin_lock_irqsave(&ch->tmo_lock, flags);
+	if (ktime_before(t, ch->tmo_next)) {
+		WRITE_ONCE(ch->tmo_next, t);
+		hrtimer_start_range_ns(&ch->tmo, t, HSHM_TIMEOUT_SLACK_NS,
+				       HRTIMER_MODE_ABS_SOFT);
+	}
+	spin_unlock_irqrestore(&ch->tmo_lock, flags);
+}
+
+/*
+ * The timeout scan (the file's comment), in softirq context.  Each slot
+ * with a pending request is pinned while it is looked at, so that its
+ * state and deadline are its current request's.
+ */
+static enum hrtimer_restart hshm_chan_tmo(struct hrtimer *t)
+{
+	struct hshm_chan *ch = container_of(t, struct hshm_chan, tmo);
+	u64 now, next = U64_MAX;
+	unsigned long flags;
+	u32 i;
+
+	spin_lock_irqsave(&ch->tmo_lock, flags);
+	WRITE_ONCE(ch->tmo_next, KTIME_MAX);
+	spin_unlock_irqrestore(&ch->tmo_lock, flags);
+	/*
+	 * Pairs with the barrier in hshm_chan_submit(): a submitter either
+	 * sees the timer unset and sets it, or its request is seen here.
+	 */
+	smp_mb();
+	now = ktime_get_ns();
+	for (i = 0; i < ch->max_requests; i++) {
+		struct hshm_req *req = &ch->reqs[i];
+		int st = atomic_read(&req->state);
+		u64 deadline;
+
+		if (st != HSHM_REQ_QUEUED && st != HSHM_REQ_PEER)
+			continue;
+		if (!refcount_inc_not_zero(&req->ref))
+			continue;
+		/* Pairs with the release in hshm_chan_submit(). */
+		st = atomic_read_acquire(&req->state);
+		deadline = READ_ONCE(req->deadline);
+		if (st == HSHM_REQ_QUEUED || st == HSHM_REQ_PEER) {
+			if (deadline <= now)
+				hshm_req_finish(req, -ETIMEDOUT);
+			else
+				next = min(next, deadline);
+		}
+		hshm_req_put(req);
+	}
+	if (next != U64_MAX)
+		hshm_chan_tmo_arm(ch, next);
 	return HRTIMER_NORESTART;
 }
 
@@ -354,9 +411,6 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 		hshm_req_get(req);
 		*out = req;
 	}
-	atomic_inc(&ch->cls[cls].queued);
-	atomic_set(&req->state, HSHM_REQ_QUEUED);
-
 	if (!call) {
 		spin_lock_irq(&f->lock);
 		list_add_tail(&req->file_node, &f->live);
@@ -369,9 +423,18 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 	if (cls == HSHM_CLASS_REALTIME)
 		WRITE_ONCE(ch->rt_seen, req->t_submit);
 	timeout_ms = s->timeout_ms ?: READ_ONCE(ch->timeout_ms);
-	hshm_req_get(req);
-	hrtimer_start_range_ns(&req->timer, ms_to_ktime(timeout_ms),
-			       HSHM_TIMEOUT_SLACK_NS, HRTIMER_MODE_REL_SOFT);
+	WRITE_ONCE(req->deadline, ktime_to_ns(t_submit) +
+		   (u64)timeout_ms * NSEC_PER_MSEC);
+	/*
+	 * Pending from here: its fields before its state (the timeout scan
+	 * reads them after it).
+	 */
+	atomic_inc(&ch->cls[cls].queued);
+	atomic_set_release(&req->state, HSHM_REQ_QUEUED);
+	/* Its state before the look at the timer: pairs with hshm_chan_tmo(). */
+	smp_mb();
+	if (req->deadline < ktime_to_ns(READ_ONCE(ch->tmo_next)))
+		hshm_chan_tmo_arm(ch, req->deadline);
 	hshm_sched_enqueue(ch, req);
 	return 0;
 }
@@ -411,7 +474,8 @@ void hshm_chan_set_profile(struct hshm_chan *ch,
 /*
  * The last reference of the device: freeing the SRCU structure and the
  * vmalloc'ed tables sleeps, so this must never run from a timer or an
- * interrupt (removal cancels every timer before it drops its reference).
+ * interrupt (removal cancels the timeout timer before it drops its
+ * reference).
  */
 static void hshm_chan_release(struct device *dev)
 {
@@ -516,22 +580,6 @@ static int hshm_layout_check(const struct hshm_layout *l)
 }
 
 /*
- * Every request timer is cancelled, and a callback still running is waited
- * for, whatever the state of its request: a callback may be dropping the
- * last reference of a request (and of its file) right now, and that must
- * not turn into the last reference of the device once removal dropped its
- * own, in softirq context, with this module maybe on its way out.
- */
-static void hshm_chan_cancel_timers(struct hshm_chan *ch)
-{
-	u32 i;
-
-	for (i = 0; i < ch->max_requests; i++)
-		if (hrtimer_cancel(&ch->reqs[i].timer))
-			hshm_req_put(&ch->reqs[i]);
-}
-
-/*
  * Removal, and the undoing of a creation that got as far as
  * cdev_device_add(): from then on the device may be open, a request
  * submitted, a timer armed.  @stop_transport: call the transport's stop
@@ -552,7 +600,14 @@ static void hshm_chan_teardown(struct hshm_chan *ch, bool stop_transport)
 	hshm_sched_drain(ch);
 	hshm_events_stop(ch);
 	hshm_wire_tx_destroy(ch->tx);
-	hshm_chan_cancel_timers(ch);
+	/*
+	 * Nothing is pending any more; a scan still running is waited for:
+	 * it may be dropping the last reference of a request (and of its
+	 * file) right now, and that must not turn into the last reference
+	 * of the device once removal dropped its own, in softirq context,
+	 * with this module maybe on its way out.
+	 */
+	hrtimer_cancel(&ch->tmo);
 	put_device(&ch->dev);
 }
 
@@ -628,9 +683,11 @@ struct hshm_chan *hshm_chan_alloc(struct device *parent,
 		ch->reqs[i].idx = i;
 		INIT_LIST_HEAD(&ch->reqs[i].file_node);
 		INIT_LIST_HEAD(&ch->reqs[i].done_node);
-		hrtimer_setup(&ch->reqs[i].timer, hshm_req_timeout,
-			      CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	}
+	spin_lock_init(&ch->tmo_lock);
+	ch->tmo_next = KTIME_MAX;
+	hrtimer_setup(&ch->tmo, hshm_chan_tmo, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS_SOFT);
 	ch->svc_map = vmalloc(HSHM_NR_SERVICES);
 	if (!ch->svc_map) {
 		ret = -ENOMEM;
