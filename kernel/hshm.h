@@ -721,7 +721,8 @@ u8 hshm_svc_map_run(struct hshm_chan *ch, u32 id, u32 *first, u32 *last);
 int hshm_chan_copy(struct hshm_chan *ch, int *idx, void *kbuf,
 		   void __user *ubuf, size_t len, bool to_user);
 int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
-		     bool nonblock, bool call, struct hshm_req **out, int *idx);
+		     bool nonblock, bool call, bool more, struct hshm_req **out,
+		     int *idx);
 bool hshm_req_finish(struct hshm_req *req, int status);
 bool hshm_req_answer(struct hshm_req *req, int status, u32 resp_len, u8 result);
 void hshm_chan_spin(struct hshm_chan *ch, struct hshm_req *req);
@@ -735,7 +736,8 @@ int hshm_sched_start(struct hshm_chan *ch);
 void hshm_sched_stop(struct hshm_chan *ch);
 void hshm_sched_drain(struct hshm_chan *ch);
 void hshm_sched_free(struct hshm_chan *ch);
-void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req);
+void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req, bool more);
+void hshm_sched_flush(struct hshm_chan *ch);
 void hshm_sched_kick(struct hshm_chan *ch);
 void hshm_sched_notify(struct hshm_chan *ch);
 bool hshm_sched_poll(struct hshm_chan *ch, struct hshm_req *req);

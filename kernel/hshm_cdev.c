@@ -58,6 +58,9 @@ HSHM_PINNED(struct hshm_complete, reserved, 24);
 static_assert(sizeof(struct hshm_call) == 104);
 HSHM_PINNED(struct hshm_call, completion, 64);
 static_assert(sizeof(struct hshm_cancel) == 16);
+static_assert(sizeof(struct hshm_submit_batch) == 24);
+HSHM_PINNED(struct hshm_submit_batch, count, 8);
+HSHM_PINNED(struct hshm_submit_batch, reserved, 16);
 HSHM_PINNED(struct hshm_cancel, reserved, 8);
 /* one class numbering: the uapi's and the scheduler's (common/) */
 static_assert(HSHM_CLASS_COUNT == HSHM_NR_CLASSES);
@@ -339,7 +342,7 @@ static int hshm_submit_srcu(struct hshm_file *f, struct hshm_submit *s,
 
 	idx = srcu_read_lock(&ch->srcu);
 	ret = READ_ONCE(ch->dead) ? -ENODEV :
-	      hshm_chan_submit(f, s, nonblock, call, req, &idx);
+	      hshm_chan_submit(f, s, nonblock, call, false, req, &idx);
 	srcu_read_unlock(&ch->srcu, idx);
 	return ret;
 }
@@ -366,6 +369,85 @@ static int hshm_ioc_submit(struct hshm_file *f, struct hshm_submit __user *uarg,
 	}
 	hshm_req_put(req);
 	return ret;
+}
+
+/*
+ * One entry of HSHM_SUBMIT_BATCH, queued and not handed over yet, inside
+ * the channel's SRCU read side.  Room is tried first without waiting:
+ * before a wait, what the batch queued so far goes to the peer, whose
+ * answers may be what makes room.
+ */
+static int hshm_submit_more(struct hshm_file *f, struct hshm_submit *s,
+			    bool nonblock, struct hshm_req **req)
+{
+	struct hshm_chan *ch = f->ch;
+	int idx, ret = -ENODEV;
+
+	idx = srcu_read_lock(&ch->srcu);
+	if (!READ_ONCE(ch->dead)) {
+		ret = hshm_chan_submit(f, s, true, false, true, req, &idx);
+		if (ret == -EAGAIN && !nonblock && !READ_ONCE(ch->dead)) {
+			hshm_sched_flush(ch);
+			ret = hshm_chan_submit(f, s, false, false, true, req,
+					       &idx);
+		}
+	}
+	srcu_read_unlock(&ch->srcu, idx);
+	return ret;
+}
+
+/*
+ * The entries are submitted in order, as HSHM_SUBMIT would, and handed to
+ * the scheduler together at the end: a quiet channel sends them as one
+ * batch, in the scheduler's order.  The first failure ends the batch.
+ */
+static int hshm_ioc_submit_batch(struct hshm_file *f,
+				 struct hshm_submit_batch __user *uarg,
+				 bool nonblock)
+{
+	struct hshm_chan *ch = f->ch;
+	struct hshm_submit_batch arg;
+	struct hshm_submit __user *us;
+	struct hshm_submit s;
+	struct hshm_req *req;
+	int ret = 0, idx;
+	u32 n;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved || !arg.count || arg.count > HSHM_MAX_EVENTS)
+		return -EINVAL;
+	/* Nothing is queued unless the count can be written back. */
+	if (put_user(0, &uarg->submitted))
+		return -EFAULT;
+	us = u64_to_user_ptr(arg.submits);
+	for (n = 0; n < arg.count; n++) {
+		/* The id can be written back before the entry is queued. */
+		if (copy_from_user(&s, &us[n], sizeof(s)) ||
+		    copy_to_user(&us[n], &s, sizeof(s))) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = hshm_submit_more(f, &s, nonblock, &req);
+		if (ret)
+			break;
+		if (put_user(s.id, &us[n].id)) {
+			/* The caller unmapped its array meanwhile. */
+			hshm_req_finish(req, -ECANCELED);
+			hshm_req_put(req);
+			ret = -EFAULT;
+			break;
+		}
+		hshm_req_put(req);
+	}
+	idx = srcu_read_lock(&ch->srcu);
+	if (!READ_ONCE(ch->dead))
+		hshm_sched_flush(ch);
+	srcu_read_unlock(&ch->srcu, idx);
+	/* Submitted requests stay so, whether or not the count is seen. */
+	if (put_user(n, &uarg->submitted))
+		return -EFAULT;
+	return n ? 0 : ret;
 }
 
 static int hshm_ioc_call(struct hshm_file *f, struct hshm_call __user *uarg,
@@ -420,7 +502,8 @@ static long hshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	if (cmd != HSHM_INFO && !hshm_file_mine(f))
 		return cmd == HSHM_SUBMIT || cmd == HSHM_COMPLETE ||
-		       cmd == HSHM_CALL || cmd == HSHM_CANCEL ? -EPERM : -ENOTTY;
+		       cmd == HSHM_CALL || cmd == HSHM_CANCEL ||
+		       cmd == HSHM_SUBMIT_BATCH ? -EPERM : -ENOTTY;
 	/*
 	 * Only what touches the region runs inside the channel's SRCU read
 	 * side (hshm_submit_srcu(), hshm_req_fill()): copies of arguments
@@ -439,6 +522,8 @@ static long hshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hshm_ioc_complete(f, uarg);
 	case HSHM_CALL:
 		return hshm_ioc_call(f, uarg, nonblock);
+	case HSHM_SUBMIT_BATCH:
+		return hshm_ioc_submit_batch(f, uarg, nonblock);
 	default:
 		return -ENOTTY;
 	}

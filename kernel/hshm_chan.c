@@ -326,6 +326,9 @@ int hshm_chan_copy(struct hshm_chan *ch, int *idx, void *kbuf,
  * @nonblock: -EAGAIN instead of waiting when there is no room
  * @call: HSHM_CALL: the completion is not queued on the file (nobody else
  *	can reap or cancel it); the caller waits for struct hshm_req.posted
+ * @more: more submits follow: the request is queued, not handed over;
+ *	the caller calls hshm_sched_flush() after the last (and before it
+ *	waits for anything)
  * @out: if not NULL, gets the request with an extra reference
  * @idx: the caller's cookie of its read side of the channel's SRCU
  *	(hshm_chan_copy())
@@ -342,7 +345,8 @@ int hshm_chan_copy(struct hshm_chan *ch, int *idx, void *kbuf,
  * Return: 0 or a negative errno; nothing is left behind on error.
  */
 int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
-		     bool nonblock, bool call, struct hshm_req **out, int *idx)
+		     bool nonblock, bool call, bool more, struct hshm_req **out,
+		     int *idx)
 {
 	struct hshm_chan *ch = f->ch;
 	unsigned int cls;
@@ -435,7 +439,7 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 	smp_mb();
 	if (req->deadline < ktime_to_ns(READ_ONCE(ch->tmo_next)))
 		hshm_chan_tmo_arm(ch, req->deadline);
-	hshm_sched_enqueue(ch, req);
+	hshm_sched_enqueue(ch, req, more);
 	return 0;
 }
 

@@ -999,27 +999,41 @@ bool hshm_sched_poll(struct hshm_chan *ch, struct hshm_req *req)
 }
 
 /**
+ * hshm_sched_flush() - get what was queued on its way to the peer
+ * @ch: channel
+ *
+ * When no batch is at the peer, the queued requests are handed over from
+ * here if the channel is quiet (hshm_sched_direct()), else the dispatcher
+ * is kicked; otherwise the end of the batch brings someone back anyway.
+ *
+ * Context: task, inside the channel's SRCU read side.
+ */
+void hshm_sched_flush(struct hshm_chan *ch)
+{
+	/* Pairs with the barrier after clearing batch_out. */
+	smp_mb();
+	if (!READ_ONCE(ch->batch_out) && !hshm_sched_direct(ch, false))
+		hshm_sched_kick(ch);
+}
+
+/**
  * hshm_sched_enqueue() - queue a request in its class's kfifo
  * @ch: channel
  * @req: request holding its wire reference
+ * @more: more requests follow, whose caller calls hshm_sched_flush()
+ *	after the last: nothing is handed over yet
  *
- * When no batch is at the peer, the request is handed over from here if
- * the channel is quiet (hshm_sched_direct()), else the dispatcher is
- * kicked; otherwise the end of the batch brings someone back anyway.
- *
- * Context: task.
+ * Context: task, inside the channel's SRCU read side.
  */
-void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req)
+void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req, bool more)
 {
 	struct hshm_cls *c = &ch->cls[req->cls];
 
 	spin_lock(&c->lock);
 	hshm_kfifo(kfifo_put(&c->fifo, req));
 	spin_unlock(&c->lock);
-	/* Pairs with the barrier after clearing batch_out. */
-	smp_mb();
-	if (!READ_ONCE(ch->batch_out) && !hshm_sched_direct(ch, false))
-		hshm_sched_kick(ch);
+	if (!more)
+		hshm_sched_flush(ch);
 }
 
 /* How the dispatcher thread sleeps until it looks again. */

@@ -793,6 +793,88 @@ TEST_F(ioctl, complete_max_events)
 	EXPECT_EQ(0u, n);
 }
 
+/* One HSHM_SUBMIT_BATCH of @n entries; its return (0 or -errno). */
+static int submit_batch(int fd, struct hshm_submit *subs, uint32_t n,
+			uint32_t *submitted)
+{
+	struct hshm_submit_batch b;
+
+	memset(&b, 0, sizeof(b));
+	b.submits = (uintptr_t)subs;
+	b.count = n;
+	b.submitted = 0xdead;
+	if (ioctl(fd, HSHM_SUBMIT_BATCH, &b))
+		return -errno;
+	*submitted = b.submitted;
+	return 0;
+}
+
+/*
+ * HSHM_SUBMIT_BATCH submits its entries in order, writes each id back and
+ * the count; a batch stops at the first entry refused, whose error it
+ * returns only when it is the first; its own argument is checked whole.
+ */
+TEST_F(ioctl, submit_batch)
+{
+	uint8_t in[6][16], out[6][16];
+	struct hshm_completion cs[8];
+	struct hshm_submit subs[6];
+	struct hshm_submit_batch b;
+	uint32_t n = 0, i, got = 0;
+
+	for (i = 0; i < 6; i++) {
+		memset(in[i], 'A' + i, sizeof(in[i]));
+		memset(out[i], 0, sizeof(out[i]));
+		hs_prep(&subs[i], in[i], sizeof(in[i]), out[i], sizeof(out[i]),
+			hs_svc_echo(), i % HS_NR_CLASSES, 200 + i);
+		subs[i].id = 0;
+	}
+	ASSERT_EQ(0, submit_batch(self->fd, subs, 4, &n));
+	EXPECT_EQ(4u, n);
+	for (i = 0; i < 4; i++) {
+		EXPECT_NE(0ull, subs[i].id);
+		if (i)
+			EXPECT_NE(subs[i - 1].id, subs[i].id);
+	}
+	/* entry 1 of the next is refused: the first goes, the rest do not */
+	subs[5].flags = 1;
+	ASSERT_EQ(0, submit_batch(self->fd, &subs[4], 2, &n));
+	EXPECT_EQ(1u, n);
+	EXPECT_EQ(0ull, subs[5].id);
+	/* refused first: its error, nothing submitted */
+	EXPECT_EQ(-EINVAL, submit_batch(self->fd, &subs[5], 1, &n));
+	subs[5].flags = 0;
+	while (got < 5) {
+		ASSERT_EQ(0, hs_complete(self->fd, cs, 8, 1, 10000, &n));
+		ASSERT_LT(0u, n);
+		for (i = 0; i < n; i++) {
+			unsigned int k = (unsigned int)(cs[i].user_data - 200);
+
+			ASSERT_GT(5u, k);
+			EXPECT_EQ(subs[k].id, cs[i].id);
+			EXPECT_EQ(0, cs[i].status);
+			EXPECT_EQ(0, memcmp(in[k], out[k], sizeof(in[k])));
+		}
+		got += n;
+	}
+	ASSERT_EQ(0, hs_complete(self->fd, cs, 8, 0, 0, &n));
+	EXPECT_EQ(0u, n);
+	/* the argument itself */
+	EXPECT_EQ(-EINVAL, submit_batch(self->fd, subs, 0, &n));
+	EXPECT_EQ(-EINVAL, submit_batch(self->fd, subs, 1025, &n));
+	memset(&b, 0, sizeof(b));
+	b.submits = (uintptr_t)subs;
+	b.count = 1;
+	b.reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, HSHM_SUBMIT_BATCH, &b));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EFAULT, submit_batch(self->fd, (void *)8, 2, &n));
+	EXPECT_EQ(-1, ioctl(self->fd, HSHM_SUBMIT_BATCH, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, hs_complete(self->fd, cs, 8, 0, 0, &n));
+	EXPECT_EQ(0u, n) TH_LOG("a refused batch queued something");
+}
+
 /* Failed checks of foreign_use(), as its exit status. */
 #define FOREIGN_SUBMIT	0x01
 #define FOREIGN_CALL	0x02
@@ -822,7 +904,8 @@ static int foreign_use(int fd, uint64_t id, const uint8_t *out, size_t len)
 
 	hs_prep(&s, in, sizeof(in), resp, sizeof(resp), hs_svc_echo(),
 		HSHM_CLASS_REALTIME, 1);
-	if (hs_submit(fd, &s) != -EPERM)
+	if (hs_submit(fd, &s) != -EPERM ||
+	    submit_batch(fd, &s, 1, &n) != -EPERM)
 		bad |= FOREIGN_SUBMIT;
 	memset(&call, 0, sizeof(call));
 	hs_prep(&call.submit, in, sizeof(in), resp, sizeof(resp),

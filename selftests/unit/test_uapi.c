@@ -20,6 +20,7 @@ TEST(ioctl_numbers)
 	EXPECT_EQ(0xc020be02u, (unsigned int)HSHM_COMPLETE);
 	EXPECT_EQ(0xc068be03u, (unsigned int)HSHM_CALL);
 	EXPECT_EQ(0x4010be04u, (unsigned int)HSHM_CANCEL);
+	EXPECT_EQ(0xc018be05u, (unsigned int)HSHM_SUBMIT_BATCH);
 	EXPECT_EQ(1, HSHM_ABI_VERSION);
 }
 

@@ -178,6 +178,26 @@ struct hshm_call {
 };
 
 /**
+ * struct hshm_submit_batch - submit several requests in one call
+ * @submits: in: user pointer to @count struct hshm_submit, each checked
+ *	and submitted as by HSHM_SUBMIT, in order, its id written back
+ * @count: in: requests in @submits, 1..1024
+ * @submitted: out: how many were submitted, the first ones; the batch
+ *	stops at the first that fails, whose error the call returns only
+ *	when it is the first (as sendmmsg() does)
+ * @reserved: zero
+ *
+ * The requests are handed to the scheduler together: a quiet channel sends
+ * them to the peer as one batch, in the scheduler's order.
+ */
+struct hshm_submit_batch {
+	__u64 submits;
+	__u32 count;
+	__u32 submitted;
+	__u64 reserved;
+};
+
+/**
  * struct hshm_cancel - cancel one request of this file descriptor
  * @id: the id HSHM_SUBMIT returned
  * @reserved: zero
@@ -199,5 +219,6 @@ struct hshm_cancel {
 #define HSHM_COMPLETE	_IOWR(HSHM_IOC_MAGIC, 0x02, struct hshm_complete)
 #define HSHM_CALL	_IOWR(HSHM_IOC_MAGIC, 0x03, struct hshm_call)
 #define HSHM_CANCEL	_IOW(HSHM_IOC_MAGIC, 0x04, struct hshm_cancel)
+#define HSHM_SUBMIT_BATCH _IOWR(HSHM_IOC_MAGIC, 0x05, struct hshm_submit_batch)
 
 #endif /* _UAPI_LINUX_HSHM_H */
