@@ -128,6 +128,8 @@ struct worker {
 	const struct bench_expect *expect;	/* the answer, per size index */
 	struct slot *slots;
 	unsigned int nslots;
+	struct hshm_submit *batch;	/* closed loop: one submit for all */
+	unsigned int *batch_slot;	/* the slot of each of @batch */
 	pthread_mutex_t lock;		/* open loop: slots between the threads */
 	atomic_long inflight;
 	atomic_bool sub_done;
@@ -187,14 +189,12 @@ static void note_error(struct class_result *r, int err)
 		r->first_err = (uint64_t)(err < 0 ? -err : err);
 }
 
-/* Build and submit slot @i; 0 or -errno (counted). */
-static int send_one(struct worker *w, unsigned int i)
+/* Build the request of slot @i in @req. */
+static void prep_one(struct worker *w, unsigned int i, struct hshm_submit *req)
 {
 	struct slot *sl = &w->slots[i];
 	const struct bench_expect *e;
-	struct hshm_submit req;
 	uint32_t size;
-	int ret;
 
 	sl->k = pick_size(&w->cs->sizes, &w->rng);
 	size = w->cs->sizes.size[sl->k];
@@ -202,19 +202,59 @@ static int send_one(struct worker *w, unsigned int i)
 	/* so that a response that was not copied is noticed */
 	if (bench_expect_ok(e) && e->length)
 		sl->resp[e->length - 1] = (uint8_t)~e->bytes[e->length - 1];
-	hshm_request_prep(&req, w->cs->service, w->cs->cls, w->payload, size,
+	hshm_request_prep(req, w->cs->service, w->cs->cls, w->payload, size,
 			  sl->resp, bench_response_cap(size), i);
-	req.timeout_ms = w->cs->timeout_ms;
+	req->timeout_ms = w->cs->timeout_ms;
+}
+
+/* Count the outcome of submitting slot @i as @req: 0 or -errno @ret. */
+static void sent(struct worker *w, unsigned int i,
+		 const struct hshm_submit *req, int ret)
+{
 	w->sub.attempted++;
-	ret = hshm_request_submit(w->h, &req);
 	if (ret) {
 		w->sub.rejected++;
 		note_error(&w->sub, ret);
-		return ret;
+		return;
 	}
-	sl->id = req.id;
+	w->slots[i].id = req->id;
 	w->sub.accepted++;
-	return 0;
+}
+
+/* Build and submit slot @i; 0 or -errno (counted). */
+static int send_one(struct worker *w, unsigned int i)
+{
+	struct hshm_submit req;
+	int ret;
+
+	prep_one(w, i, &req);
+	ret = hshm_request_submit(w->h, &req);
+	sent(w, i, &req, ret);
+	return ret;
+}
+
+/*
+ * Submit the @n requests built in w->batch with one call; the slots of the
+ * accepted ones are busy.  Those after a refused one were not tried: their
+ * turns go back to the class's count.  0 or the -errno of the refusal.
+ */
+static int send_batch(struct worker *w, unsigned int n, unsigned int *busy)
+{
+	size_t acc = 0, k;
+	int ret;
+
+	ret = hshm_request_submit_batch(w->h, w->batch, n, &acc);
+	for (k = 0; k < acc; k++) {
+		sent(w, w->batch_slot[k], &w->batch[k], 0);
+		w->slots[w->batch_slot[k]].busy = true;
+	}
+	*busy += acc;
+	if (!ret)
+		return 0;
+	sent(w, w->batch_slot[acc], &w->batch[acc], ret);
+	if (w->remaining)
+		atomic_fetch_add(w->remaining, (long)(n - acc - 1));
+	return ret;
 }
 
 /* Account one completion; its slot is then free. */
@@ -290,26 +330,22 @@ static void *closed_main(void *arg)
 	for (;;) {
 		bool stopping = fatal || exhausted || atomic_load(w->stop);
 
-		/* fill the free slots */
-		for (i = 0; !stopping && i < w->nslots; i++) {
+		/* fill the free slots, with one submit */
+		for (i = 0, k = 0; !stopping && i < w->nslots; i++) {
 			if (w->slots[i].busy)
 				continue;
 			if (!may_send(w)) {
 				exhausted = stopping = true;
 				break;
 			}
-			ret = send_one(w, i);
-			if (!ret) {
-				w->slots[i].busy = true;
-				busy++;
-				continue;
-			}
-			if (!transient(ret))
-				fatal = stopping = true;
-			else if (!busy)
-				usleep(1000);	/* nothing to reap: back off */
-			break;			/* reap before trying again */
+			prep_one(w, i, &w->batch[k]);
+			w->batch_slot[k++] = i;
 		}
+		ret = k ? send_batch(w, (unsigned int)k, &busy) : 0;
+		if (ret && !transient(ret))
+			fatal = stopping = true;
+		else if (ret && !busy)
+			usleep(1000);	/* nothing to reap: back off */
 		if (!busy) {
 			if (stopping)
 				break;
@@ -641,7 +677,10 @@ int bench_run(const struct bench_cfg *cfg, struct run_result *res,
 			w->nslots = cs->mode == MODE_CLOSED ? cs->depth :
 				    (max_req < OPEN_SLOTS_MAX ? max_req : OPEN_SLOTS_MAX);
 			w->slots = calloc(w->nslots, sizeof(*w->slots));
-			if (!w->slots) {
+			w->batch = calloc(w->nslots, sizeof(*w->batch));
+			w->batch_slot = calloc(w->nslots,
+					       sizeof(*w->batch_slot));
+			if (!w->slots || !w->batch || !w->batch_slot) {
 				ret = -ENOMEM;
 				goto out;
 			}
@@ -736,6 +775,8 @@ out:
 			for (t = 0; t < w->nslots; t++)
 				free(w->slots[t].resp);
 		free(w->slots);
+		free(w->batch);
+		free(w->batch_slot);
 		hshm_close(w->h);
 		pthread_mutex_destroy(&w->lock);
 	}

@@ -158,20 +158,37 @@ int hshm_request_submit(struct hshm *h, struct hshm_submit *req)
 	return xioctl(h->fd, HSHM_SUBMIT, req);
 }
 
+/* The most requests one HSHM_SUBMIT_BATCH takes. */
+#define HSHM_SUBMIT_CHUNK	1024
+
+/*
+ * HSHM_SUBMIT_BATCH in chunks.  A chunk cut short stopped at a request the
+ * driver refused: the next call starts with it and returns its error.  A
+ * driver without the ioctl gets one HSHM_SUBMIT each.
+ */
 int hshm_request_submit_batch(struct hshm *h, struct hshm_submit *reqs,
 			      size_t n, size_t *accepted)
 {
-	size_t i;
+	struct hshm_submit_batch b;
+	size_t i = 0;
 	int ret = 0;
 
 	if (accepted)
 		*accepted = 0;
 	if (!h || (!reqs && n))
 		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		ret = xioctl(h->fd, HSHM_SUBMIT, &reqs[i]);
+	while (i < n) {
+		memset(&b, 0, sizeof(b));
+		b.submits = (uintptr_t)&reqs[i];
+		b.count = n - i < HSHM_SUBMIT_CHUNK ? n - i : HSHM_SUBMIT_CHUNK;
+		ret = xioctl(h->fd, HSHM_SUBMIT_BATCH, &b);
+		if (ret == -ENOTTY) {
+			ret = xioctl(h->fd, HSHM_SUBMIT, &reqs[i]);
+			b.submitted = !ret;
+		}
 		if (ret)
 			break;
+		i += b.submitted;
 	}
 	if (accepted)
 		*accepted = i;

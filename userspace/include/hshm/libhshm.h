@@ -181,7 +181,9 @@ HSHM_API int hshm_request_submit(struct hshm *h, struct hshm_submit *req);
  *
  * Submits @reqs[0], @reqs[1], ... and stops at the first one the driver
  * refuses; the ones after it are not submitted.  On return @reqs[0] to
- * @reqs[*accepted - 1] are queued and each has its id.
+ * @reqs[*accepted - 1] are queued and each has its id.  One
+ * HSHM_SUBMIT_BATCH ioctl takes up to 1024 of them, which a quiet
+ * channel sends to the peer together, as one batch.
  *
  * Return: 0 if all @n were queued, else the negative errno of the first
  * failure (the errors of hshm_request_submit()); -EINVAL without anything
