@@ -34,7 +34,7 @@ if [ ! -d "$SYSFS" ]; then
 	echo "1..0 # SKIP no $SYSFS"
 	exit 4
 fi
-echo "1..49"
+echo "1..52"
 mkdir -p "$TMP"
 
 # run_ctl ARGS...: run hshmctl -d DEVN ARGS, keep stdout, stderr and status
@@ -116,6 +116,14 @@ run_ctl set target Best-Effort 321
 check "set target Best-Effort is best_effort" [ "$(cat "$SYSFS/classes/best_effort/target_us")" = 321 ]
 run_ctl set target 3 "$old"
 expect "abbreviated class: exit 2" 2 "expected CLASS MICROSECONDS" set target rt 5
+
+old=$(cat "$SYSFS/classes/reliable/spin_us")
+run_ctl set spin reliable 250
+check "set spin reads back in sysfs" [ "$(cat "$SYSFS/classes/reliable/spin_us")" = 250 ]
+run_ctl status
+check "status shows spin_us" grep -q "reliable .* 250$" "$TMP/out"
+expect "spin above 10000: exit 2" 2 "microseconds" set spin reliable 10001
+run_ctl set spin reliable "$old"
 
 run_ctl set timeout 1234
 check "set timeout reads back in sysfs" [ "$(cat "$SYSFS/timeout_ms")" = 1234 ]

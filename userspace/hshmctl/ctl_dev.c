@@ -123,7 +123,18 @@ static int parse_sched(int argc, char **argv, struct setting *st)
 	return 0;
 }
 
-static int parse_class_time(const char *what, int argc, char **argv,
+/* The per-class times of set: their attribute and largest value */
+static const struct {
+	const char *name;
+	int ca;
+	uint32_t max;
+} class_times[] = {
+	{ "target", HSHM_CA_TARGET_US, UINT32_MAX },
+	{ "shed", HSHM_CA_SHED_US, UINT32_MAX },
+	{ "spin", HSHM_CA_SPIN_US, 10000 },
+};
+
+static int parse_class_time(size_t k, int argc, char **argv,
 			    struct setting *st)
 {
 	int cls;
@@ -131,12 +142,12 @@ static int parse_class_time(const char *what, int argc, char **argv,
 	cls = argc == 2 ? hshm_class_lookup(argv[0], strlen(argv[0])) : -1;
 	if (cls < 0)
 		return ctl_usage_error("set %s: expected CLASS MICROSECONDS (CLASS: a class name or 0..3)",
-				       what);
-	if (!ctl_parse_u32("microseconds", argv[1], 0, UINT32_MAX,
+				       class_times[k].name);
+	if (!ctl_parse_u32("microseconds", argv[1], 0, class_times[k].max,
 			   &st->v[cls]))
 		return EXIT_USAGE;
 	st->kind = HSHM_A_CLASS;
-	st->ca = what[0] == 't' ? HSHM_CA_TARGET_US : HSHM_CA_SHED_US;
+	st->ca = class_times[k].ca;
 	st->mask = 1u << cls;
 	return 0;
 }
@@ -161,15 +172,16 @@ static int parse_set(int argc, char **argv, struct setting *st)
 
 	memset(st, 0, sizeof(*st));
 	if (!argc)
-		return ctl_usage_error("set: what? (weights, reservations, scheduler, sched, target, shed, batch-max, rt-batch-max, timeout, profile, handover, peer-wait)");
+		return ctl_usage_error("set: what? (weights, reservations, scheduler, sched, target, shed, spin, batch-max, rt-batch-max, timeout, profile, handover, peer-wait)");
 	argc--;
 	argv++;
 	if (!strcmp(what, "weights") || !strcmp(what, "reservations"))
 		return parse_classes(what, argc, argv, st);
 	if (!strcmp(what, "sched"))
 		return parse_sched(argc, argv, st);
-	if (!strcmp(what, "target") || !strcmp(what, "shed"))
-		return parse_class_time(what, argc, argv, st);
+	for (i = 0; i < sizeof(class_times) / sizeof(class_times[0]); i++)
+		if (!strcmp(what, class_times[i].name))
+			return parse_class_time(i, argc, argv, st);
 	if (!strcmp(what, "scheduler")) {
 		if (argc != 1 || (strcmp(argv[0], "wrr") && strcmp(argv[0], "fifo")))
 			return ctl_usage_error("set scheduler: expected 'wrr' or 'fifo'");
@@ -257,6 +269,8 @@ const struct ctl_cmd ctl_dev_set_cmd = {
 	"dev set target CLASS US       latency target (SLA), 0 = none\n"
 	"dev set shed CLASS US         shed after US queued (throughput and\n"
 	"                              best_effort only), 0 = never\n"
+	"dev set spin CLASS US         a caller polls for its answer up to US\n"
+	"                              (0..10000) before it sleeps, 0 = never\n"
 	"dev set batch-max N | rt-batch-max N | timeout MS\n"
 	"dev set profile NAME          the peer on the other side: hshm,\n"
 	"                              sel4-v1, freertos-v1, hvisor-tool-v1\n"

@@ -247,8 +247,8 @@ static void print_class_config(const struct hshm_nl_dev *d)
 	unsigned int c;
 
 	pr_obj_open("classes");
-	pr_text("  %-12s %7s %12s %10s %10s\n", "CLASS", "WEIGHT",
-		"RESERVATION", "SHED_US", "TARGET_US");
+	pr_text("  %-12s %7s %12s %10s %10s %8s\n", "CLASS", "WEIGHT",
+		"RESERVATION", "SHED_US", "TARGET_US", "SPIN_US");
 	for (c = 0; c < NCLS; c++) {
 		const struct hshm_nl_cls *k = &d->cls[c];
 
@@ -257,7 +257,8 @@ static void print_class_config(const struct hshm_nl_dev *d)
 		pr_u64("weight", " %7" PRIu64, k->weight);
 		pr_u64("reservation", " %11" PRIu64 "%%", k->reservation);
 		pr_u64("shed_us", " %10" PRIu64, k->shed_us);
-		pr_u64("target_us", " %10" PRIu64 "\n", k->target_us);
+		pr_u64("target_us", " %10" PRIu64, k->target_us);
+		pr_u64("spin_us", " %8" PRIu64 "\n", k->spin_us);
 		pr_obj_close();
 	}
 	pr_obj_close();

@@ -96,6 +96,7 @@ static const struct nla_policy class_policy[HSHM_CA_MAX + 1] = {
 	[HSHM_CA_RESERVATION]	= { .type = NLA_U8 },
 	[HSHM_CA_SHED_US]	= { .type = NLA_U32 },
 	[HSHM_CA_TARGET_US]	= { .type = NLA_U32 },
+	[HSHM_CA_SPIN_US]	= { .type = NLA_U32 },
 	[HSHM_CA_SUBMITTED]	= { .type = NLA_U64 },
 	[HSHM_CA_COMPLETED]	= { .type = NLA_U64 },
 	[HSHM_CA_FAILED]	= { .type = NLA_U64 },
@@ -318,6 +319,7 @@ static void parse_class(struct hshm_nl_dev *d, struct nlattr *nest)
 	c->reservation = get8(tb[HSHM_CA_RESERVATION]);
 	c->shed_us = hshm_nl_get32(tb[HSHM_CA_SHED_US]);
 	c->target_us = hshm_nl_get32(tb[HSHM_CA_TARGET_US]);
+	c->spin_us = hshm_nl_get32(tb[HSHM_CA_SPIN_US]);
 	c->submitted = hshm_nl_get64(tb[HSHM_CA_SUBMITTED]);
 	c->completed = hshm_nl_get64(tb[HSHM_CA_COMPLETED]);
 	c->failed = hshm_nl_get64(tb[HSHM_CA_FAILED]);

@@ -41,7 +41,7 @@ enum {
 
 struct hshm_nl_cls {
 	bool seen;
-	uint32_t weight, shed_us, target_us;
+	uint32_t weight, shed_us, target_us, spin_us;
 	uint8_t reservation;
 	uint64_t submitted, completed, failed, cancelled, dropped;
 	uint64_t in_flight, backlog, sla, p50, p95, p99, max;
