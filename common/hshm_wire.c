@@ -131,6 +131,7 @@ static void hshm_wire_tx_build(struct hshm_wire_tx *tx, const u16 *last,
 	tx->wait_head = tx->n;
 	tx->wait_tail = tx->n;
 	tx->nwait = 0;
+	tx->scrub_next = tx->first;
 	hshm_wire_set_mark(q, HSHM_WIRE_MARK_INITED);
 	if (!closed)
 		hshm_wire_set_mark(q, HSHM_WIRE_MARK_IDLE);
@@ -276,23 +277,58 @@ void hshm_wire_tx_put_tail(struct hshm_wire_tx *tx, u16 idx)
  *
  * Return: the number of free entries found written and cleared.
  */
+/* Clear a free entry the peer wrote into; true if it had. */
+static bool hshm_wire_scrub_entry(struct hshm_wire_entry *e)
+{
+	if (!READ_ONCE(e->msg.flag) && !READ_ONCE(e->msg.length))
+		return false;
+	/* Length first, as hshm_wire_clear_entry() says why. */
+	WRITE_ONCE(e->msg.length, cpu_to_le32(0));
+	/* The entry is empty before its flag says "not handled". */
+	virt_wmb();
+	WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
+	return true;
+}
+
 unsigned int hshm_wire_tx_scrub(struct hshm_wire_tx *tx)
 {
 	unsigned int i, bad = 0;
 	u16 idx = tx->free_head;
 
-	for (i = 0; i < tx->nfree && idx < tx->n; i++, idx = tx->link[idx]) {
-		struct hshm_wire_entry *e = &tx->q->entries[idx];
+	for (i = 0; i < tx->nfree && idx < tx->n; i++, idx = tx->link[idx])
+		bad += hshm_wire_scrub_entry(&tx->q->entries[idx]);
+	return bad;
+}
 
-		if (!READ_ONCE(e->msg.flag) && !READ_ONCE(e->msg.length))
-			continue;
-		/* Length first, as hshm_wire_clear_entry() says why. */
-		WRITE_ONCE(e->msg.length, cpu_to_le32(0));
-		/* The entry is empty before its flag says "not handled". */
-		virt_wmb();
-		WRITE_ONCE(e->msg.flag, cpu_to_le16(0));
-		bad++;
+/**
+ * hshm_wire_tx_scrub_some() - hshm_wire_tx_scrub() a few entries at a time
+ * @tx: sender state
+ * @count: entries to look at
+ *
+ * With every entry free (no batch built or handed over), looks at @count
+ * entries from where the last call stopped, going round: a spurious
+ * answer is found within (entries / @count) calls, at a cost per call
+ * that does not grow with the queue.  Otherwise the whole free list is
+ * walked, as hshm_wire_tx_scrub() does.
+ *
+ * Return: the number of free entries found written and cleared.
+ */
+unsigned int hshm_wire_tx_scrub_some(struct hshm_wire_tx *tx,
+				     unsigned int count)
+{
+	unsigned int span = tx->n - tx->first, i, bad = 0;
+	u16 idx = tx->scrub_next;
+
+	if (tx->nfree != span || !span)
+		return hshm_wire_tx_scrub(tx);
+	if (count > span)
+		count = span;
+	for (i = 0; i < count; i++) {
+		if (idx < tx->first || idx >= tx->n)
+			idx = tx->first;
+		bad += hshm_wire_scrub_entry(&tx->q->entries[idx++]);
 	}
+	tx->scrub_next = idx;
 	return bad;
 }
 

@@ -70,6 +70,7 @@ static inline u32 hshm_wire_alloc_skip(u32 alloc_off, u32 granule)
  * @wait_head: first entry of the batch being built, @n when empty
  * @wait_tail: last entry of the batch being built
  * @nwait: entries in the batch being built
+ * @scrub_next: where hshm_wire_tx_scrub_some() goes on
  * @link: private next-links of the free list
  *
  * Used by one thread at a time; the caller serialises.
@@ -84,6 +85,7 @@ struct hshm_wire_tx {
 	u16 wait_head;
 	u16 wait_tail;
 	u16 nwait;
+	u16 scrub_next;
 	u16 link[HSHM_WIRE_MAX_ENTRIES];
 };
 
@@ -124,6 +126,8 @@ void hshm_wire_tx_put_tail(struct hshm_wire_tx *tx, u16 idx);
 int hshm_wire_tx_reset(struct hshm_wire_tx *tx, const u16 *last,
 		       unsigned int nlast);
 unsigned int hshm_wire_tx_scrub(struct hshm_wire_tx *tx);
+unsigned int hshm_wire_tx_scrub_some(struct hshm_wire_tx *tx,
+				     unsigned int count);
 unsigned int hshm_wire_tx_check_header(struct hshm_wire_tx *tx);
 u32 hshm_wire_tx_mark(const struct hshm_wire_tx *tx);
 u16 hshm_wire_tx_peer_head(const struct hshm_wire_tx *tx);

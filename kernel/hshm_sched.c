@@ -65,6 +65,8 @@
  * trip to a peer on another core of the board, with room to spare.
  */
 #define HSHM_SPIN_US_RT		100
+/* Free entries looked at for spurious answers at the end of a batch. */
+#define HSHM_SCRUB_STEP		16
 /* The shortest time a peer may hold a batch before the queue is healed. */
 #define HSHM_HEAL_MIN_MS	1000u
 
@@ -623,12 +625,18 @@ static bool hshm_sched_reap(struct hshm_chan *ch)
 	}
 	if (!ch->npending && idle) {
 		hshm_sched_learn(ch);
-		ch->nbatch = 0;
-		/* Answers to entries that were never handed over. */
+		/*
+		 * Answers to entries that were never handed over, a few
+		 * entries each time: a batch of one message does not pay for
+		 * a walk of the whole queue.
+		 */
 		hshm_sched_fault(ch, HSHM_FAULT_SPURIOUS,
-				 hshm_wire_tx_scrub(ch->tx));
+				 hshm_wire_tx_scrub_some(ch->tx,
+							 HSHM_SCRUB_STEP +
+							 2 * ch->nbatch));
+		ch->nbatch = 0;
 		WRITE_ONCE(ch->batch_out, false);
-		/* Pairs with the barrier in hshm_sched_enqueue(). */
+		/* Pairs with the barrier in hshm_sched_flush(). */
 		smp_mb();
 		/* Requests waited behind the batch: busy until they drain. */
 		if (hshm_backlog_mask(ch))
@@ -684,7 +692,7 @@ void hshm_sched_heal(struct hshm_chan *ch, const char *reason)
 	ch->bad_run = 0;
 	ch->stalled = false;
 	WRITE_ONCE(ch->batch_out, false);
-	/* Pairs with the barrier in hshm_sched_enqueue(). */
+	/* Pairs with the barrier in hshm_sched_flush(). */
 	smp_mb();
 	atomic64_inc(&ch->heals);
 	hshm_event_post(ch, HSHM_EV_HEAL, HSHM_NR_CLASSES, 0, 0, failed);

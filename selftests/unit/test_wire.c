@@ -408,6 +408,39 @@ TEST_F(wire, tx_scrub_spurious)
 	EXPECT_EQ(0u, hshm_wire_tx_scrub(self->tx));
 }
 
+/*
+ * A few at a time: with every entry free, each call looks at the next
+ * entries round the queue, and a spurious answer is found within one
+ * round; with an entry in use, the whole free list is walked.
+ */
+TEST_F(wire, tx_scrub_some)
+{
+	struct hshm_wire_queue *q = self->q;
+	unsigned int calls, found = 0, span;
+	int a;
+
+	span = self->tx->n - self->tx->first;
+	q->entries[self->tx->n - 1].msg.flag = cpu_to_le16(FLAG_ANSWER(1));
+	q->entries[self->tx->first].msg.length = cpu_to_le32(9);
+	for (calls = 0; calls < (span + 15) / 16; calls++)
+		found += hshm_wire_tx_scrub_some(self->tx, 16);
+	EXPECT_EQ(2u, found);
+	EXPECT_EQ(0, flag_of(q, self->tx->n - 1));
+	EXPECT_EQ(0u, rd32(&q->entries[self->tx->first].msg.length));
+	for (calls = 0; calls < span; calls++)
+		EXPECT_EQ(0u, hshm_wire_tx_scrub_some(self->tx, 16));
+	/* more than the queue holds: one round */
+	q->entries[50].msg.flag = cpu_to_le16(FLAG_ANSWER(1));
+	EXPECT_EQ(1u, hshm_wire_tx_scrub_some(self->tx, 100000));
+	/* an entry in use: the whole free list, not the entry */
+	a = hshm_wire_tx_get(self->tx);
+	ASSERT_GE(a, 0);
+	q->entries[a].msg.flag = cpu_to_le16(FLAG_ANSWER(1));
+	q->entries[120].msg.flag = cpu_to_le16(FLAG_ANSWER(1));
+	EXPECT_EQ(1u, hshm_wire_tx_scrub_some(self->tx, 1));
+	EXPECT_EQ(FLAG_ANSWER(1), flag_of(q, a));
+}
+
 /* put_tail and reset reuse suspect entries last; the header is owned. */
 TEST_F(wire, tx_quarantine_and_reset)
 {
