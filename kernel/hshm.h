@@ -578,6 +578,7 @@ struct hshm_cls {
  * @full_runs: hand-overs in a row of @learned messages all served
  *	(@tx_lock)
  * @resent: messages a peer left unserved and hshm sent again
+ * @direct_handovers: hand-overs made outside the dispatcher thread
  * @lost_irqs: batches found done with no interrupt
  * @bad_replies: peer answers rejected by validation (the requests failed
  *	with -EPROTO): the sum of the bad_flag, bad_length, bad_result and
@@ -656,6 +657,7 @@ struct hshm_chan {
 	u32 learned;
 	u32 full_runs;
 	atomic64_t resent;
+	atomic64_t direct_handovers;
 	atomic64_t lost_irqs;
 	atomic64_t bad_replies;
 	atomic64_t faults[HSHM_FAULT_NR];

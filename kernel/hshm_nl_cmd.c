@@ -117,7 +117,9 @@ static int hshm_nl_fill_dev(struct sk_buff *skb, struct hshm_chan *ch,
 	    nla_put_u32(skb, HSHM_A_HANDOVER_LEARNED, READ_ONCE(ch->learned)) ||
 	    nla_put_u32(skb, HSHM_A_PEER_WAIT_MS, READ_ONCE(ch->peer_wait_ms)) ||
 	    hshm_nl_put_u64(skb, HSHM_A_RESENT, atomic64_read(&ch->resent),
-			    HSHM_A_PAD))
+			    HSHM_A_PAD) ||
+	    hshm_nl_put_u64(skb, HSHM_A_DIRECT_HANDOVERS,
+			    atomic64_read(&ch->direct_handovers), HSHM_A_PAD))
 		goto cancel;
 	for (c = 0; c < HSHM_NR_CLASSES; c++)
 		if (hshm_nl_fill_class(skb, ch, c, w, p))

@@ -931,6 +931,7 @@ static bool hshm_sched_step(struct hshm_chan *ch)
 	hshm_sched_dispatch(ch);
 	if (!ch->batch_out)
 		return false;
+	atomic64_inc(&ch->direct_handovers);
 	/* The thread may sleep with no timeout: someone looks anyway. */
 	if (!timer_pending(&ch->watchdog))
 		mod_timer(&ch->watchdog, jiffies + HSHM_IRQ_FALLBACK);

@@ -327,6 +327,11 @@ static struct hshm_field_attr hshm_attr_resent = {
 	.off = offsetof(struct hshm_chan, resent),
 };
 
+static struct hshm_field_attr hshm_attr_direct_handovers = {
+	.attr = __ATTR(direct_handovers, 0444, hshm_counter_show, NULL),
+	.off = offsetof(struct hshm_chan, direct_handovers),
+};
+
 static struct hshm_field_attr hshm_attr_bad_replies = {
 	.attr = __ATTR(bad_replies, 0444, hshm_counter_show, NULL),
 	.off = offsetof(struct hshm_chan, bad_replies),
@@ -404,6 +409,7 @@ static struct attribute *hshm_chan_attrs[] = {
 	&hshm_attr_handover.attr.attr,
 	&hshm_attr_handover_learned.attr.attr,
 	&hshm_attr_resent.attr.attr,
+	&hshm_attr_direct_handovers.attr.attr,
 	NULL,
 };
 

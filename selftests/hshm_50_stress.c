@@ -372,6 +372,84 @@ TEST_F_TIMEOUT(stress, mixed_threads, 1800)
 	free(w);
 }
 
+/* @n sequential echo calls; how many hand-overs were direct meanwhile. */
+static uint64_t quiet_calls(struct __test_metadata *_metadata, int fd,
+			    unsigned int n)
+{
+	uint64_t before = 0, after = 0;
+	unsigned int i;
+
+	EXPECT_EQ(0, hs_sysfs_read_u64("direct_handovers", &before));
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(0, hs_echo_call(fd, 10000));
+	EXPECT_EQ(0, hs_sysfs_read_u64("direct_handovers", &after));
+	return after - before;
+}
+
+/*
+ * The two modes of the sending side: sequential calls on a quiet channel
+ * are handed over by the caller itself (direct_handovers counts them);
+ * a burst of 512 requests queued at once turns the channel busy and is
+ * answered, every one exactly once with the right bytes; once it has
+ * drained the channel is quiet again and the calls go the short way.
+ */
+TEST_F_TIMEOUT(stress, burst_then_quiet, 300)
+{
+	static uint8_t in[512][32], out[512][32];
+	struct hshm_submit subs[64];
+	struct hshm_completion cs[64];
+	struct hs_stats before, after;
+	unsigned int i, k, got = 0;
+	uint32_t n;
+	uint64_t d;
+
+	d = quiet_calls(_metadata, self->fd, 20);
+	EXPECT_LE(10ull, d) TH_LOG("%llu of 20 calls handed over directly",
+				   (unsigned long long)d);
+	ASSERT_EQ(0, hs_stats_read(&before));
+	for (i = 0; i < 512; i += 64) {
+		struct hshm_submit_batch b;
+
+		for (k = 0; k < 64; k++) {
+			memset(in[i + k], (int)(i + k), sizeof(in[0]));
+			memset(out[i + k], 0, sizeof(out[0]));
+			hs_prep(&subs[k], in[i + k], sizeof(in[0]), out[i + k],
+				sizeof(out[0]), hs_svc_echo(),
+				HSHM_CLASS_THROUGHPUT, i + k);
+		}
+		memset(&b, 0, sizeof(b));
+		b.submits = (uintptr_t)subs;
+		b.count = 64;
+		ASSERT_EQ(0, ioctl(self->fd, HSHM_SUBMIT_BATCH, &b))
+			TH_LOG("SUBMIT_BATCH: %s", strerror(errno));
+		ASSERT_EQ(64u, b.submitted);
+	}
+	while (got < 512) {
+		ASSERT_EQ(0, hs_complete(self->fd, cs, 64, 1, 30000, &n));
+		ASSERT_LT(0u, n) TH_LOG("%u of 512 answered", got);
+		for (k = 0; k < n; k++) {
+			unsigned int j = (unsigned int)cs[k].user_data;
+
+			ASSERT_GT(512u, j);
+			EXPECT_EQ(0, cs[k].status);
+			EXPECT_EQ(0, memcmp(in[j], out[j], sizeof(in[0])))
+				TH_LOG("request %u: wrong bytes", j);
+		}
+		got += n;
+	}
+	ASSERT_EQ(0, hs_complete(self->fd, cs, 64, 0, 0, &n));
+	EXPECT_EQ(0u, n) TH_LOG("answered twice");
+	ASSERT_EQ(0, hs_wait_idle(10000));
+	ASSERT_EQ(0, hs_stats_read(&after));
+	EXPECT_EQ(512ull, after.v[HSHM_CLASS_THROUGHPUT][HS_ST_SUBMITTED] -
+			  before.v[HSHM_CLASS_THROUGHPUT][HS_ST_SUBMITTED]);
+	EXPECT_EQ(512ull, after.v[HSHM_CLASS_THROUGHPUT][HS_ST_COMPLETED] -
+			  before.v[HSHM_CLASS_THROUGHPUT][HS_ST_COMPLETED]);
+	d = quiet_calls(_metadata, self->fd, 20);
+	EXPECT_LE(10ull, d) TH_LOG("after the burst, %llu of 20 calls handed over directly",
+				   (unsigned long long)d);
+}
+
 /* Submit @n mixed requests on @fd (blocking), no reaping. */
 static int submit_many(int fd, unsigned int n, uint64_t seed)
 {

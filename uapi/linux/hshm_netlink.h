@@ -101,6 +101,9 @@ enum hshm_nl_cmd {
  * @HSHM_A_RESENT: u64, messages a peer left untouched that were sent again
  * @HSHM_A_SVC_RANGE: nest of enum hshm_nl_svc_range_attr, a run of the
  *	service map (HSHM_CMD_SVC_MAP_GET and HSHM_CMD_SVC_MAP_SET)
+ * @HSHM_A_DIRECT_HANDOVERS: u64, hand-overs made by the context at hand
+ *	(a submitter, the reply interrupt, a polling caller), not the
+ *	dispatcher thread
  * @__HSHM_A_MAX: end marker
  */
 enum hshm_nl_attr {
@@ -132,6 +135,7 @@ enum hshm_nl_attr {
 	HSHM_A_PEER_WAIT_MS,
 	HSHM_A_RESENT,
 	HSHM_A_SVC_RANGE,
+	HSHM_A_DIRECT_HANDOVERS,
 	__HSHM_A_MAX,
 };
 

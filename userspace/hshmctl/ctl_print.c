@@ -222,7 +222,9 @@ static void print_peer(const struct hshm_nl_dev *d)
 	else
 		pr_text("  hand-over: auto (the profile's, else learned: %u)",
 			d->learned);
-	pr_u64("resent", ", resent %" PRIu64 "\n", d->resent);
+	pr_u64("resent", ", resent %" PRIu64, d->resent);
+	pr_u64("direct_handovers", ", direct %" PRIu64 "\n",
+	       d->direct_handovers);
 }
 
 static void print_counters(const struct hshm_nl_dev *d)

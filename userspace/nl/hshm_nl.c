@@ -86,6 +86,7 @@ const struct nla_policy hshm_nl_policy[HSHM_A_MAX + 1] = {
 	[HSHM_A_HANDOVER_LEARNED] = { .type = NLA_U32 },
 	[HSHM_A_PEER_WAIT_MS]	= { .type = NLA_U32 },
 	[HSHM_A_RESENT]		= { .type = NLA_U64 },
+	[HSHM_A_DIRECT_HANDOVERS] = { .type = NLA_U64 },
 	[HSHM_A_SVC_RANGE]	= { .type = NLA_NESTED },
 };
 
@@ -369,6 +370,8 @@ static void parse_dev(struct hshm_nl_dev *d, struct nlattr **tb)
 		d->learned = hshm_nl_get32(tb[HSHM_A_HANDOVER_LEARNED]);
 		d->peer_wait_ms = hshm_nl_get32(tb[HSHM_A_PEER_WAIT_MS]);
 		d->resent = hshm_nl_get64(tb[HSHM_A_RESENT]);
+		d->direct_handovers =
+			hshm_nl_get64(tb[HSHM_A_DIRECT_HANDOVERS]);
 	}
 	if (tb[HSHM_A_FAULTS]) {
 		struct nlattr *ft[HSHM_FA_MAX + 1];

@@ -66,6 +66,7 @@ struct hshm_nl_dev {
 	uint8_t peer_state;
 	uint32_t handover, learned, peer_wait_ms;
 	uint64_t resent;
+	uint64_t direct_handovers;
 	struct hshm_nl_cls cls[HSHM_NL_NCLS];
 };
 
