@@ -73,6 +73,20 @@ enum hshm_knob {
 };
 
 /**
+ * enum hshm_cls_knob - the u32 settings of a class (hshm_cls_knob_set())
+ * @HSHM_CLS_KNOB_SHED_US: struct hshm_cls.shed_us
+ * @HSHM_CLS_KNOB_TARGET_US: struct hshm_cls.target_us
+ * @HSHM_CLS_KNOB_SPIN_US: struct hshm_cls.spin_us
+ * @HSHM_CLS_KNOB_NR: number of class knobs
+ */
+enum hshm_cls_knob {
+	HSHM_CLS_KNOB_SHED_US,
+	HSHM_CLS_KNOB_TARGET_US,
+	HSHM_CLS_KNOB_SPIN_US,
+	HSHM_CLS_KNOB_NR
+};
+
+/**
  * enum hshm_thread_policy - CPU scheduling policy of a channel's dispatcher
  * @HSHM_POLICY_OTHER: SCHED_NORMAL, with a nice value
  * @HSHM_POLICY_FIFO: SCHED_FIFO, with a real-time priority
@@ -752,10 +766,11 @@ int hshm_knob_check(struct hshm_chan *ch, enum hshm_knob k, u32 v);
 u32 hshm_knob_get(struct hshm_chan *ch, enum hshm_knob k);
 int hshm_knob_set(struct hshm_chan *ch, enum hshm_knob k, u32 v);
 void hshm_sched_set_mode(struct hshm_chan *ch, enum hshm_sched_mode mode);
-int hshm_cls_set_shed_us(struct hshm_chan *ch, unsigned int cls, u32 shed_us);
-void hshm_cls_set_target_us(struct hshm_chan *ch, unsigned int cls,
-			    u32 target_us);
-int hshm_cls_set_spin_us(struct hshm_chan *ch, unsigned int cls, u32 spin_us);
+int hshm_cls_knob_check(unsigned int cls, enum hshm_cls_knob k, u32 v);
+u32 hshm_cls_knob_get(struct hshm_chan *ch, unsigned int cls,
+		      enum hshm_cls_knob k);
+int hshm_cls_knob_set(struct hshm_chan *ch, unsigned int cls,
+		      enum hshm_cls_knob k, u32 v);
 u32 hshm_sched_handover(struct hshm_chan *ch);
 int hshm_sched_set_profile(struct hshm_chan *ch,
 			   const struct hshm_peer_profile *prof);

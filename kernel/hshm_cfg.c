@@ -169,56 +169,77 @@ void hshm_sched_set_mode(struct hshm_chan *ch, enum hshm_sched_mode mode)
 	hshm_sched_kick(ch);
 }
 
-/**
- * hshm_cls_set_shed_us() - set how long requests of a class may queue
- * @ch: channel
- * @cls: class
- * @shed_us: queueing time after which a request is shed, 0 = never
- *
- * Context: process; @ch->cfg_lock held.
- * Return: 0, or -EINVAL if the class is never shed (hshm_shed_allowed()).
- */
-int hshm_cls_set_shed_us(struct hshm_chan *ch, unsigned int cls, u32 shed_us)
+/* Where class knob @k of class @cls lives. */
+static u32 *hshm_cls_knob_ptr(struct hshm_chan *ch, unsigned int cls,
+			      enum hshm_cls_knob k)
 {
-	lockdep_assert_held(&ch->cfg_lock);
-	if (!hshm_shed_allowed(cls, shed_us))
+	struct hshm_cls *c = &ch->cls[cls];
+
+	switch (k) {
+	case HSHM_CLS_KNOB_SHED_US:
+		return &c->shed_us;
+	case HSHM_CLS_KNOB_TARGET_US:
+		return &c->target_us;
+	default:
+		return &c->spin_us;
+	}
+}
+
+/**
+ * hshm_cls_knob_check() - may class @cls's knob @k take the value @v?
+ * @cls: class
+ * @k: the knob
+ * @v: proposed value
+ *
+ * shed_us must be 0 for the classes that are never shed
+ * (hshm_shed_allowed()); spin_us is at most %HSHM_SPIN_US_MAX; target_us
+ * takes any value.
+ *
+ * Return: 0, -EINVAL (shed_us) or -ERANGE (spin_us).
+ */
+int hshm_cls_knob_check(unsigned int cls, enum hshm_cls_knob k, u32 v)
+{
+	if (k == HSHM_CLS_KNOB_SHED_US && !hshm_shed_allowed(cls, v))
 		return -EINVAL;
-	WRITE_ONCE(ch->cls[cls].shed_us, shed_us);
-	return 0;
-}
-
-/**
- * hshm_cls_set_target_us() - set the latency target of a class
- * @ch: channel
- * @cls: class
- * @target_us: latency target, 0 = none
- *
- * Context: process; @ch->cfg_lock held.
- */
-void hshm_cls_set_target_us(struct hshm_chan *ch, unsigned int cls,
-			    u32 target_us)
-{
-	lockdep_assert_held(&ch->cfg_lock);
-	WRITE_ONCE(ch->cls[cls].target_us, target_us);
-}
-
-/**
- * hshm_cls_set_spin_us() - set how long callers of a class poll
- * @ch: channel
- * @cls: class
- * @spin_us: how long an HSHM_CALL caller polls for its answer before it
- *	sleeps, 0 = never, at most %HSHM_SPIN_US_MAX
- *
- * Context: process; @ch->cfg_lock held.
- * Return: 0, or -ERANGE above %HSHM_SPIN_US_MAX.
- */
-int hshm_cls_set_spin_us(struct hshm_chan *ch, unsigned int cls, u32 spin_us)
-{
-	lockdep_assert_held(&ch->cfg_lock);
-	if (spin_us > HSHM_SPIN_US_MAX)
+	if (k == HSHM_CLS_KNOB_SPIN_US && v > HSHM_SPIN_US_MAX)
 		return -ERANGE;
-	WRITE_ONCE(ch->cls[cls].spin_us, spin_us);
 	return 0;
+}
+
+/**
+ * hshm_cls_knob_get() - read a knob of a class
+ * @ch: channel
+ * @cls: class
+ * @k: the knob
+ *
+ * Return: its value, read without a lock as its users read it.
+ */
+u32 hshm_cls_knob_get(struct hshm_chan *ch, unsigned int cls,
+		      enum hshm_cls_knob k)
+{
+	return READ_ONCE(*hshm_cls_knob_ptr(ch, cls, k));
+}
+
+/**
+ * hshm_cls_knob_set() - set a knob of a class
+ * @ch: channel
+ * @cls: class
+ * @k: the knob
+ * @v: its new value, hshm_cls_knob_check()ed here
+ *
+ * Context: process; @ch->cfg_lock held.
+ * Return: 0 or the error of hshm_cls_knob_check(); nothing changes then.
+ */
+int hshm_cls_knob_set(struct hshm_chan *ch, unsigned int cls,
+		      enum hshm_cls_knob k, u32 v)
+{
+	int ret;
+
+	lockdep_assert_held(&ch->cfg_lock);
+	ret = hshm_cls_knob_check(cls, k, v);
+	if (!ret)
+		WRITE_ONCE(*hshm_cls_knob_ptr(ch, cls, k), v);
+	return ret;
 }
 
 /**

@@ -30,10 +30,12 @@ static int hshm_nl_fill_class(struct sk_buff *skb, struct hshm_chan *ch,
 	    nla_put_string(skb, HSHM_CA_NAME, hshm_class_str(c)) ||
 	    nla_put_u32(skb, HSHM_CA_WEIGHT, w[c]) ||
 	    nla_put_u8(skb, HSHM_CA_RESERVATION, p[c]) ||
-	    nla_put_u32(skb, HSHM_CA_SHED_US, READ_ONCE(ch->cls[c].shed_us)) ||
+	    nla_put_u32(skb, HSHM_CA_SHED_US,
+			hshm_cls_knob_get(ch, c, HSHM_CLS_KNOB_SHED_US)) ||
 	    nla_put_u32(skb, HSHM_CA_TARGET_US,
-			READ_ONCE(ch->cls[c].target_us)) ||
-	    nla_put_u32(skb, HSHM_CA_SPIN_US, READ_ONCE(ch->cls[c].spin_us)) ||
+			hshm_cls_knob_get(ch, c, HSHM_CLS_KNOB_TARGET_US)) ||
+	    nla_put_u32(skb, HSHM_CA_SPIN_US,
+			hshm_cls_knob_get(ch, c, HSHM_CLS_KNOB_SPIN_US)) ||
 	    hshm_nl_put_u64(skb, HSHM_CA_SUBMITTED, s.submitted, HSHM_CA_PAD) ||
 	    hshm_nl_put_u64(skb, HSHM_CA_COMPLETED, s.completed, HSHM_CA_PAD) ||
 	    hshm_nl_put_u64(skb, HSHM_CA_FAILED, s.failed, HSHM_CA_PAD) ||
@@ -259,12 +261,8 @@ out:
  * struct hshm_nl_cfg - a configuration change, validated before it applies
  * @w: weights
  * @p: reservations
- * @shed_us: per-class shedding time
- * @target_us: per-class latency target
- * @spin_us: per-class polling budget of callers
- * @set_shed: classes whose @shed_us the message sets
- * @set_target: classes whose @target_us the message sets
- * @set_spin: classes whose @spin_us the message sets
+ * @knob: per class knob (enum hshm_cls_knob), per class, the new value
+ * @set_knob: per class knob, the classes whose value the message sets
  * @policy_v: HSHM_A_SCHED_POLICY
  * @prio_v: HSHM_A_SCHED_PRIORITY
  * @policy: &@policy_v if it was given, else NULL
@@ -273,16 +271,19 @@ out:
 struct hshm_nl_cfg {
 	u16 w[HSHM_NR_CLASSES];
 	u8 p[HSHM_NR_CLASSES];
-	u32 shed_us[HSHM_NR_CLASSES];
-	u32 target_us[HSHM_NR_CLASSES];
-	u32 spin_us[HSHM_NR_CLASSES];
-	u8 set_shed;
-	u8 set_target;
-	u8 set_spin;
+	u32 knob[HSHM_CLS_KNOB_NR][HSHM_NR_CLASSES];
+	u8 set_knob[HSHM_CLS_KNOB_NR];
 	int policy_v;
 	int prio_v;
 	int *policy;
 	int *prio;
+};
+
+/* The class attribute of each class knob. */
+static const u16 hshm_nl_cls_knob_attr[HSHM_CLS_KNOB_NR] = {
+	[HSHM_CLS_KNOB_SHED_US]		= HSHM_CA_SHED_US,
+	[HSHM_CLS_KNOB_TARGET_US]	= HSHM_CA_TARGET_US,
+	[HSHM_CLS_KNOB_SPIN_US]		= HSHM_CA_SPIN_US,
 };
 
 /*
@@ -298,7 +299,7 @@ static int hshm_nl_parse_class(struct nlattr *a, struct hshm_nl_cfg *cfg,
 			       struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[HSHM_CA_MAX + 1];
-	unsigned int c, t;
+	unsigned int c, t, k;
 	int ret;
 
 	BUILD_BUG_ON(HSHM_CA_MAX >= BITS_PER_LONG);
@@ -323,24 +324,21 @@ static int hshm_nl_parse_class(struct nlattr *a, struct hshm_nl_cfg *cfg,
 		cfg->w[c] = nla_get_u32(tb[HSHM_CA_WEIGHT]);
 	if (tb[HSHM_CA_RESERVATION])
 		cfg->p[c] = nla_get_u8(tb[HSHM_CA_RESERVATION]);
-	if (tb[HSHM_CA_TARGET_US]) {
-		cfg->target_us[c] = nla_get_u32(tb[HSHM_CA_TARGET_US]);
-		cfg->set_target |= BIT(c);
-	}
-	if (tb[HSHM_CA_SPIN_US]) {
-		cfg->spin_us[c] = nla_get_u32(tb[HSHM_CA_SPIN_US]);
-		cfg->set_spin |= BIT(c);
-	}
-	if (tb[HSHM_CA_SHED_US]) {
-		u32 v = nla_get_u32(tb[HSHM_CA_SHED_US]);
+	for (k = 0; k < HSHM_CLS_KNOB_NR; k++) {
+		const struct nlattr *v = tb[hshm_nl_cls_knob_attr[k]];
 
-		if (!hshm_shed_allowed(c, v)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[HSHM_CA_SHED_US],
+		if (!v)
+			continue;
+		cfg->knob[k][c] = nla_get_u32(v);
+		ret = hshm_cls_knob_check(c, k, cfg->knob[k][c]);
+		if (ret && k == HSHM_CLS_KNOB_SHED_US)
+			NL_SET_ERR_MSG_ATTR(extack, v,
 					    "realtime and reliable requests are never shed: shed_us must be 0");
-			return -EINVAL;
-		}
-		cfg->shed_us[c] = v;
-		cfg->set_shed |= BIT(c);
+		else if (ret)
+			NL_SET_ERR_MSG_ATTR(extack, v, "value out of range");
+		if (ret)
+			return ret;
+		cfg->set_knob[k] |= BIT(c);
 	}
 	return 0;
 }
@@ -416,7 +414,7 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 	struct hshm_nl_cfg cfg;
 	enum hshm_knob k;
 	struct nlattr *a;
-	unsigned int c;
+	unsigned int c, ck;
 	int rem, ret;
 
 	lockdep_assert_held(&hshm_nl_lock);
@@ -467,16 +465,14 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 		}
 	}
 	hshm_sched_set_weights(ch, cfg.w);
-	/* Only what the message sets: a class knob it leaves is not rewritten. */
-	for (c = 0; c < HSHM_NR_CLASSES; c++) {
-		if (cfg.set_shed & BIT(c))
-			hshm_cls_set_shed_us(ch, c, cfg.shed_us[c]);
-		if (cfg.set_target & BIT(c))
-			hshm_cls_set_target_us(ch, c, cfg.target_us[c]);
-		/* In range: the policy checked it. */
-		if (cfg.set_spin & BIT(c))
-			hshm_cls_set_spin_us(ch, c, cfg.spin_us[c]);
-	}
+	/*
+	 * Only what the message sets: a class knob it leaves is not
+	 * rewritten.  Checked when parsed: nothing fails here.
+	 */
+	for (ck = 0; ck < HSHM_CLS_KNOB_NR; ck++)
+		for (c = 0; c < HSHM_NR_CLASSES; c++)
+			if (cfg.set_knob[ck] & BIT(c))
+				hshm_cls_knob_set(ch, c, ck, cfg.knob[ck][c]);
 	if (attrs[HSHM_A_SCHEDULER])
 		hshm_sched_set_mode(ch, nla_get_u8(attrs[HSHM_A_SCHEDULER]) ==
 				    HSHM_NL_SCHED_FIFO ? HSHM_SCHED_FIFO :

@@ -566,68 +566,31 @@ static ssize_t reservation_store(struct kobject *kobj,
 
 static struct kobj_attribute hshm_ca_reservation = __ATTR_RW(reservation);
 
-static ssize_t shed_us_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
+/**
+ * struct hshm_class_knob_attr - a classes/<class>/ file of a class knob
+ * @attr: the attribute
+ * @knob: which, enum hshm_cls_knob
+ */
+struct hshm_class_knob_attr {
+	struct kobj_attribute attr;
+	int knob;
+};
+
+#define to_cka(a)	container_of(a, struct hshm_class_knob_attr, attr)
+
+static ssize_t hshm_class_knob_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
 {
 	struct hshm_class_kobj *ck = to_ck(kobj);
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(ck->ch->cls[ck->cls].shed_us));
+	return sysfs_emit(buf, "%u\n",
+			  hshm_cls_knob_get(ck->ch, ck->cls, to_cka(attr)->knob));
 }
 
-/* REALTIME and RELIABLE are never shed: only 0 is accepted for them. */
-static ssize_t shed_us_store(struct kobject *kobj, struct kobj_attribute *attr,
-			     const char *buf, size_t len)
-{
-	struct hshm_class_kobj *ck = to_ck(kobj);
-	u32 v;
-
-	int ret;
-
-	if (kstrtou32(buf, 10, &v))
-		return -EINVAL;
-	mutex_lock(&ck->ch->cfg_lock);
-	ret = hshm_cls_set_shed_us(ck->ch, ck->cls, v);
-	mutex_unlock(&ck->ch->cfg_lock);
-	return ret ?: len;
-}
-
-static struct kobj_attribute hshm_ca_shed_us = __ATTR_RW(shed_us);
-
-static ssize_t target_us_show(struct kobject *kobj, struct kobj_attribute *attr,
-			      char *buf)
-{
-	struct hshm_class_kobj *ck = to_ck(kobj);
-
-	return sysfs_emit(buf, "%u\n", READ_ONCE(ck->ch->cls[ck->cls].target_us));
-}
-
-static ssize_t target_us_store(struct kobject *kobj,
-			       struct kobj_attribute *attr, const char *buf,
-			       size_t len)
-{
-	struct hshm_class_kobj *ck = to_ck(kobj);
-	u32 v;
-
-	if (kstrtou32(buf, 10, &v))
-		return -EINVAL;
-	mutex_lock(&ck->ch->cfg_lock);
-	hshm_cls_set_target_us(ck->ch, ck->cls, v);
-	mutex_unlock(&ck->ch->cfg_lock);
-	return len;
-}
-
-static struct kobj_attribute hshm_ca_target_us = __ATTR_RW(target_us);
-
-static ssize_t spin_us_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
-{
-	struct hshm_class_kobj *ck = to_ck(kobj);
-
-	return sysfs_emit(buf, "%u\n", READ_ONCE(ck->ch->cls[ck->cls].spin_us));
-}
-
-static ssize_t spin_us_store(struct kobject *kobj, struct kobj_attribute *attr,
-			     const char *buf, size_t len)
+/* The knob's own range is hshm_cls_knob_check()'s: EINVAL or ERANGE. */
+static ssize_t hshm_class_knob_store(struct kobject *kobj,
+				     struct kobj_attribute *attr,
+				     const char *buf, size_t len)
 {
 	struct hshm_class_kobj *ck = to_ck(kobj);
 	u32 v;
@@ -636,12 +599,21 @@ static ssize_t spin_us_store(struct kobject *kobj, struct kobj_attribute *attr,
 	if (kstrtou32(buf, 10, &v))
 		return -EINVAL;
 	mutex_lock(&ck->ch->cfg_lock);
-	ret = hshm_cls_set_spin_us(ck->ch, ck->cls, v);
+	ret = hshm_cls_knob_set(ck->ch, ck->cls, to_cka(attr)->knob, v);
 	mutex_unlock(&ck->ch->cfg_lock);
 	return ret ?: len;
 }
 
-static struct kobj_attribute hshm_ca_spin_us = __ATTR_RW(spin_us);
+#define HSHM_CLASS_KNOB(_name, _knob)					\
+static struct hshm_class_knob_attr hshm_ca_##_name = {			\
+	.attr = __ATTR(_name, 0644, hshm_class_knob_show,		\
+		       hshm_class_knob_store),				\
+	.knob = _knob,							\
+}
+
+HSHM_CLASS_KNOB(shed_us, HSHM_CLS_KNOB_SHED_US);
+HSHM_CLASS_KNOB(target_us, HSHM_CLS_KNOB_TARGET_US);
+HSHM_CLASS_KNOB(spin_us, HSHM_CLS_KNOB_SPIN_US);
 
 static struct attribute *hshm_class_attrs[] = {
 	&hshm_ca_submitted.attr,
@@ -658,9 +630,9 @@ static struct attribute *hshm_class_attrs[] = {
 	&hshm_ca_max_ns.attr,
 	&hshm_ca_weight.attr,
 	&hshm_ca_reservation.attr,
-	&hshm_ca_shed_us.attr,
-	&hshm_ca_target_us.attr,
-	&hshm_ca_spin_us.attr,
+	&hshm_ca_shed_us.attr.attr,
+	&hshm_ca_target_us.attr.attr,
+	&hshm_ca_spin_us.attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(hshm_class);
