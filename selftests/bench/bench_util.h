@@ -17,11 +17,44 @@
 
 #include <dirent.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/**
+ * struct bench_run - what each round-trip program measures
+ * @calls: sequential round trips for P50 and P99 (-n)
+ * @reqs: requests of the windowed phase (-m)
+ * @window: requests kept outstanding in it (-w)
+ */
+struct bench_run {
+	unsigned int calls, reqs, window;
+};
+
+#define BENCH_RUN_DEFAULT	{ .calls = 2000, .reqs = 20000, .window = 32 }
+/* the getopt() letters of struct bench_run, each with a value */
+#define BENCH_RUN_OPTS		"n:m:w:"
+
+/* Take option @opt (getopt()'s) if it is one of BENCH_RUN_OPTS. */
+static inline bool bench_run_opt(struct bench_run *r, int opt,
+				 const char *arg)
+{
+	unsigned int *v = opt == 'n' ? &r->calls : opt == 'm' ? &r->reqs :
+			  opt == 'w' ? &r->window : NULL;
+
+	if (v)
+		*v = strtoul(arg, NULL, 0);
+	return v != NULL;
+}
+
+/* Are the counts usable: calls and requests, a window of 1 to @max? */
+static inline bool bench_run_ok(const struct bench_run *r, unsigned int max)
+{
+	return r->calls && r->reqs && r->window && r->window <= max;
+}
 
 static inline uint64_t bench_now_ns(void)
 {

@@ -302,7 +302,8 @@ static void print_usage(const char *prog)
 
 int main(int argc, char **argv)
 {
-	unsigned int calls = 2000, reqs = 20000, window = 32, peer = 0, i;
+	struct bench_run br = BENCH_RUN_DEFAULT;
+	unsigned int calls, reqs, window, peer = 0, i;
 	unsigned long tmo_ms = 3000;
 	char addr[256] = "", dir[512];
 	const char *file = NULL;
@@ -311,22 +312,15 @@ int main(int argc, char **argv)
 	double p50, p99, secs;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "d:f:n:m:w:p:t:")) != -1) {
+	while ((opt = getopt(argc, argv, BENCH_RUN_OPTS "d:f:p:t:")) != -1) {
+		if (bench_run_opt(&br, opt, optarg))
+			continue;
 		switch (opt) {
 		case 'd':
 			snprintf(addr, sizeof(addr), "%s", optarg);
 			break;
 		case 'f':
 			file = optarg;
-			break;
-		case 'n':
-			calls = strtoul(optarg, NULL, 0);
-			break;
-		case 'm':
-			reqs = strtoul(optarg, NULL, 0);
-			break;
-		case 'w':
-			window = strtoul(optarg, NULL, 0);
 			break;
 		case 'p':
 			peer = strtoul(optarg, NULL, 0);
@@ -339,12 +333,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc || !calls || !reqs || !window ||
-	    window > MAX_WINDOW || !tmo_ms || peer > 0xffff ||
-	    (file && addr[0])) {
+	if (optind != argc || !bench_run_ok(&br, MAX_WINDOW) || !tmo_ms ||
+	    peer > 0xffff || (file && addr[0])) {
 		print_usage(argv[0]);
 		return 2;
 	}
+	calls = br.calls;
+	reqs = br.reqs;
+	window = br.window;
 	timeout_ns = tmo_ms * 1000000ull;
 	bell = peer << 16;	/* vector 0 */
 	if (file) {

@@ -75,7 +75,8 @@ static void idle_cpu(unsigned int secs)
 
 int main(int argc, char **argv)
 {
-	unsigned int calls = 2000, reqs = 20000, window = 32, prio = 0, i, opt;
+	struct bench_run br = BENCH_RUN_DEFAULT;
+	unsigned int calls, reqs, window, prio = 0, i, opt;
 	unsigned int idle_secs = 0;
 	const char *dev = getenv("HSHM_DEV") ? getenv("HSHM_DEV") : "/dev/hshm0";
 	struct hshm_completion comp[256];
@@ -84,17 +85,11 @@ int main(int argc, char **argv)
 	double secs, p50, p99;
 	int fd;
 
-	while ((opt = getopt(argc, argv, "n:m:w:p:i:")) != (unsigned int)-1) {
+	while ((opt = getopt(argc, argv, BENCH_RUN_OPTS "p:i:")) !=
+	       (unsigned int)-1) {
+		if (bench_run_opt(&br, (int)opt, optarg))
+			continue;
 		switch (opt) {
-		case 'n':
-			calls = strtoul(optarg, NULL, 0);
-			break;
-		case 'm':
-			reqs = strtoul(optarg, NULL, 0);
-			break;
-		case 'w':
-			window = strtoul(optarg, NULL, 0);
-			break;
 		case 'p':
 			prio = strtoul(optarg, NULL, 0);
 			break;
@@ -107,10 +102,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!calls || !reqs || !window || window > 256) {
+	if (!bench_run_ok(&br, 256)) {
 		fprintf(stderr, "hshm_rtt: CALLS, REQUESTS > 0, WINDOW 1-256\n");
 		return 2;
 	}
+	calls = br.calls;
+	reqs = br.reqs;
+	window = br.window;
 	if (prio) {
 		struct sched_param sp = { .sched_priority = (int)prio };
 

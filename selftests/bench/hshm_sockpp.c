@@ -128,23 +128,16 @@ static int run(int s, unsigned int calls, unsigned int reqs,
 
 int main(int argc, char **argv)
 {
-	unsigned int calls = 2000, reqs = 20000, window = 32;
+	struct bench_run br = BENCH_RUN_DEFAULT;
 	unsigned long tmo_ms = 3000;
 	struct timeval tv;
 	int sv[2], opt, rc, status;
 	pid_t child;
 
-	while ((opt = getopt(argc, argv, "n:m:w:t:")) != -1) {
+	while ((opt = getopt(argc, argv, BENCH_RUN_OPTS "t:")) != -1) {
+		if (bench_run_opt(&br, opt, optarg))
+			continue;
 		switch (opt) {
-		case 'n':
-			calls = strtoul(optarg, NULL, 0);
-			break;
-		case 'm':
-			reqs = strtoul(optarg, NULL, 0);
-			break;
-		case 'w':
-			window = strtoul(optarg, NULL, 0);
-			break;
 		case 't':
 			tmo_ms = strtoul(optarg, NULL, 0);
 			break;
@@ -152,8 +145,7 @@ int main(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (optind != argc || !calls || !reqs || !window ||
-	    window > MAX_WINDOW || !tmo_ms)
+	if (optind != argc || !bench_run_ok(&br, MAX_WINDOW) || !tmo_ms)
 		goto usage;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv)) {
 		fprintf(stderr, "hshm_sockpp: socketpair: %s\n", strerror(errno));
@@ -177,7 +169,7 @@ int main(int argc, char **argv)
 		_exit(echo_child(sv[1]));
 	}
 	close(sv[1]);
-	rc = run(sv[0], calls, reqs, window);
+	rc = run(sv[0], br.calls, br.reqs, br.window);
 	/* EOF ends the child; one that hangs anyway is killed. */
 	close(sv[0]);
 	if (rc)
