@@ -266,17 +266,6 @@ void hshm_wire_tx_put_tail(struct hshm_wire_tx *tx, u16 idx)
 	WRITE_ONCE(tx->q->empty_h, cpu_to_le16(tx->free_head));
 }
 
-/**
- * hshm_wire_tx_scrub() - clear answers the peer wrote into free entries
- * @tx: sender state
- *
- * A free entry was never handed over (or was taken back), so the peer has
- * nothing to answer there: a non-zero flag or length is a spurious answer
- * (a peer answering twice, late, or entries it was never sent).  The walk
- * follows the private free list, at most @tx->nfree steps.
- *
- * Return: the number of free entries found written and cleared.
- */
 /* Clear a free entry the peer wrote into; true if it had. */
 static bool hshm_wire_scrub_entry(struct hshm_wire_entry *e)
 {
@@ -290,6 +279,17 @@ static bool hshm_wire_scrub_entry(struct hshm_wire_entry *e)
 	return true;
 }
 
+/**
+ * hshm_wire_tx_scrub() - clear answers the peer wrote into free entries
+ * @tx: sender state
+ *
+ * A free entry was never handed over (or was taken back), so the peer has
+ * nothing to answer there: a non-zero flag or length is a spurious answer
+ * (a peer answering twice, late, or entries it was never sent).  The walk
+ * follows the private free list, at most @tx->nfree steps.
+ *
+ * Return: the number of free entries found written and cleared.
+ */
 unsigned int hshm_wire_tx_scrub(struct hshm_wire_tx *tx)
 {
 	unsigned int i, bad = 0;
