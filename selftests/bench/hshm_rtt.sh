@@ -11,13 +11,16 @@
 #             hshm-peer, the device bound again and hshm_rtt once more
 #   other     nothing more
 # The first hshm_rtt also leaves the channel idle HSHM_RTT_IDLE seconds
-# [5] and reports the CPU time of hshm's threads meanwhile.
+# [5] and reports the CPU time of hshm's threads meanwhile; a second one
+# runs with no class polling for its answer (classes/*/spin_us 0: the
+# reply interrupt alone), when the driver has spin_us.
 #
 # Each program's output, indented, then one line per program:
 #   ROW <name> <p50_us> <p99_us> <req_per_s> <cpu_us_per_req>
 #   IDLE <name> <percent_of_one_cpu> <threads>
-# <name>: hshm, busypoll, sockpp, hshm-again (hshm_rtt after the
-# baseline: how much the order matters on a host busy otherwise).  The
+# <name>: hshm, hshm-nospin, busypoll, sockpp, hshm-again (hshm_rtt
+# after the baseline: how much the order matters on a host busy
+# otherwise).  The
 # host puts them side by side (selftests/bench/table.sh).
 #
 # usage: sh bench/hshm_rtt.sh [loopback|ivshmem|TRANSPORT]
@@ -77,6 +80,20 @@ wait_channel() {
 
 # shellcheck disable=SC2086 # ARGS is a list of arguments
 run hshm ./bench/hshm_rtt -i "$IDLE" $ARGS
+
+if [ -w "$SYS/classes/realtime/spin_us" ]; then
+	saved=$(mktemp -d)
+	for c in "$SYS"/classes/*; do
+		cat "$c/spin_us" >"$saved/${c##*/}"
+		echo 0 >"$c/spin_us"
+	done
+	# shellcheck disable=SC2086
+	run hshm-nospin ./bench/hshm_rtt $ARGS
+	for c in "$SYS"/classes/*; do
+		cat "$saved/${c##*/}" >"$c/spin_us"
+	done
+	rm -rf "$saved"
+fi
 
 case $TRANSPORT in
 loopback)

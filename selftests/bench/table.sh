@@ -71,6 +71,12 @@ for s in "$@"; do
 		printf "%-10s %-11s %9.1f %9.1f %9.1f %9.1f %7.2fx %7.2fx   <= %sx, %s: %s\n",
 			$1, $2, $3, $4, $7, $8, r50, r99, $11,
 			$12 == "-" ? "-" : "<= " $12 "x", ok }'
+	a=$(row "$dir/$s.out" hshm-nospin)
+	if [ -n "$a" ]; then
+		echo "$s $a $b" | awk '{
+			printf "%-10s %-11s %9.1f %9.1f %9s %9s %7.2fx %7.2fx   (spin_us 0: the reply interrupt alone)\n",
+				$1, "", $2, $3, "", "", $2 / $6, $3 / $7 }'
+	fi
 	a=$(row "$dir/$s.out" hshm-again)
 	if [ -n "$a" ]; then
 		echo "$s $a $b" | awk '{
@@ -83,7 +89,7 @@ echo
 echo "CPU: req/s and guest CPU us per request at 32 outstanding; idle: hshm's threads, % of one CPU (target <= 1%)"
 printf '%-10s %-11s %12s %12s   %s\n' transport program "req/s" "CPU us/req" "idle CPU"
 for s in "$@"; do
-	for name in hshm busypoll sockpp hshm-again; do
+	for name in hshm hshm-nospin busypoll sockpp hshm-again; do
 		if [ "$name" = hshm ]; then
 			r=$(hshm_row "$dir/$s.out")
 		else
