@@ -924,8 +924,11 @@ static bool hshm_sched_step(struct hshm_chan *ch)
 	hshm_sched_reap(ch);
 	if (ch->batch_out)
 		return true;
-	if (!hshm_backlog_mask(ch))
+	if (!hshm_backlog_mask(ch)) {
+		/* Drained: quiet again, whoever sees it first. */
+		hshm_sched_set_busy(ch, false);
 		return true;
+	}
 	if (ch->busy)
 		return false;
 	hshm_sched_dispatch(ch);
