@@ -432,6 +432,28 @@ u16 hshm_wire_tx_peer_head(const struct hshm_wire_tx *tx)
 }
 
 /**
+ * hshm_wire_tx_settled() - has a busy peer moved on from an entry?
+ * @tx: sender state
+ * @idx: a handed-over entry whose answer was just read
+ *
+ * A receiver writes an entry only with its head (proc_ing_h) on it, and
+ * moves its head after the flag: while the peer is busy, an answer read
+ * with the head elsewhere was complete when read, and one with the head
+ * still on it may be being written, or written again (a peer walking in
+ * a loop writes length then flag over an answer taken already, and a
+ * reader between the two would take the new length with the old flag).
+ * The head is read after the answer.
+ *
+ * Return: true if the head is not on @idx.
+ */
+bool hshm_wire_tx_settled(const struct hshm_wire_tx *tx, u16 idx)
+{
+	/* The answer's reads before the head's. */
+	virt_rmb();
+	return hshm_wire_tx_peer_head(tx) != idx;
+}
+
+/**
  * hshm_wire_tx_untouched() - has the peer written nothing into the flag?
  * @tx: sender state
  * @idx: a handed-over entry

@@ -131,6 +131,7 @@ unsigned int hshm_wire_tx_scrub_some(struct hshm_wire_tx *tx,
 unsigned int hshm_wire_tx_check_header(struct hshm_wire_tx *tx);
 u32 hshm_wire_tx_mark(const struct hshm_wire_tx *tx);
 u16 hshm_wire_tx_peer_head(const struct hshm_wire_tx *tx);
+bool hshm_wire_tx_settled(const struct hshm_wire_tx *tx, u16 idx);
 bool hshm_wire_tx_untouched(const struct hshm_wire_tx *tx, u16 idx);
 void hshm_wire_tx_withdraw(struct hshm_wire_tx *tx, u16 idx);
 void hshm_wire_tx_restore(struct hshm_wire_tx *tx, u16 idx, u32 length);

@@ -545,8 +545,15 @@ static bool hshm_sched_reap_entries(struct hshm_chan *ch, bool idle,
 			continue;
 		st = hshm_wire_tx_poll(ch->tx, req->entry,
 				       req->nblocks << HSHM_BLOCK_SHIFT, &reply);
+		/*
+		 * A busy peer's answer is taken once its head has left the
+		 * entry: until then it may still be writing there (a heal
+		 * takes what there is).
+		 */
 		if (st == HSHM_WIRE_PENDING ||
-		    (st == HSHM_WIRE_BAD_RESULT && !idle)) {
+		    (st == HSHM_WIRE_BAD_RESULT && !idle) ||
+		    (in_order && !idle &&
+		     !hshm_wire_tx_settled(ch->tx, req->entry))) {
 			if (in_order && !idle)
 				break;
 			continue;

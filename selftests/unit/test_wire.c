@@ -388,6 +388,21 @@ TEST_F(wire, tx_poll_validation)
 	}
 }
 
+/* A busy peer's answer is settled once its head has left the entry. */
+TEST_F(wire, tx_settled)
+{
+	struct hshm_wire_queue *q = self->q;
+	int a = hshm_wire_tx_get(self->tx);
+
+	ASSERT_GE(a, 0);
+	q->proc_ing_h = cpu_to_le16((uint16_t)a);
+	EXPECT_FALSE(hshm_wire_tx_settled(self->tx, (uint16_t)a));
+	q->proc_ing_h = cpu_to_le16((uint16_t)(a + 1));
+	EXPECT_TRUE(hshm_wire_tx_settled(self->tx, (uint16_t)a));
+	q->proc_ing_h = cpu_to_le16(self->tx->n);
+	EXPECT_TRUE(hshm_wire_tx_settled(self->tx, (uint16_t)a));
+}
+
 /* Answers written into free entries are found and cleared. */
 TEST_F(wire, tx_scrub_spurious)
 {
