@@ -326,7 +326,7 @@ struct hshm_layout {
  * @nblocks: pool blocks of the buffer
  * @dirty: leading bytes of the buffer that may hold data: the payload,
  *	then what the peer said it answered, or all of the buffer when that
- *	is unknown; cleared when the buffer is freed (hshm_pool_release())
+ *	is unknown; cleared when the buffer is freed (hshm_req_free())
  * @service_id: requested service
  * @cls: class
  * @result: wire service result

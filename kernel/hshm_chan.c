@@ -60,6 +60,26 @@ void hshm_req_get(struct hshm_req *req)
 	refcount_inc(&req->ref);
 }
 
+/*
+ * Zero the buffer's dirty bytes (struct hshm_req.dirty: the payload and
+ * the response the peer reported) before it goes back to the pool, so
+ * that the next request in it, maybe another process's, needs no clearing
+ * of its own: what is zeroed is what was used, not the capacity asked
+ * for.  Once the channel is being removed the region may be gone, and no
+ * buffer is used again.
+ */
+static void hshm_req_free(struct hshm_chan *ch, struct hshm_req *req)
+{
+	int idx;
+
+	idx = srcu_read_lock(&ch->srcu);
+	if (!READ_ONCE(ch->dead))
+		memset(ch->data + req->offset, 0,
+		       min(req->dirty, req->nblocks << HSHM_BLOCK_SHIFT));
+	srcu_read_unlock(&ch->srcu, idx);
+	hshm_pool_release(ch, req);
+}
+
 /**
  * hshm_req_put() - drop a reference; the last one frees slot and buffer
  * @req: request
@@ -76,7 +96,7 @@ void hshm_req_put(struct hshm_req *req)
 	/* Read by CANCEL of any file (hshm_ioc_cancel()). */
 	WRITE_ONCE(req->file, NULL);
 	atomic_set(&req->state, HSHM_REQ_FREE);
-	hshm_pool_release(req->ch, req);
+	hshm_req_free(req->ch, req);
 	hshm_file_put(f);
 }
 
@@ -384,11 +404,11 @@ int hshm_chan_submit(struct hshm_file *f, struct hshm_submit *s,
 	ret = hshm_chan_copy(ch, idx, ch->data + req->offset,
 			     u64_to_user_ptr(s->payload), s->length, false);
 	if (ret) {
-		hshm_pool_release(ch, req);
+		hshm_req_free(ch, req);
 		return ret;
 	}
 	/*
-	 * The rest of the buffer is zero (hshm_pool_release()): a response
+	 * The rest of the buffer is zero (hshm_req_free()): a response
 	 * the peer reports longer than what it wrote shows zeroes, never an
 	 * earlier request's bytes.
 	 */
@@ -701,6 +721,13 @@ struct hshm_chan *hshm_chan_alloc(struct device *parent,
 	ret = hshm_stats_init(ch);
 	if (ret)
 		goto free_map;
+	/*
+	 * Whatever an earlier user of the region left where buffers come
+	 * from (another boot, another client) never shows in a response;
+	 * from then on a free buffer holds zeroes but for bytes the peer
+	 * wrote and did not report (hshm_req_free()).
+	 */
+	memset(ch->data + l.alloc_off, 0, l.alloc_size);
 	ret = hshm_pool_init(ch);
 	if (ret)
 		goto free_stats;

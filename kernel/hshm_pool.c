@@ -58,19 +58,12 @@ u32 hshm_pool_data_offset(const struct hshm_chan *ch,
  * hshm_pool_init() - set up slots and buffers of a channel
  * @ch: channel whose layout and max_requests are set
  *
- * The part of the data area buffers come from is zeroed: whatever an
- * earlier user of the region left there (another boot, another client)
- * never shows in a response, and from then on a free buffer holds zeroes
- * but for bytes the peer wrote and did not report (hshm_pool_release()).
- *
  * Return: 0 or -ENOMEM.
  */
 int hshm_pool_init(struct hshm_chan *ch)
 {
 	struct hshm_pool *p = &ch->pool;
 	u32 i;
-
-	memset(ch->data + ch->layout.alloc_off, 0, ch->layout.alloc_size);
 
 	spin_lock_init(&p->lock);
 	init_waitqueue_head(&p->wq);
@@ -204,25 +197,12 @@ struct hshm_req *hshm_pool_alloc(struct hshm_chan *ch, unsigned int cls,
  * @ch: channel
  * @req: request whose last reference is gone
  *
- * The buffer's dirty bytes (struct hshm_req.dirty: the payload and the
- * response the peer reported) are zeroed first, so that the next request
- * in it, maybe another process's, needs no clearing of its own: what is
- * zeroed is what was used, not the capacity asked for.  Once the channel
- * is being removed the region may be gone, and no buffer is used again.
- *
  * Context: any but a hard interrupt on PREEMPT_RT.
  */
 void hshm_pool_release(struct hshm_chan *ch, struct hshm_req *req)
 {
 	struct hshm_pool *p = &ch->pool;
 	unsigned long flags;
-	int idx;
-
-	idx = srcu_read_lock(&ch->srcu);
-	if (!READ_ONCE(ch->dead))
-		memset(ch->data + req->offset, 0,
-		       min(req->dirty, req->nblocks << HSHM_BLOCK_SHIFT));
-	srcu_read_unlock(&ch->srcu, idx);
 
 	spin_lock_irqsave(&p->lock, flags);
 	bitmap_clear(p->bitmap, req->first_block, req->nblocks);

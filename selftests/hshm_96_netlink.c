@@ -199,7 +199,7 @@ TEST_F(nl, unprivileged)
  * setting run reads back as written (a SET that rewrote every class knob
  * from a copy taken before the write would undo it).
  */
-TEST_F(nl, set_leaves_sysfs_writes_alone)
+TEST_F_TIMEOUT(nl, set_leaves_sysfs_writes_alone, 180)
 {
 	const char *knob = "classes/best_effort/target_us";
 	uint64_t timeout, v, old;
