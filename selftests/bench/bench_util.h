@@ -108,6 +108,38 @@ static inline uint64_t bench_cpu_busy_ns(void)
 	return bench_ticks_to_ns(user + nice + sys + irq + softirq);
 }
 
+/*
+ * Interrupts taken so far by the handlers whose name contains @name: the
+ * sum over all CPUs of the /proc/interrupts lines naming it.  0 if there
+ * are none or the file cannot be read.
+ */
+static inline uint64_t bench_irqs(const char *name)
+{
+	char line[1024], *p, *end;
+	uint64_t sum = 0;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, name))
+			continue;
+		p = strchr(line, ':');
+		if (!p)
+			continue;
+		/* "IRQ:  count count ... chip ... name": the counts first */
+		for (p++;; p = end) {
+			unsigned long long v = strtoull(p, &end, 10);
+
+			if (end == p)
+				break;
+			sum += v;
+		}
+	}
+	fclose(f);
+	return sum;
+}
+
 /* One task of bench_threads(). */
 struct bench_thread {
 	int pid;

@@ -11,8 +11,13 @@
  *  3. With -i SECONDS: the channel left idle that long, and the CPU time
  *     hshm's kernel threads (every kernel thread whose name starts with
  *     "hshm") used meanwhile, as a percentage of one CPU.
+ *  4. Two parts of step 1 that a driverless client does not pay: the
+ *     interrupts hshm's handlers took per call (/proc/interrupts), and the
+ *     round trip of N ioctls the driver refuses at once (ENOTTY), that is
+ *     the system call alone.
  *
  * The last lines are machine-readable:
+ *   PARTS <syscall_p50_us> <syscall_p99_us> <irqs_per_call>
  *   CPU idle <percent_of_one_cpu> <threads> <seconds>    (with -i)
  *   CPU load <us_per_request> <window>
  *   RESULT <p50_us> <p99_us> <req_per_s>
@@ -40,6 +45,8 @@
 #include "bench_util.h"
 
 #define MAX_THREADS	64
+/* an ioctl number of hshm's type that the driver does not know */
+#define HSHM_RTT_NO_IOCTL	_IO(HSHM_IOC_MAGIC, 0x1f)
 
 /*
  * The channel idle for @secs: CPU time of hshm's threads meanwhile, each
@@ -81,8 +88,8 @@ int main(int argc, char **argv)
 	const char *dev = getenv("HSHM_DEV") ? getenv("HSHM_DEV") : "/dev/hshm0";
 	struct hshm_completion comp[256];
 	char in[64], out[64];
-	uint64_t *lat, t0, cpu0, sent = 0, done = 0;
-	double secs, p50, p99;
+	uint64_t *lat, t0, cpu0, irq0, sent = 0, done = 0;
+	double secs, p50, p99, irqs, sys50, sys99;
 	int fd;
 
 	while ((opt = getopt(argc, argv, BENCH_RUN_OPTS "p:i:")) !=
@@ -128,6 +135,7 @@ int main(int argc, char **argv)
 	if (!lat)
 		return 1;
 
+	irq0 = bench_irqs("hshm");
 	for (i = 0; i < calls; i++) {
 		struct hshm_call c;
 
@@ -146,7 +154,19 @@ int main(int argc, char **argv)
 		}
 		lat[i] = bench_now_ns() - t0;
 	}
+	irqs = (double)(bench_irqs("hshm") - irq0) / calls;
 	bench_percentiles(lat, calls, &p50, &p99);
+
+	for (i = 0; i < calls; i++) {
+		t0 = bench_now_ns();
+		if (ioctl(fd, HSHM_RTT_NO_IOCTL, NULL) != -1 || errno != ENOTTY) {
+			fprintf(stderr, "hshm_rtt: ioctl %#x: not refused (%s)\n",
+				HSHM_RTT_NO_IOCTL, strerror(errno));
+			return 1;
+		}
+		lat[i] = bench_now_ns() - t0;
+	}
+	bench_percentiles(lat, calls, &sys50, &sys99);
 
 	cpu0 = bench_cpu_busy_ns();
 	t0 = bench_now_ns();
@@ -198,6 +218,7 @@ int main(int argc, char **argv)
 	if (idle_secs)
 		idle_cpu(idle_secs);
 	printf("CPU load %.1f %u\n", cpu0 / 1e3 / reqs, window);
+	printf("PARTS %.1f %.1f %.2f\n", sys50, sys99, irqs);
 	printf("RESULT %.1f %.1f %.0f\n", p50, p99, reqs / secs);
 	free(lat);
 	close(fd);

@@ -18,6 +18,7 @@
 # Each program's output, indented, then one line per program:
 #   ROW <name> <p50_us> <p99_us> <req_per_s> <cpu_us_per_req>
 #   IDLE <name> <percent_of_one_cpu> <threads>
+#   PARTS <name> <syscall_p50_us> <syscall_p99_us> <irqs_per_call>
 # <name>: hshm, hshm-nospin, busypoll, sockpp, hshm-again (hshm_rtt
 # after the baseline: how much the order matters on a host busy
 # otherwise).  The
@@ -50,6 +51,7 @@ run() {
 	load=$(echo "$out" | sed -n 's/^CPU load \([^ ]*\).*/\1/p' | tail -n 1)
 	idle=$(echo "$out" | sed -n 's/^CPU idle \([^ ]*\) \([^ ]*\).*/\1 \2/p' |
 		tail -n 1)
+	parts=$(echo "$out" | sed -n 's/^PARTS //p' | tail -n 1)
 	if [ "$st" != 0 ] || [ -z "$res" ]; then
 		echo "# $name: failed (exit status $st)"
 		rc=1
@@ -60,6 +62,9 @@ run() {
 	echo "ROW $name $2 $3 $4 ${load:--}"
 	if [ -n "$idle" ]; then
 		echo "IDLE $name $idle"
+	fi
+	if [ -n "$parts" ]; then
+		echo "PARTS $name $parts"
 	fi
 }
 

@@ -8,7 +8,9 @@
 #  2. hshm against the baseline of the same boot, with the ratios the
 #     targets are about: the busy-polling client over ivshmem (P50 <= 1.3x,
 #     P99 <= 1.5x), the UNIX-socket ping-pong over loopback (P50 <= 1.0x);
-#  3. the CPU figures: requests per second and busy CPU time of the guest
+#  3. two parts of hshm's round trip that the baseline does not pay: the
+#     system call (an ioctl refused at once) and the interrupts per call;
+#  4. the CPU figures: requests per second and busy CPU time of the guest
 #     per request at 32 outstanding, and hshm's threads on an idle channel
 #     (target <= 1% of one CPU).
 # A scenario's hshm row is its "ROW hshm" line, else (an older guest
@@ -83,6 +85,19 @@ for s in "$@"; do
 			printf "%-10s %-11s %9.1f %9.1f %9s %9s %7.2fx %7.2fx   (hshm_rtt again, after the baseline)\n",
 				$1, "", $2, $3, "", "", $2 / $6, $3 / $7 }'
 	fi
+done
+
+echo
+echo "parts of a call the baselines do not pay: an ioctl the driver refuses at once (P50, P99), interrupts per call"
+printf '%-10s %-11s %12s %12s %14s\n' transport program "ioctl P50 us" "ioctl P99 us" "irqs per call"
+for s in "$@"; do
+	for name in hshm hshm-nospin hshm-again; do
+		p=$(grep -a "^PARTS $name " "$dir/$s.out" 2>/dev/null | tail -n 1 |
+			cut -d' ' -f3-) || :
+		[ -n "$p" ] || continue
+		echo "$s $name $p" | awk '{
+			printf "%-10s %-11s %12s %12s %14s\n", $1, $2, $3, $4, $5 }'
+	done
 done
 
 echo
