@@ -13,6 +13,7 @@
 #include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/bitops.h>
+#include <linux/math64.h>
 #include <asm/barrier.h>
 #include <asm/byteorder.h>
 #include <linux/build_bug.h>
@@ -20,6 +21,23 @@
 static inline unsigned int hshm_fls64(u64 v)
 {
 	return fls64(v);
+}
+
+/* The lowest set bit of @v, which is not 0. */
+static inline unsigned int hshm_ffs_nz(u32 v)
+{
+	return __ffs(v);
+}
+
+static inline unsigned int hshm_popcount(u32 v)
+{
+	return hweight32(v);
+}
+
+/* 64-bit by 32-bit division, which 32-bit kernels have no operator for */
+static inline u64 hshm_div_u64(u64 n, u32 d)
+{
+	return div_u64(n, d);
 }
 #else
 #include "hshm_port_user.h"

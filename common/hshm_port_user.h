@@ -20,6 +20,11 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int32_t s32;
+typedef int64_t s64;
+
+#ifndef U64_MAX
+#define U64_MAX UINT64_MAX
+#endif
 
 #ifndef __force
 #define __force
@@ -49,6 +54,21 @@ typedef int32_t s32;
 static inline unsigned int hshm_fls64(u64 v)
 {
 	return v ? 64 - __builtin_clzll(v) : 0;
+}
+
+static inline unsigned int hshm_ffs_nz(u32 v)
+{
+	return (unsigned int)__builtin_ctz(v);
+}
+
+static inline unsigned int hshm_popcount(u32 v)
+{
+	return (unsigned int)__builtin_popcount(v);
+}
+
+static inline u64 hshm_div_u64(u64 n, u32 d)
+{
+	return n / d;
 }
 
 #endif /* _HSHM_PORT_USER_H */

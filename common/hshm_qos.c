@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hshm QoS logic: WRR picker, quota accounting, histogram arithmetic.
+ * hshm QoS logic: the WRR and DRR pickers, quota accounting, histogram
+ * arithmetic.
  */
 #include "hshm_qos.h"
 
@@ -17,6 +18,7 @@ void hshm_wrr_init(struct hshm_wrr *w, const u16 *weight)
 		w->weight[c] = weight[c];
 		w->credit[c] = weight[c];
 	}
+	w->credited = HSHM_CLASS_MASK;
 	w->next = 0;
 }
 
@@ -48,26 +50,25 @@ void hshm_wrr_set_weights(struct hshm_wrr *w, const u16 *weight)
  */
 int hshm_wrr_pick(struct hshm_wrr *w, unsigned int backlog_mask)
 {
-	unsigned int i, c, pass;
+	unsigned int c, cand;
 
-	backlog_mask &= (1u << HSHM_NR_CLASSES) - 1;
+	backlog_mask &= HSHM_CLASS_MASK;
 	if (!backlog_mask)
 		return -1;
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < HSHM_NR_CLASSES; i++) {
-			c = (w->next + i) % HSHM_NR_CLASSES;
-			if ((backlog_mask & (1u << c)) && w->credit[c]) {
-				w->credit[c]--;
-				w->next = (c + 1) % HSHM_NR_CLASSES;
-				return (int)c;
-			}
-		}
+	cand = backlog_mask & w->credited;
+	if (!cand) {
 		/* Every backlogged class is out of credit: new round. */
 		for (c = 0; c < HSHM_NR_CLASSES; c++)
 			w->credit[c] = w->weight[c];
+		w->credited = HSHM_CLASS_MASK;
 		w->next = 0;
+		cand = backlog_mask;
 	}
-	return -1;	/* not reached: weights are at least 1 */
+	c = hshm_cls_from(cand, w->next);
+	if (!--w->credit[c])
+		w->credited &= ~(1u << c);
+	w->next = (c + 1) % HSHM_NR_CLASSES;
+	return (int)c;
 }
 
 /**
@@ -79,8 +80,161 @@ int hshm_wrr_pick(struct hshm_wrr *w, unsigned int backlog_mask)
  */
 void hshm_wrr_refund(struct hshm_wrr *w, unsigned int cls)
 {
-	if (w->credit[cls] < w->weight[cls])
+	if (w->credit[cls] < w->weight[cls]) {
 		w->credit[cls]++;
+		w->credited |= 1u << cls;
+	}
+}
+
+/**
+ * hshm_drr_init() - quanta from the weights, every deficit 0
+ * @d: picker
+ * @weight: %HSHM_NR_CLASSES weights, each already validated
+ * @base: base quantum, %HSHM_DRR_QUANTUM_MIN..%HSHM_DRR_QUANTUM_MAX
+ */
+void hshm_drr_init(struct hshm_drr *d, const u16 *weight, u32 base)
+{
+	unsigned int c;
+
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		d->deficit[c] = 0;
+		d->need[c] = 0;
+	}
+	/* the first visit is class 0's */
+	d->cur = HSHM_NR_CLASSES - 1;
+	d->visiting = false;
+	d->fails = 0;
+	hshm_drr_set_quantum(d, weight, base);
+}
+
+/**
+ * hshm_drr_set_quantum() - new weights or base quantum, keeping the round
+ * @d: picker
+ * @weight: the weights
+ * @base: the base quantum
+ *
+ * What a class has left is clipped to its new quantum, so that a lowered
+ * weight takes effect within the current visit.
+ */
+void hshm_drr_set_quantum(struct hshm_drr *d, const u16 *weight, u32 base)
+{
+	unsigned int c;
+
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		d->quantum[c] = weight[c] * base;
+		if (d->deficit[c] > d->quantum[c])
+			d->deficit[c] = d->quantum[c];
+	}
+}
+
+/* An empty request costs a byte: a class of them cannot keep its visit. */
+static u32 hshm_drr_cost(u32 bytes)
+{
+	return bytes ? bytes : 1;
+}
+
+/**
+ * hshm_drr_pick() - the class whose request is to be sent next
+ * @d: picker
+ * @backlog_mask: bit c set when class c has a request waiting
+ *
+ * The class being visited goes on; else the next backlogged class in
+ * turn is visited and earns its quantum.  The caller then asks
+ * hshm_drr_fits() whether the class's first request fits, and charges it
+ * with hshm_drr_charge() once sent.
+ *
+ * Return: the class, or -1 when @backlog_mask is empty.
+ */
+int hshm_drr_pick(struct hshm_drr *d, unsigned int backlog_mask)
+{
+	unsigned int c = d->cur;
+
+	backlog_mask &= HSHM_CLASS_MASK;
+	if (!backlog_mask)
+		return -1;
+	if (backlog_mask & (1u << c)) {
+		if (d->visiting)
+			return (int)c;
+	} else {
+		/* nothing waiting: it leaves the round with nothing left */
+		d->deficit[c] = 0;
+		d->need[c] = 0;
+	}
+	c = hshm_cls_from(backlog_mask, c + 1);
+	d->deficit[c] += d->quantum[c];
+	d->cur = (u8)c;
+	d->visiting = true;
+	return (int)c;
+}
+
+/*
+ * A whole round of visits sent nothing: every backlogged class's request
+ * is bigger than its deficit.  Add the quanta of the rounds in which none
+ * could send yet, so that the next round sends at least one.
+ */
+static void hshm_drr_skip(struct hshm_drr *d, unsigned int mask)
+{
+	unsigned int c, m;
+	u64 k, rounds = U64_MAX;
+
+	for (m = mask; m; m &= m - 1) {
+		c = hshm_ffs_nz(m);
+		if (d->need[c] <= d->deficit[c])
+			return;		/* not seen in this round */
+		/* visits until it fits: ceil((need - deficit) / quantum) */
+		k = hshm_div_u64(d->need[c] - d->deficit[c] + d->quantum[c] - 1,
+				 d->quantum[c]);
+		if (k < rounds)
+			rounds = k;
+	}
+	for (m = mask; m; m &= m - 1) {
+		c = hshm_ffs_nz(m);
+		d->deficit[c] += (rounds - 1) * d->quantum[c];
+	}
+}
+
+/**
+ * hshm_drr_fits() - may the visited class send its next request now?
+ * @d: picker
+ * @cls: class hshm_drr_pick() returned
+ * @bytes: the size of its first request
+ * @backlog_mask: the mask given to hshm_drr_pick()
+ *
+ * If not, the visit ends: the next pick visits the next class.
+ *
+ * Return: true if the request fits in the class's deficit.
+ */
+bool hshm_drr_fits(struct hshm_drr *d, unsigned int cls, u32 bytes,
+		   unsigned int backlog_mask)
+{
+	u32 cost = hshm_drr_cost(bytes);
+
+	if (cost <= d->deficit[cls]) {
+		d->need[cls] = 0;
+		d->fails = 0;
+		return true;
+	}
+	d->need[cls] = cost;
+	d->visiting = false;
+	backlog_mask &= HSHM_CLASS_MASK;
+	if (++d->fails >= hshm_popcount(backlog_mask)) {
+		hshm_drr_skip(d, backlog_mask);
+		d->fails = 0;
+	}
+	return false;
+}
+
+/**
+ * hshm_drr_charge() - count a request the visited class sent
+ * @d: picker
+ * @cls: its class, for which hshm_drr_fits() said yes
+ * @bytes: its size
+ */
+void hshm_drr_charge(struct hshm_drr *d, unsigned int cls, u32 bytes)
+{
+	u32 cost = hshm_drr_cost(bytes);
+
+	d->deficit[cls] -= cost <= d->deficit[cls] ? cost : d->deficit[cls];
 }
 
 static u32 hshm_quota_over(u32 used, u32 reserve)

@@ -47,11 +47,6 @@ static_assert(HSHM_NR_CLASSES == HSHM_CLASS_COUNT);
 #define HSHM_TIMEOUT_SLACK_NS	(100 * NSEC_PER_USEC)
 #define HSHM_NR_SERVICES	65536
 
-enum hshm_sched_mode {
-	HSHM_SCHED_WRR,
-	HSHM_SCHED_FIFO,
-};
-
 /**
  * enum hshm_knob - the u32 settings of a channel (hshm_knob_set())
  * @HSHM_KNOB_TIMEOUT_MS: default request timeout, 1 to HSHM_TIMEOUT_MAX_MS
@@ -61,6 +56,8 @@ enum hshm_sched_mode {
  *	learned) to the queue's entries
  * @HSHM_KNOB_PEER_WAIT_MS: how long to wait for the peer's queue, 0 to
  *	HSHM_TIMEOUT_MAX_MS
+ * @HSHM_KNOB_DRR_QUANTUM: DRR's base quantum in bytes,
+ *	HSHM_DRR_QUANTUM_MIN to HSHM_DRR_QUANTUM_MAX
  * @HSHM_KNOB_NR: number of knobs
  */
 enum hshm_knob {
@@ -69,6 +66,7 @@ enum hshm_knob {
 	HSHM_KNOB_RT_BATCH_MAX,
 	HSHM_KNOB_HANDOVER,
 	HSHM_KNOB_PEER_WAIT_MS,
+	HSHM_KNOB_DRR_QUANTUM,
 	HSHM_KNOB_NR
 };
 
@@ -516,7 +514,8 @@ struct hshm_cls {
  * @cfg_lock: serialises configuration writes (sysfs, netlink), which all
  *	go through the setters of hshm_sched.c (hshm_knob_set()...)
  * @weights: the four weights packed 16 bits each, read by the dispatcher
- * @sched_mode: enum hshm_sched_mode
+ * @sched_mode: enum hshm_sched_kind
+ * @drr_quantum: DRR's base quantum in bytes
  * @batch_max: most messages per batch
  * @rt_batch_max: most messages per batch while REALTIME is active (wrr)
  * @timeout_ms: default request timeout
@@ -555,7 +554,12 @@ struct hshm_cls {
  * @batch_out: a batch is at the peer (written under @tx_lock, read
  *	anywhere)
  * @tx: sender state of the Linux-owned queue (@tx_lock)
+ * @ready: bit c set while class c may have a request waiting, in its
+ *	kfifo (set by submitters after queueing) or handed back (@tx_lock);
+ *	cleared under @tx_lock by whoever finds both empty
  * @wrr: the WRR picker (@tx_lock)
+ * @drr: the DRR picker (@tx_lock)
+ * @drr_base: the base quantum @drr was set up with (@tx_lock)
  * @batch: requests of the batch at the peer, NULL once reaped (@tx_lock)
  * @nbatch: size of @batch in use (@tx_lock)
  * @npending: requests of @batch not yet reaped (@tx_lock)
@@ -624,6 +628,7 @@ struct hshm_chan {
 	struct mutex cfg_lock;		/* configuration writers */
 	atomic64_t weights;
 	int sched_mode;
+	u32 drr_quantum;
 	u32 batch_max;
 	u32 rt_batch_max;
 	u32 timeout_ms;
@@ -648,7 +653,10 @@ struct hshm_chan {
 	unsigned long handed_at;
 	bool batch_out;
 	struct hshm_wire_tx *tx;
+	unsigned long ready;
 	struct hshm_wrr wrr;
+	struct hshm_drr drr;
+	u32 drr_base;
 	struct hshm_req **batch;
 	u32 nbatch;
 	u32 npending;
@@ -765,7 +773,7 @@ void hshm_sched_get_weights(struct hshm_chan *ch, u16 *w);
 int hshm_knob_check(struct hshm_chan *ch, enum hshm_knob k, u32 v);
 u32 hshm_knob_get(struct hshm_chan *ch, enum hshm_knob k);
 int hshm_knob_set(struct hshm_chan *ch, enum hshm_knob k, u32 v);
-void hshm_sched_set_mode(struct hshm_chan *ch, enum hshm_sched_mode mode);
+void hshm_sched_set_mode(struct hshm_chan *ch, enum hshm_sched_kind mode);
 int hshm_cls_knob_check(unsigned int cls, enum hshm_cls_knob k, u32 v);
 u32 hshm_cls_knob_get(struct hshm_chan *ch, unsigned int cls,
 		      enum hshm_cls_knob k);

@@ -95,6 +95,8 @@ static const struct {
 	[HSHM_KNOB_HANDOVER] = { offsetof(struct hshm_chan, handover), 0, 0 },
 	[HSHM_KNOB_PEER_WAIT_MS] = { offsetof(struct hshm_chan, peer_wait_ms),
 				     0, HSHM_TIMEOUT_MAX_MS },
+	[HSHM_KNOB_DRR_QUANTUM] = { offsetof(struct hshm_chan, drr_quantum),
+				    HSHM_DRR_QUANTUM_MIN, HSHM_DRR_QUANTUM_MAX },
 };
 
 static u32 *hshm_knob_field(struct hshm_chan *ch, enum hshm_knob k)
@@ -158,11 +160,15 @@ int hshm_knob_set(struct hshm_chan *ch, enum hshm_knob k, u32 v)
 /**
  * hshm_sched_set_mode() - choose the class picker
  * @ch: channel
- * @mode: enum hshm_sched_mode
+ * @mode: the scheduler
+ *
+ * Switching is safe under load: the pickers only choose the order in
+ * which the class queues are taken from, and the new one starts from
+ * its own state at the next pick.
  *
  * Context: process; @ch->cfg_lock held.
  */
-void hshm_sched_set_mode(struct hshm_chan *ch, enum hshm_sched_mode mode)
+void hshm_sched_set_mode(struct hshm_chan *ch, enum hshm_sched_kind mode)
 {
 	lockdep_assert_held(&ch->cfg_lock);
 	WRITE_ONCE(ch->sched_mode, mode);

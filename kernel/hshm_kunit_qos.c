@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit suites of the QoS arithmetic (common/hshm_qos.c): the WRR picker,
- * reserved + shared quota accounting and the log-linear latency histogram.
+ * KUnit suites of the QoS arithmetic (common/hshm_qos.c): the WRR and DRR
+ * pickers, reserved + shared quota accounting and the log-linear latency
+ * histogram.
  *
  * Part of hshm_kunit.ko, built when the target kernel has CONFIG_KUNIT.
  * The code under test is compiled into this object from its own source
@@ -185,6 +186,113 @@ static struct kunit_case hshm_wrr_cases[] = {
 static struct kunit_suite hshm_wrr_suite = {
 	.name = "hshm-wrr",
 	.test_cases = hshm_wrr_cases,
+};
+
+/* ---- DRR ----------------------------------------------------------------- */
+
+/*
+ * As the dispatcher does: pick, send the class's first request (size[c]
+ * bytes) if it fits, else pick again; the class that sent, -1 for an
+ * empty mask, -2 if none sent within two rounds of visits.
+ */
+static int hshm_drr_send(struct hshm_drr *d, unsigned int mask,
+			 const u32 *size)
+{
+	unsigned int tries;
+
+	for (tries = 0; tries <= 2 * HSHM_NR_CLASSES; tries++) {
+		int c = hshm_drr_pick(d, mask);
+
+		if (c < 0)
+			return c;
+		if (hshm_drr_fits(d, c, size[c], mask)) {
+			hshm_drr_charge(d, c, size[c]);
+			return c;
+		}
+	}
+	return -2;
+}
+
+/*
+ * Every class backlogged with messages of its own size, from 128 B to
+ * 16 KiB: bytes follow the weights 8 2 1 1 within 1%, whatever the base
+ * quantum (the visits in which nobody can send, with a quantum far below
+ * the sizes, are skipped by a 64-bit division).  A class's bytes stay
+ * within two quanta and two requests of its share, so the run lasts 100
+ * times that for the smallest share.
+ */
+static void hshm_drr_byte_shares(struct kunit *test)
+{
+	static const u16 weight[HSHM_NR_CLASSES] = { 8, 2, 1, 1 };
+	static const u32 size[HSHM_NR_CLASSES] = { 128, 1024, 4096, 16384 };
+	static const u32 bases[] = { HSHM_DRR_QUANTUM_MIN, HSHM_DRR_QUANTUM_DEF,
+				     65536 };
+	unsigned int b, c;
+
+	for (b = 0; b < ARRAY_SIZE(bases); b++) {
+		u64 bytes[HSHM_NR_CLASSES] = { 0 }, total = 0, horizon;
+		struct hshm_drr d;
+
+		hshm_drr_init(&d, weight, bases[b]);
+		horizon = 4800ull * (bases[b] + 16384);
+		while (total < horizon) {
+			int pick = hshm_drr_send(&d, ALL, size);
+
+			KUNIT_ASSERT_GE(test, pick, 0);
+			bytes[pick] += size[pick];
+			total += size[pick];
+		}
+		for (c = 0; c < HSHM_NR_CLASSES; c++) {
+			u64 want = div_u64(total * weight[c], 12);
+			u64 diff = bytes[c] > want ? bytes[c] - want : want - bytes[c];
+
+			KUNIT_EXPECT_LE_MSG(test, diff * 100, want,
+					    "base %u class %u: %llu of %llu bytes",
+					    bases[b], c, bytes[c], total);
+		}
+	}
+}
+
+/* Only backlogged classes send, and one does within two rounds. */
+static void hshm_drr_work_conserving(struct kunit *test)
+{
+	static const u16 weight[HSHM_NR_CLASSES] = { 4, 2, 2, 1 };
+	u32 size[HSHM_NR_CLASSES] = { 0, 0, 0, 262144 };
+	struct rnd_state rnd;
+	struct hshm_drr d;
+	unsigned int i, c;
+
+	prandom_seed_state(&rnd, 7);
+	hshm_drr_init(&d, weight, HSHM_DRR_QUANTUM_MIN);
+	KUNIT_EXPECT_EQ(test, hshm_drr_pick(&d, 0), -1);
+	KUNIT_EXPECT_EQ(test, hshm_drr_pick(&d, ~ALL), -1);
+	for (i = 0; i < 1000; i++)
+		KUNIT_ASSERT_EQ(test, hshm_drr_send(&d, BIT(BE), size), BE);
+	for (i = 0; i < 20000; i++) {
+		unsigned int mask = prandom_u32_state(&rnd) & ALL;
+		int pick;
+
+		for (c = 0; c < HSHM_NR_CLASSES; c++)
+			size[c] = prandom_u32_state(&rnd) % 70000;
+		pick = hshm_drr_send(&d, mask, size);
+		if (!mask) {
+			KUNIT_ASSERT_EQ(test, pick, -1);
+			continue;
+		}
+		KUNIT_ASSERT_GE(test, pick, 0);
+		KUNIT_ASSERT_TRUE(test, mask & BIT(pick));
+	}
+}
+
+static struct kunit_case hshm_drr_cases[] = {
+	KUNIT_CASE(hshm_drr_byte_shares),
+	KUNIT_CASE(hshm_drr_work_conserving),
+	{}
+};
+
+static struct kunit_suite hshm_drr_suite = {
+	.name = "hshm-drr",
+	.test_cases = hshm_drr_cases,
 };
 
 /* ---- quota --------------------------------------------------------------- */
@@ -612,8 +720,9 @@ static struct kunit_suite hshm_hist_suite = {
 	.test_cases = hshm_hist_cases,
 };
 
-kunit_test_suites(&hshm_wrr_suite, &hshm_quota_suite, &hshm_hist_suite);
+kunit_test_suites(&hshm_wrr_suite, &hshm_drr_suite, &hshm_quota_suite,
+		  &hshm_hist_suite);
 
 /* hshm_kunit.ko: this file and the other kernel/hshm_kunit_*.c */
-MODULE_DESCRIPTION("KUnit suites of hshm: WRR, quota, histogram, pool, wire");
+MODULE_DESCRIPTION("KUnit suites of hshm: WRR, DRR, quota, histogram, pool, wire");
 MODULE_LICENSE("GPL");

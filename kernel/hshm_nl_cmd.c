@@ -95,9 +95,8 @@ static int hshm_nl_fill_dev(struct sk_buff *skb, struct hshm_chan *ch,
 	    nla_put_u32(skb, HSHM_A_QUEUE_ENTRIES, ch->tx->n) ||
 	    nla_put_u32(skb, HSHM_A_DATA_BYTES, ch->layout.alloc_size) ||
 	    nla_put_u32(skb, HSHM_A_MAX_REQUESTS, ch->max_requests) ||
-	    nla_put_u8(skb, HSHM_A_SCHEDULER,
-		       READ_ONCE(ch->sched_mode) == HSHM_SCHED_FIFO ?
-		       HSHM_NL_SCHED_FIFO : HSHM_NL_SCHED_WRR) ||
+	    /* enum hshm_sched_kind is numbered as HSHM_NL_SCHED_* */
+	    nla_put_u8(skb, HSHM_A_SCHEDULER, READ_ONCE(ch->sched_mode)) ||
 	    nla_put_u32(skb, HSHM_A_BATCH_MAX, READ_ONCE(ch->batch_max)) ||
 	    nla_put_u32(skb, HSHM_A_RT_BATCH_MAX, READ_ONCE(ch->rt_batch_max)) ||
 	    nla_put_u32(skb, HSHM_A_TIMEOUT_MS, READ_ONCE(ch->timeout_ms)) ||
@@ -121,7 +120,8 @@ static int hshm_nl_fill_dev(struct sk_buff *skb, struct hshm_chan *ch,
 	    hshm_nl_put_u64(skb, HSHM_A_RESENT, atomic64_read(&ch->resent),
 			    HSHM_A_PAD) ||
 	    hshm_nl_put_u64(skb, HSHM_A_DIRECT_HANDOVERS,
-			    atomic64_read(&ch->direct_handovers), HSHM_A_PAD))
+			    atomic64_read(&ch->direct_handovers), HSHM_A_PAD) ||
+	    nla_put_u32(skb, HSHM_A_DRR_QUANTUM, READ_ONCE(ch->drr_quantum)))
 		goto cancel;
 	for (c = 0; c < HSHM_NR_CLASSES; c++)
 		if (hshm_nl_fill_class(skb, ch, c, w, p))
@@ -350,6 +350,7 @@ static const u16 hshm_nl_knob_attr[HSHM_KNOB_NR] = {
 	[HSHM_KNOB_RT_BATCH_MAX]	= HSHM_A_RT_BATCH_MAX,
 	[HSHM_KNOB_HANDOVER]		= HSHM_A_HANDOVER,
 	[HSHM_KNOB_PEER_WAIT_MS]	= HSHM_A_PEER_WAIT_MS,
+	[HSHM_KNOB_DRR_QUANTUM]		= HSHM_A_DRR_QUANTUM,
 };
 
 /*
@@ -386,6 +387,9 @@ static int hshm_nl_parse_thread(struct hshm_chan *ch, struct nlattr **attrs,
 	struct nlattr *ra = attrs[HSHM_A_SCHED_PRIORITY];
 	struct hshm_thread_sched ts;
 
+	BUILD_BUG_ON(HSHM_NL_SCHED_WRR != HSHM_SCHED_WRR);
+	BUILD_BUG_ON(HSHM_NL_SCHED_FIFO != HSHM_SCHED_FIFO);
+	BUILD_BUG_ON(HSHM_NL_SCHED_DRR != HSHM_SCHED_DRR);
 	BUILD_BUG_ON(HSHM_NL_POLICY_OTHER != HSHM_POLICY_OTHER);
 	BUILD_BUG_ON(HSHM_NL_POLICY_FIFO != HSHM_POLICY_FIFO);
 	BUILD_BUG_ON(HSHM_NL_POLICY_RR != HSHM_POLICY_RR);
@@ -474,9 +478,8 @@ static int hshm_nl_apply(struct hshm_chan *ch, struct genl_info *info)
 			if (cfg.set_knob[ck] & BIT(c))
 				hshm_cls_knob_set(ch, c, ck, cfg.knob[ck][c]);
 	if (attrs[HSHM_A_SCHEDULER])
-		hshm_sched_set_mode(ch, nla_get_u8(attrs[HSHM_A_SCHEDULER]) ==
-				    HSHM_NL_SCHED_FIFO ? HSHM_SCHED_FIFO :
-				    HSHM_SCHED_WRR);
+		/* the policy holds it to HSHM_NL_SCHED_* */
+		hshm_sched_set_mode(ch, nla_get_u8(attrs[HSHM_A_SCHEDULER]));
 	for (k = 0; k < HSHM_KNOB_NR; k++)
 		if (attrs[hshm_nl_knob_attr[k]])
 			hshm_knob_set(ch, k, nla_get_u32(attrs[hshm_nl_knob_attr[k]]));

@@ -16,6 +16,8 @@
 #include <hshm.h>
 #include <hshm.h>
 #include <hshm.h>
+#include <hshm_qos.h>
+#include <hshm_qos.h>
 
 /* Integer value ranges */
 static const struct netlink_range_validation hshm_a_timeout_ms_range = {
@@ -25,6 +27,11 @@ static const struct netlink_range_validation hshm_a_timeout_ms_range = {
 
 static const struct netlink_range_validation hshm_a_peer_wait_ms_range = {
 	.max	= HSHM_TIMEOUT_MAX_MS,
+};
+
+static const struct netlink_range_validation hshm_a_drr_quantum_range = {
+	.min	= HSHM_DRR_QUANTUM_MIN,
+	.max	= HSHM_DRR_QUANTUM_MAX,
 };
 
 static const struct netlink_range_validation hshm_sr_first_range = {
@@ -73,9 +80,9 @@ const struct nla_policy hshm_get_nl_policy[HSHM_A_DEV_INDEX + 1] = {
 };
 
 /* HSHM_CMD_SET - do */
-const struct nla_policy hshm_set_nl_policy[HSHM_A_PEER_WAIT_MS + 1] = {
+const struct nla_policy hshm_set_nl_policy[HSHM_A_DRR_QUANTUM + 1] = {
 	[HSHM_A_DEV_INDEX] = NLA_POLICY_MAX(NLA_U32, HSHM_DEV_INDEX_MAX),
-	[HSHM_A_SCHEDULER] = NLA_POLICY_MAX(NLA_U8, 1),
+	[HSHM_A_SCHEDULER] = NLA_POLICY_MAX(NLA_U8, 2),
 	[HSHM_A_BATCH_MAX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[HSHM_A_RT_BATCH_MAX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[HSHM_A_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &hshm_a_timeout_ms_range),
@@ -85,6 +92,7 @@ const struct nla_policy hshm_set_nl_policy[HSHM_A_PEER_WAIT_MS + 1] = {
 	[HSHM_A_PEER_PROFILE] = { .type = NLA_NUL_STRING, .len = 31, },
 	[HSHM_A_HANDOVER] = { .type = NLA_U32, },
 	[HSHM_A_PEER_WAIT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &hshm_a_peer_wait_ms_range),
+	[HSHM_A_DRR_QUANTUM] = NLA_POLICY_FULL_RANGE(NLA_U32, &hshm_a_drr_quantum_range),
 };
 
 /* HSHM_CMD_SVC_MAP_GET - do */
@@ -112,7 +120,7 @@ const struct genl_ops hshm_nl_ops[4] = {
 		.cmd		= HSHM_CMD_SET,
 		.doit		= hshm_nl_set_doit,
 		.policy		= hshm_set_nl_policy,
-		.maxattr	= HSHM_A_PEER_WAIT_MS,
+		.maxattr	= HSHM_A_DRR_QUANTUM,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{

@@ -17,6 +17,8 @@
 #include <hshm.h>
 #include <hshm.h>
 #include <hshm.h>
+#include <hshm_qos.h>
+#include <hshm_qos.h>
 
 /* Common nested types */
 extern const struct nla_policy hshm_class_nl_policy[HSHM_CA_SPIN_US + 1];
@@ -24,7 +26,7 @@ extern const struct nla_policy hshm_svc_range_nl_policy[HSHM_SR_CLASS + 1];
 
 extern const struct nla_policy hshm_get_nl_policy[HSHM_A_DEV_INDEX + 1];
 
-extern const struct nla_policy hshm_set_nl_policy[HSHM_A_PEER_WAIT_MS + 1];
+extern const struct nla_policy hshm_set_nl_policy[HSHM_A_DRR_QUANTUM + 1];
 
 extern const struct nla_policy hshm_svc_map_get_nl_policy[HSHM_A_SVC_RANGE + 1];
 

@@ -151,6 +151,9 @@ int hshm_sched_init(struct hshm_chan *ch)
 	INIT_LIST_HEAD(&ch->held);
 	hshm_sched_set_weights(ch, defaults);
 	hshm_wrr_init(&ch->wrr, defaults);
+	ch->drr_quantum = HSHM_DRR_QUANTUM_DEF;
+	ch->drr_base = ch->drr_quantum;
+	hshm_drr_init(&ch->drr, defaults, ch->drr_base);
 	ch->sched_mode = HSHM_SCHED_WRR;
 	ch->batch_max = min_t(u32, 32, ch->tx->n);
 	ch->learned = ch->batch_max;
@@ -223,35 +226,69 @@ void hshm_sched_kick(struct hshm_chan *ch)
  */
 #define hshm_kfifo(op)	data_race(op)
 
+/*
+ * The ready bitmap: bit c of ch->ready is set once a request of class c
+ * is queued, and cleared under tx_lock by whoever takes the class's last
+ * one, so that the picks and "is anything waiting?" look at one word
+ * whatever the number of classes.  A submitter queues, then sets the bit;
+ * the taker clears it, then looks at the queues again: either it sees the
+ * new request (and sets the bit back) or the submitter's bit comes after
+ * its clearing.  A submitter between queueing and setting the bit goes on
+ * to hshm_sched_flush() anyway.
+ */
+static void hshm_ready_set(struct hshm_chan *ch, unsigned int c)
+{
+	/* Pairs with the barrier in hshm_ready_clear(): the request first. */
+	smp_mb__before_atomic();
+	set_bit(c, &ch->ready);
+}
+
+static bool hshm_cls_empty(struct hshm_chan *ch, unsigned int c)
+{
+	return list_empty(&ch->cls[c].resend) &&
+	       hshm_kfifo(kfifo_is_empty(&ch->cls[c].fifo));
+}
+
+static void hshm_ready_clear(struct hshm_chan *ch, unsigned int c)
+{
+	lockdep_assert_held(&ch->tx_lock);
+	clear_bit(c, &ch->ready);
+	/* Pairs with the barrier in hshm_ready_set(): the bit first. */
+	smp_mb__after_atomic();
+	if (!hshm_cls_empty(ch, c))
+		set_bit(c, &ch->ready);
+}
+
 static unsigned int hshm_backlog_mask(struct hshm_chan *ch)
 {
-	unsigned int c, mask = 0;
-
-	for (c = 0; c < HSHM_NR_CLASSES; c++)
-		if (!list_empty(&ch->cls[c].resend) ||
-		    !hshm_kfifo(kfifo_is_empty(&ch->cls[c].fifo)))
-			mask |= 1u << c;
-	return mask;
+	return READ_ONCE(ch->ready) & HSHM_CLASS_MASK;
 }
 
 /*
  * Under tx_lock: the next request of class @c without taking it, or
  * with @take, taking it: what a peer handed back first, then the kfifo.
+ * Taking the last one clears the class's ready bit.
  */
 static bool hshm_cls_next(struct hshm_chan *ch, unsigned int c,
 			  struct hshm_req **req, bool take)
 {
 	struct hshm_cls *cls = &ch->cls[c];
+	bool got;
 
+	lockdep_assert_held(&ch->tx_lock);
 	*req = list_first_entry_or_null(&cls->resend, struct hshm_req,
 					resend_node);
 	if (*req) {
+		got = true;
 		if (take)
 			list_del_init(&(*req)->resend_node);
-		return true;
+	} else {
+		got = take ? hshm_kfifo(kfifo_get(&cls->fifo, req)) :
+			     hshm_kfifo(kfifo_peek(&cls->fifo, req));
 	}
-	return take ? hshm_kfifo(kfifo_get(&cls->fifo, req)) :
-		      hshm_kfifo(kfifo_peek(&cls->fifo, req));
+	if ((take || !got) && hshm_cls_empty(ch, c))
+		hshm_ready_clear(ch, c);
+	return got;
 }
 
 /* The class whose oldest request was submitted first: one FIFO overall. */
@@ -357,6 +394,7 @@ static void hshm_sched_resend(struct hshm_chan *ch, struct hshm_req *req)
 	atomic_dec(&c->at_peer);
 	atomic64_inc(&ch->resent);
 	list_add_tail(&req->resend_node, &c->resend);
+	set_bit(req->cls, &ch->ready);
 }
 
 static void hshm_sched_set_peer_state(struct hshm_chan *ch, int state)
@@ -762,17 +800,34 @@ static void hshm_sched_watchdog(struct hshm_chan *ch)
 	}
 }
 
+/* Under tx_lock: the pickers follow what sysfs or netlink set. */
 static void hshm_sched_refresh_weights(struct hshm_chan *ch)
 {
+	u32 base = READ_ONCE(ch->drr_quantum);
 	u16 w[HSHM_NR_CLASSES];
 	unsigned int c;
 
 	hshm_sched_get_weights(ch, w);
-	for (c = 0; c < HSHM_NR_CLASSES; c++) {
-		if (w[c] != ch->wrr.weight[c]) {
-			hshm_wrr_set_weights(&ch->wrr, w);
-			return;
-		}
+	for (c = 0; c < HSHM_NR_CLASSES; c++)
+		if (w[c] != ch->wrr.weight[c])
+			break;
+	if (c == HSHM_NR_CLASSES && base == ch->drr_base)
+		return;
+	hshm_wrr_set_weights(&ch->wrr, w);
+	hshm_drr_set_quantum(&ch->drr, w, base);
+	ch->drr_base = base;
+}
+
+/* Under tx_lock: the class the scheduler serves next, of @mask. */
+static int hshm_sched_pick(struct hshm_chan *ch, int mode, unsigned int mask)
+{
+	switch (mode) {
+	case HSHM_SCHED_FIFO:
+		return hshm_fifo_pick(ch, mask);
+	case HSHM_SCHED_DRR:
+		return hshm_drr_pick(&ch->drr, mask);
+	default:
+		return hshm_wrr_pick(&ch->wrr, mask);
 	}
 }
 
@@ -846,7 +901,8 @@ static bool hshm_sched_open(struct hshm_chan *ch)
  */
 static void hshm_sched_dispatch(struct hshm_chan *ch)
 {
-	bool fifo = READ_ONCE(ch->sched_mode) == HSHM_SCHED_FIFO;
+	int mode = READ_ONCE(ch->sched_mode);
+	bool fifo = mode == HSHM_SCHED_FIFO;
 	u32 max = READ_ONCE(ch->batch_max);
 	ktime_t now = ktime_get();
 	unsigned long deadline;
@@ -866,8 +922,17 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 		struct hshm_req *req;
 		int c, entry;
 
-		c = fifo ? hshm_fifo_pick(ch, mask) : hshm_wrr_pick(&ch->wrr, mask);
-		if (c < 0 || !hshm_cls_next(ch, c, &req, true))
+		c = hshm_sched_pick(ch, mode, mask);
+		if (c < 0)
+			break;
+		/* DRR sends the class's first request only if it fits */
+		if (mode == HSHM_SCHED_DRR) {
+			if (!hshm_cls_next(ch, c, &req, false))
+				break;
+			if (!hshm_drr_fits(&ch->drr, c, req->length, mask))
+				continue;
+		}
+		if (!hshm_cls_next(ch, c, &req, true))
 			break;
 		if (hshm_should_shed(ch, req, now) &&
 		    hshm_req_finish(req, -ETIME))
@@ -881,11 +946,14 @@ static void hshm_sched_dispatch(struct hshm_chan *ch)
 				   HSHM_REQ_PEER) != HSHM_REQ_QUEUED) {
 			/* Cancelled, timed out or shed while queued. */
 			atomic_dec(&ch->cls[c].at_peer);
-			if (!fifo)
+			/* DRR charges only what is sent */
+			if (mode == HSHM_SCHED_WRR)
 				hshm_wrr_refund(&ch->wrr, c);
 			hshm_req_put(req);
 			continue;
 		}
+		if (mode == HSHM_SCHED_DRR)
+			hshm_drr_charge(&ch->drr, c, req->length);
 		hshm_race_window(HSHM_RACE_DISPATCH);
 		atomic_dec(&ch->cls[c].queued);
 		entry = hshm_wire_tx_get(ch->tx);
@@ -1051,6 +1119,7 @@ void hshm_sched_enqueue(struct hshm_chan *ch, struct hshm_req *req, bool more)
 	spin_lock(&c->lock);
 	hshm_kfifo(kfifo_put(&c->fifo, req));
 	spin_unlock(&c->lock);
+	hshm_ready_set(ch, req->cls);
 	if (!more)
 		hshm_sched_flush(ch);
 }

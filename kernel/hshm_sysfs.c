@@ -117,26 +117,31 @@ static ssize_t reservations_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(reservations);
 
+/* Every scheduler, the current one in brackets: "[wrr] fifo drr". */
 static ssize_t scheduler_show(struct device *dev, struct device_attribute *attr,
 			      char *buf)
 {
-	bool fifo = READ_ONCE(hshm_dev_chan(dev)->sched_mode) == HSHM_SCHED_FIFO;
+	int cur = READ_ONCE(hshm_dev_chan(dev)->sched_mode), len = 0;
+	unsigned int k;
 
-	return sysfs_emit(buf, fifo ? "wrr [fifo]\n" : "[wrr] fifo\n");
+	for (k = 0; k < HSHM_NR_SCHEDS; k++)
+		len += sysfs_emit_at(buf, len, k == cur ? "%s[%s]" : "%s%s",
+				     k ? " " : "", hshm_sched_str(k));
+	return len + sysfs_emit_at(buf, len, "\n");
 }
 
 static ssize_t scheduler_store(struct device *dev, struct device_attribute *attr,
 			       const char *buf, size_t len)
 {
 	struct hshm_chan *ch = hshm_dev_chan(dev);
-	enum hshm_sched_mode mode;
+	size_t n = len;
+	int mode;
 
-	if (sysfs_streq(buf, "wrr"))
-		mode = HSHM_SCHED_WRR;
-	else if (sysfs_streq(buf, "fifo"))
-		mode = HSHM_SCHED_FIFO;
-	else
-		return -EINVAL;
+	if (n && buf[n - 1] == '\n')
+		n--;
+	mode = hshm_sched_lookup(buf, n);
+	if (mode < 0)
+		return mode;
 	mutex_lock(&ch->cfg_lock);
 	hshm_sched_set_mode(ch, mode);
 	mutex_unlock(&ch->cfg_lock);
@@ -307,6 +312,11 @@ static struct hshm_field_attr hshm_attr_rt_batch_max = {
 	.knob = HSHM_KNOB_RT_BATCH_MAX,
 };
 
+static struct hshm_field_attr hshm_attr_drr_quantum = {
+	.attr = __ATTR(drr_quantum, 0644, hshm_knob_show, hshm_knob_store),
+	.knob = HSHM_KNOB_DRR_QUANTUM,
+};
+
 static struct hshm_field_attr hshm_attr_handover = {
 	.attr = __ATTR(handover, 0644, hshm_knob_show, hshm_knob_store),
 	.knob = HSHM_KNOB_HANDOVER,
@@ -392,6 +402,7 @@ static struct attribute *hshm_chan_attrs[] = {
 	&dev_attr_weights.attr,
 	&dev_attr_reservations.attr,
 	&dev_attr_scheduler.attr,
+	&hshm_attr_drr_quantum.attr.attr,
 	&dev_attr_sched_policy.attr,
 	&dev_attr_sched_priority.attr,
 	&dev_attr_stats.attr,

@@ -107,7 +107,8 @@ static void expect_device_defaults(struct __test_metadata *_metadata)
 
 	expect_attr(_metadata, "weights", "4 2 2 1\n");
 	expect_attr(_metadata, "reservations", "20 10 10 0\n");
-	expect_attr(_metadata, "scheduler", "[wrr] fifo\n");
+	expect_attr(_metadata, "scheduler", "[wrr] fifo drr\n");
+	expect_attr(_metadata, "drr_quantum", "4096\n");
 	snprintf(tmo, sizeof(tmo), "%u\n", hs_def_timeout_ms());
 	expect_attr(_metadata, "timeout_ms", tmo);
 	expect_attr(_metadata, "batch_max", "32\n");
@@ -209,34 +210,65 @@ TEST_F(sysfs, scheduler)
 {
 	static const char *const rejects[] = {
 		"\n", "bogus", "wrr fifo", "fif", "fifoo", "[wrr]", "wrr\nfifo",
+		"dr", "drr\n\n", " drr", "drr ", "2",
 	};
 	unsigned int i;
 
-	good(_metadata, "scheduler", "fifo", "wrr [fifo]\n");
+	good(_metadata, "scheduler", "fifo", "wrr [fifo] drr\n");
 	for (i = 0; i < ARRAY_SIZE(rejects); i++)
 		bad(_metadata, "scheduler", rejects[i]);
-	expect_attr(_metadata, "scheduler", "wrr [fifo]\n");
-	good(_metadata, "scheduler", "wrr\n", "[wrr] fifo\n");
+	expect_attr(_metadata, "scheduler", "wrr [fifo] drr\n");
+	good(_metadata, "scheduler", "wrr\n", "[wrr] fifo drr\n");
 	for (i = 0; i < ARRAY_SIZE(rejects); i++)
 		bad(_metadata, "scheduler", rejects[i]);
-	good(_metadata, "scheduler", "fifo\n", "wrr [fifo]\n");
-	good(_metadata, "scheduler", "wrr", "[wrr] fifo\n");
+	good(_metadata, "scheduler", "drr", "wrr fifo [drr]\n");
+	good(_metadata, "scheduler", "DRR\n", "wrr fifo [drr]\n");
+	for (i = 0; i < ARRAY_SIZE(rejects); i++)
+		bad(_metadata, "scheduler", rejects[i]);
+	expect_attr(_metadata, "scheduler", "wrr fifo [drr]\n");
+	good(_metadata, "scheduler", "fifo\n", "wrr [fifo] drr\n");
+	good(_metadata, "scheduler", "wrr", "[wrr] fifo drr\n");
+}
+
+/*
+ * A u32 knob of range @lo..@hi: both ends are taken (with or without a
+ * newline), what is outside or not a number is refused, then @restore.
+ */
+static void u32_range(struct __test_metadata *_metadata, const char *attr,
+		      uint32_t lo, uint32_t hi, uint64_t restore)
+{
+	static const char *const rejects[] = {
+		"-1", "abc", "\n", "1.5", "4294967297", "5 5",
+	};
+	char v[32], lo_nl[32], hi_nl[32];
+	unsigned int i;
+
+	snprintf(v, sizeof(v), "%u", lo);
+	snprintf(lo_nl, sizeof(lo_nl), "%u\n", lo);
+	snprintf(hi_nl, sizeof(hi_nl), "%u\n", hi);
+	good(_metadata, attr, v, lo_nl);
+	good(_metadata, attr, hi_nl, hi_nl);
+	for (i = 0; i < ARRAY_SIZE(rejects); i++)
+		bad(_metadata, attr, rejects[i]);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)hi + 1);
+	bad(_metadata, attr, v);
+	if (lo) {
+		snprintf(v, sizeof(v), "%u", lo - 1);
+		bad(_metadata, attr, v);
+	}
+	expect_attr(_metadata, attr, hi_nl);
+	hs_sysfs_write_u64(attr, restore);
+}
+
+TEST_F(sysfs, drr_quantum)
+{
+	u32_range(_metadata, "drr_quantum", 64, 1048576, HS_DEF_DRR_QUANTUM);
+	expect_attr(_metadata, "drr_quantum", "4096\n");
 }
 
 TEST_F(sysfs, timeout_ms)
 {
-	static const char *const rejects[] = {
-		"0", "3600001", "-1", "abc", "\n", "1.5", "4294967297",
-		"5000 5000",
-	};
-	unsigned int i;
-
-	good(_metadata, "timeout_ms", "1", "1\n");
-	good(_metadata, "timeout_ms", "3600000\n", "3600000\n");
-	for (i = 0; i < ARRAY_SIZE(rejects); i++)
-		bad(_metadata, "timeout_ms", rejects[i]);
-	good(_metadata, "timeout_ms", "5000", "5000\n");
-	hs_sysfs_write_u64("timeout_ms", hs_def_timeout_ms());
+	u32_range(_metadata, "timeout_ms", 1, 3600000, hs_def_timeout_ms());
 }
 
 TEST_F(sysfs, batch_max)
@@ -796,7 +828,7 @@ TEST_F(sysfs, writes_root_only)
 {
 	static const char *const writes[][2] = {
 		{ "weights", "1 1 1 1" }, { "reservations", "0 0 0 0" },
-		{ "scheduler", "fifo" },
+		{ "scheduler", "fifo" }, { "drr_quantum", "128" },
 		{ "timeout_ms", "77" }, { "batch_max", "3" },
 		{ "stats_reset", "1" }, { "classes/realtime/weight", "9" },
 		{ "classes/throughput/shed_us", "9" },

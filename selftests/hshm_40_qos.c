@@ -14,6 +14,8 @@
 #define MS		1000000ull
 #define PER_CLASS	200
 #define NFLOOD		(HS_NR_CLASSES * PER_CLASS)
+#define FLOOD_MAX	1000u		/* requests queued behind the blocker */
+#define FLOOD_LEN_MAX	1024u
 #define BLOCKER_LEN	(32 * 1024)
 #define BLOCKER_KIB_NS	20000000ull	/* 32 KiB: 640 ms at the peer */
 #define SHARE_TOL	0.05		/* relative */
@@ -34,35 +36,55 @@ FIXTURE_TEARDOWN(qos)
 	hs_fixture_teardown(self->fd, 30000);
 }
 
+/* What is queued behind the blocker: per class, how many and how big. */
+struct flood_spec {
+	const char *sched;
+	const char *weights;
+	unsigned int per_class[HS_NR_CLASSES];
+	uint32_t len[HS_NR_CLASSES];
+};
+
 /* Completion order of one blocker (user_data 0) and the flood behind it. */
 struct flood {
-	uint64_t order[NFLOOD + 1];	/* user_data in completion order */
-	uint8_t cls[NFLOOD + 1];	/* class of each completion */
+	uint64_t order[FLOOD_MAX + 1];	/* user_data in completion order */
+	uint8_t cls[FLOOD_MAX + 1];	/* class of each completion */
+	uint32_t len[FLOOD_MAX + 1];	/* its bytes */
+	uint8_t sub_cls[FLOOD_MAX + 1];	/* class of each user_data */
 	unsigned int n;
 };
 
+static unsigned int flood_total(const struct flood_spec *sp)
+{
+	unsigned int c, n = 0;
+
+	for (c = 0; c < HS_NR_CLASSES; c++)
+		n += sp->per_class[c];
+	return n;
+}
+
 /*
- * The peer is made busy with one big request; meanwhile PER_CLASS 16-byte
- * requests of each class are queued, interleaved, from one fd (user_data
- * 1.. in submission order).  Then everything is reaped in completion order,
+ * The peer is made busy with one big request; meanwhile the requests of
+ * @sp are queued, the classes interleaved, from one fd (user_data 1.. in
+ * submission order).  Then everything is reaped in completion order,
  * which is the order the peer served them in.  The peer's cost is put back
  * only then: hshm-peer's set-cost hook would be served among the flood.
  */
 static void blocker_flood(struct __test_metadata *_metadata, int fd,
-			  const char *sched, struct flood *fl)
+			  const struct flood_spec *sp, struct flood *fl)
 {
 	static uint8_t big[BLOCKER_LEN], big_out[BLOCKER_LEN];
+	static uint8_t in[FLOOD_LEN_MAX], out[FLOOD_MAX + 1][FLOOD_LEN_MAX];
 	struct hshm_completion *cs = calloc(1024, sizeof(*cs));
-	uint8_t in[16], out[16];
-	struct hshm_submit s;
+	unsigned int total = flood_total(sp), i, c, ud = 0;
 	uint64_t t_submit, t_flooded, blocker_done = 0;
-	unsigned int i, c;
+	struct hshm_submit s;
 	uint32_t n;
 
 	ASSERT_NE(NULL, cs);
-	ASSERT_EQ(0, hs_sysfs_write("weights", "8 2 1 1"));
+	ASSERT_GE(FLOOD_MAX, total);
+	ASSERT_EQ(0, hs_sysfs_write("weights", sp->weights));
 	ASSERT_EQ(0, hs_sysfs_write("batch_max", "32"));
-	ASSERT_EQ(0, hs_sysfs_write("scheduler", sched));
+	ASSERT_EQ(0, hs_sysfs_write("scheduler", sp->sched));
 	memset(big, 'b', sizeof(big));
 	memset(in, 'f', sizeof(in));
 
@@ -74,31 +96,38 @@ static void blocker_flood(struct __test_metadata *_metadata, int fd,
 	/* alone at the peer, which has started on it (and read its cost) */
 	ASSERT_EQ(0, hs_wait_in_flight(1, 5000));
 	hs_sleep_ms(20);
-	for (i = 0; i < PER_CLASS; i++) {
+	for (i = 0; ud < total; i++) {
 		for (c = 0; c < HS_NR_CLASSES; c++) {
-			hs_prep(&s, in, 16, out, 16, hs_svc_echo(), c,
-				1 + i * HS_NR_CLASSES + c);
+			if (i >= sp->per_class[c])
+				continue;
+			ASSERT_GE(FLOOD_LEN_MAX, sp->len[c]);
+			ud++;
+			fl->sub_cls[ud] = (uint8_t)c;
+			hs_prep(&s, in, sp->len[c], out[ud], sp->len[c],
+				hs_svc_echo(), c, ud);
 			ASSERT_EQ(0, hs_submit(fd, &s));
 		}
 	}
 	t_flooded = hs_now_ns();
 
 	fl->n = 0;
-	while (fl->n < NFLOOD + 1) {
+	while (fl->n < total + 1) {
 		ASSERT_EQ(0, hs_complete(fd, cs, 1024, 1, 30000, &n));
 		ASSERT_LT(0u, n);
-		ASSERT_GE(NFLOOD + 1u, fl->n + n);
+		ASSERT_GE(total + 1, fl->n + n);
 		for (i = 0; i < n; i++) {
 			ASSERT_EQ(0, cs[i].status);
-			ASSERT_GE((uint64_t)NFLOOD, cs[i].user_data);
+			ASSERT_GE((uint64_t)total, cs[i].user_data);
 			if (!cs[i].user_data) {
 				blocker_done = t_submit + cs[i].latency_ns;
 			} else {
-				ASSERT_EQ((cs[i].user_data - 1) % HS_NR_CLASSES,
+				ASSERT_EQ(fl->sub_cls[cs[i].user_data],
 					  cs[i].qos_class);
 			}
 			fl->order[fl->n] = cs[i].user_data;
 			fl->cls[fl->n] = cs[i].qos_class;
+			fl->len[fl->n] = cs[i].user_data ?
+					 sp->len[cs[i].qos_class] : 0;
 			fl->n++;
 		}
 	}
@@ -111,37 +140,55 @@ static void blocker_flood(struct __test_metadata *_metadata, int fd,
 	free(cs);
 }
 
+/* PER_CLASS 16-byte requests of each class, weights 8 2 1 1 */
+static const struct flood_spec flood_even = {
+	.weights = "8 2 1 1",
+	.per_class = { PER_CLASS, PER_CLASS, PER_CLASS, PER_CLASS },
+	.len = { 16, 16, 16, 16 },
+};
+
+/*
+ * The window of a flood in which every class was backlogged whenever the
+ * peer got a batch: from one batch after the blocker (it may have been
+ * built while the flood was still arriving) to the first class to run dry.
+ */
+static void flood_window(struct __test_metadata *_metadata,
+			 const struct flood *fl, unsigned int batch_max,
+			 unsigned int *start, unsigned int *end)
+{
+	unsigned int last[HS_NR_CLASSES] = { 0 }, i, c;
+
+	for (i = 1; i < fl->n; i++)
+		last[fl->cls[i]] = i;
+	*start = 1 + batch_max;
+	*end = fl->n;
+	for (c = 0; c < HS_NR_CLASSES; c++)
+		if (last[c] + 1 < *end)
+			*end = last[c] + 1;
+	ASSERT_LT(*start, *end);
+}
+
 /* WRR: over whole rounds with every class backlogged, shares = weights. */
 TEST_F_TIMEOUT(qos, wrr_weights, 180)
 {
 	static const unsigned int w[HS_NR_CLASSES] = { 8, 2, 1, 1 };
+	struct flood_spec sp = flood_even;
 	const unsigned int round = 12;
 	struct flood *fl = calloc(1, sizeof(*fl));
-	unsigned int last[HS_NR_CLASSES] = { 0 }, cnt[HS_NR_CLASSES] = { 0 };
+	unsigned int cnt[HS_NR_CLASSES] = { 0 };
 	unsigned int start, end, win, i, c, inversions = 0;
 
 	HS_REQUIRE_COST();
 	if (self->info.max_requests < NFLOOD + 1)
 		SKIP(return, "needs max_requests >= %u", NFLOOD + 1);
 	ASSERT_NE(NULL, fl);
-	blocker_flood(_metadata, self->fd, "wrr", fl);
-	for (i = 1; i < fl->n; i++) {
-		last[fl->cls[i]] = i;
+	sp.sched = "wrr";
+	blocker_flood(_metadata, self->fd, &sp, fl);
+	for (i = 1; i < fl->n; i++)
 		if (fl->order[i] < fl->order[i - 1])
 			inversions++;
-	}
 	EXPECT_LT(0u, inversions);
-	/*
-	 * Skip one batch after the blocker: it may have been built while the
-	 * flood was still arriving.  End with the first class to run dry:
-	 * until then every class was backlogged whenever the peer got a batch.
-	 */
-	start = 1 + self->info.batch_max;
-	end = fl->n;
-	for (c = 0; c < HS_NR_CLASSES; c++)
-		if (last[c] + 1 < end)
-			end = last[c] + 1;
-	ASSERT_LT(start, end);
+	flood_window(_metadata, fl, self->info.batch_max, &start, &end);
 	win = (end - start) / round * round;
 	ASSERT_LE(10 * round, win) TH_LOG("window of %u completions", win);
 	for (i = start; i < start + win; i++)
@@ -158,17 +205,65 @@ TEST_F_TIMEOUT(qos, wrr_weights, 180)
 	free(fl);
 }
 
+/*
+ * DRR: with every class backlogged, bytes follow the weights whatever the
+ * sizes.  Equal weights and sizes of 64 B to 1 KiB: equal bytes, so the
+ * message counts differ 16 to 1 (where WRR's would be equal), within
+ * SHARE_TOL over the window; a quantum of 1 KiB makes the rounds short.
+ */
+TEST_F_TIMEOUT(qos, drr_byte_shares, 180)
+{
+	static const struct flood_spec base = {
+		.sched = "drr",
+		.weights = "1 1 1 1",
+		/* 40 rounds of 1 KiB a class: 16, 1, 4 and 2 messages */
+		.per_class = { 640, 40, 160, 80 },
+		.len = { 64, 1024, 256, 512 },
+	};
+	struct flood *fl = calloc(1, sizeof(*fl));
+	uint64_t bytes[HS_NR_CLASSES] = { 0 }, total = 0;
+	unsigned int cnt[HS_NR_CLASSES] = { 0 }, start, end, i, c;
+
+	HS_REQUIRE_COST();
+	if (self->info.max_requests < flood_total(&base) + 1)
+		SKIP(return, "needs max_requests >= %u", flood_total(&base) + 1);
+	ASSERT_NE(NULL, fl);
+	ASSERT_EQ(0, hs_sysfs_write("reservations", "0 0 0 0"));
+	ASSERT_EQ(0, hs_sysfs_write("drr_quantum", "1024"));
+	blocker_flood(_metadata, self->fd, &base, fl);
+	flood_window(_metadata, fl, self->info.batch_max, &start, &end);
+	for (i = start; i < end; i++) {
+		cnt[fl->cls[i]]++;
+		bytes[fl->cls[i]] += fl->len[i];
+		total += fl->len[i];
+	}
+	/* at least 20 rounds of the biggest messages */
+	ASSERT_LE(20u, cnt[HSHM_CLASS_THROUGHPUT]);
+	for (c = 0; c < HS_NR_CLASSES; c++) {
+		double got = (double)bytes[c] / (double)total;
+
+		TH_LOG("%s: %u messages, %llu of %llu bytes (%.3f, weight share 0.250)",
+		       hs_class_names[c], cnt[c], (unsigned long long)bytes[c],
+		       (unsigned long long)total, got);
+		EXPECT_GE(SHARE_TOL, (got > 0.25 ? got - 0.25 : 0.25 - got) /
+				     0.25);
+	}
+	free(fl);
+}
+
 /* fifo: one queue, served in submission order whatever the class. */
 TEST_F_TIMEOUT(qos, fifo_order, 180)
 {
 	struct flood *fl = calloc(1, sizeof(*fl));
+	struct flood_spec sp = flood_even;
 	unsigned int i, wrong = 0;
 
 	HS_REQUIRE_COST();
 	if (self->info.max_requests < NFLOOD + 1)
 		SKIP(return, "needs max_requests >= %u", NFLOOD + 1);
 	ASSERT_NE(NULL, fl);
-	blocker_flood(_metadata, self->fd, "fifo", fl);
+	sp.sched = "fifo";
+	blocker_flood(_metadata, self->fd, &sp, fl);
 	for (i = 1; i < fl->n; i++) {
 		if (fl->order[i] != i) {
 			if (wrong++ < 5)

@@ -9,6 +9,9 @@
  * HSHM_TEST_SPIN_US).  Every request must complete exactly once with the answer
  * the peer's profile gives (hshm_ref.h), and the device's counters must
  * account for every one of them.
+ * Meanwhile (as root) the scheduler is switched among wrr, fifo and drr,
+ * with drr's quantum changed, every few milliseconds: a switch under load
+ * loses and duplicates nothing.
  * Then: closing an fd, or exiting, with requests queued and at the peer.
  */
 #include <pthread.h>
@@ -292,8 +295,40 @@ static unsigned long long tally_sum(const unsigned long long *v)
 	return v[0] + v[1] + v[2] + v[3];
 }
 
+/* Switches the scheduler until told to stop; how many times it did. */
+struct switcher {
+	pthread_t thread;
+	volatile bool stop;
+	unsigned int switches;
+	int error;
+};
+
+static void *switcher_main(void *arg)
+{
+	static const char *const scheds[] = { "drr", "fifo", "wrr" };
+	static const char *const quanta[] = { "64", "4096", "65536" };
+	struct switcher *sw = arg;
+	unsigned int i = 0;
+
+	while (!sw->stop) {
+		int ret = hs_sysfs_write("scheduler", scheds[i % 3]);
+
+		if (!ret && i % 3 == 0)
+			ret = hs_sysfs_write("drr_quantum", quanta[(i / 3) % 3]);
+		if (ret) {
+			sw->error = ret;
+			break;
+		}
+		sw->switches++;
+		i++;
+		hs_sleep_ms(3);
+	}
+	return NULL;
+}
+
 TEST_F_TIMEOUT(stress, mixed_threads, 1800)
 {
+	struct switcher sw = { .stop = false };
 	unsigned int count = 10000, i, c;
 	struct worker *w = calloc(NTHREADS, sizeof(*w));
 	struct hs_stats before, after;
@@ -311,6 +346,9 @@ TEST_F_TIMEOUT(stress, mixed_threads, 1800)
 	}
 	ASSERT_EQ(0, hs_stats_read(&before));
 	t0 = hs_now_ns();
+	if (!geteuid())
+		ASSERT_EQ(0, pthread_create(&sw.thread, NULL, switcher_main,
+					    &sw));
 	for (i = 0; i < NTHREADS; i++) {
 		w[i].tid = i + 1;
 		w[i].calls = i % 4 == 3;
@@ -322,8 +360,16 @@ TEST_F_TIMEOUT(stress, mixed_threads, 1800)
 	}
 	for (i = 0; i < NTHREADS; i++)
 		pthread_join(w[i].thread, NULL);
-	TH_LOG("%u x %u requests in %llu ms", NTHREADS, count,
-	       (unsigned long long)((hs_now_ns() - t0) / MS));
+	if (!geteuid()) {
+		sw.stop = true;
+		pthread_join(sw.thread, NULL);
+		EXPECT_EQ(0, sw.error);
+		EXPECT_LT(0u, sw.switches);
+		ASSERT_EQ(0, hs_sysfs_write("scheduler", HS_DEF_SCHEDULER));
+	}
+	TH_LOG("%u x %u requests in %llu ms, %u scheduler switches", NTHREADS,
+	       count, (unsigned long long)((hs_now_ns() - t0) / MS),
+	       sw.switches);
 	for (i = 0; i < NTHREADS; i++) {
 		EXPECT_EQ(0u, w[i].errors)
 			TH_LOG("thread %u: %u errors, first: %s", i,

@@ -34,7 +34,7 @@ if [ ! -d "$SYSFS" ]; then
 	echo "1..0 # SKIP no $SYSFS"
 	exit 4
 fi
-echo "1..52"
+echo "1..57"
 mkdir -p "$TMP"
 
 # run_ctl ARGS...: run hshmctl -d DEVN ARGS, keep stdout, stderr and status
@@ -105,6 +105,15 @@ check "set reservations reads back in sysfs" [ "$(cat "$SYSFS/reservations")" = 
 
 run_ctl set scheduler fifo
 check "set scheduler fifo reads back in sysfs" grep -q '\[fifo\]' "$SYSFS/scheduler"
+run_ctl set scheduler drr
+check "set scheduler drr reads back in sysfs" grep -q '\[drr\]' "$SYSFS/scheduler"
+run_ctl set drr-quantum 512
+check "set drr-quantum reads back in sysfs" [ "$(cat "$SYSFS/drr_quantum")" = 512 ]
+run_ctl status
+check "status shows the drr quantum" grep -q "scheduler drr (drr quantum 512 B)" "$TMP/out"
+expect "drr-quantum below 64: exit 2" 2 "drr-quantum" set drr-quantum 63
+expect "unknown scheduler: exit 2" 2 "'wrr', 'fifo' or 'drr'" set scheduler sfq
+run_ctl set drr-quantum 4096
 run_ctl set scheduler wrr
 
 run_ctl set target realtime 750

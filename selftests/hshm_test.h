@@ -47,6 +47,7 @@
 #define HS_DEF_WEIGHTS		"4 2 2 1"
 #define HS_DEF_RESERVATIONS	"20 10 10 0"
 #define HS_DEF_SCHEDULER	"wrr"
+#define HS_DEF_DRR_QUANTUM	4096
 #define HS_DEF_SCHED_POLICY	"other"		/* dispatcher: nice 0 */
 #define HS_DEF_TIMEOUT_MS	5000
 #define HS_DEF_BATCH_MAX	32
@@ -472,6 +473,7 @@ static inline void hs_restore_defaults(void)
 	hs_sysfs_write("weights", HS_DEF_WEIGHTS);
 	hs_sysfs_write("reservations", HS_DEF_RESERVATIONS);
 	hs_sysfs_write("scheduler", HS_DEF_SCHEDULER);
+	hs_sysfs_write_u64("drr_quantum", HS_DEF_DRR_QUANTUM);
 	hs_sysfs_write("sched_policy", HS_DEF_SCHED_POLICY);
 	hs_sysfs_write("sched_priority", "0");
 	hs_sysfs_write_u64("timeout_ms", hs_def_timeout_ms());

@@ -82,7 +82,7 @@ class realtime given twice|-c realtime -c realtime:depth=2
 unknown class 'x'|-c realtime --target x=1ms
 bad time '5parsecs'|-c realtime --target realtime=5parsecs
 class reliable has no --class load|-c realtime --target reliable=1ms
---scheduler drr: fifo or wrr|-c realtime --scheduler drr
+--scheduler sfq: fifo, wrr or drr|-c realtime --scheduler sfq
 --compare and --scheduler exclude each other|-c realtime --compare --scheduler wrr
 --max-loss 101: a percentage|-c realtime --max-loss 101
 --device 300: index 0..31|-c realtime -d 300

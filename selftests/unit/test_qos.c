@@ -6,7 +6,10 @@
  */
 #include "unit.h"
 
+#include <math.h>
+
 #include <linux/hshm.h>
+#include <linux/hshm_netlink.h>
 
 #include "hshm_qos.h"
 
@@ -273,6 +276,328 @@ TEST(wrr_set_weights_mid_round)
 	for (c = 0; c < HSHM_NR_CLASSES; c++) {
 		EXPECT_LE(cnt[c], 30u * w3[c] + w2[c]);
 		EXPECT_GE(cnt[c] + w3[c], 30u * w3[c]);
+	}
+}
+
+/* ------------------------------------------------ schedulers, DRR */
+
+/* The ABI's names (sysfs, netlink's tools), spelled out here on purpose. */
+TEST(sched_names)
+{
+	static const char *const bad[] = {
+		"", "rr", "wrr ", " wrr", "wrr\n", "dr", "drrr", "fif", "4",
+		"0", "fifo_", "w-rr",
+	};
+	unsigned int i;
+
+	EXPECT_STREQ("wrr", hshm_sched_str(HSHM_SCHED_WRR));
+	EXPECT_STREQ("fifo", hshm_sched_str(HSHM_SCHED_FIFO));
+	EXPECT_STREQ("drr", hshm_sched_str(HSHM_SCHED_DRR));
+	EXPECT_TRUE(!hshm_sched_str(HSHM_NR_SCHEDS));
+	/* numbered as the netlink enum */
+	EXPECT_EQ(HSHM_NL_SCHED_WRR, HSHM_SCHED_WRR);
+	EXPECT_EQ(HSHM_NL_SCHED_FIFO, HSHM_SCHED_FIFO);
+	EXPECT_EQ(HSHM_NL_SCHED_DRR, HSHM_SCHED_DRR);
+	for (i = 0; i < HSHM_NR_SCHEDS; i++) {
+		const char *n = hshm_sched_str(i);
+
+		EXPECT_EQ((int)i, hshm_sched_lookup(n, strlen(n)));
+	}
+	EXPECT_EQ(HSHM_SCHED_DRR, hshm_sched_lookup("DRR", 3));
+	EXPECT_EQ(HSHM_SCHED_FIFO, hshm_sched_lookup("fifo\n", 4));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(-EINVAL, hshm_sched_lookup(bad[i], strlen(bad[i]))) {
+			TH_LOG("accepted '%s'", bad[i]);
+		}
+	}
+}
+
+/* The first class of a ready bitmap at or after a class, wrapping. */
+TEST(cls_from_wraps)
+{
+	unsigned int mask, from, want, k;
+
+	for (mask = 1; mask <= ALL_CLASSES; mask++) {
+		for (from = 0; from <= HSHM_NR_CLASSES; from++) {
+			for (k = 0; k < HSHM_NR_CLASSES; k++) {
+				want = (from + k) % HSHM_NR_CLASSES;
+				if (mask & (1u << want))
+					break;
+			}
+			EXPECT_EQ(want, hshm_cls_from(mask, from)) {
+				TH_LOG("mask %#x from %u", mask, from);
+			}
+		}
+	}
+}
+
+/*
+ * What the dispatcher does with DRR: pick, send the class's first request
+ * if it fits, else pick again.  Class c's requests are size[c] bytes.
+ * Returns the class that sent, -1 for an empty mask, -2 if no class sent
+ * within two rounds of visits (never: a round that sends nothing is
+ * followed by one that does).
+ */
+static int drr_send(struct hshm_drr *d, unsigned int mask, const u32 *size)
+{
+	unsigned int tries;
+
+	for (tries = 0; tries <= 2 * HSHM_NR_CLASSES; tries++) {
+		int c = hshm_drr_pick(d, mask);
+
+		if (c < 0)
+			return c;
+		if (hshm_drr_fits(d, (unsigned int)c, size[c], mask)) {
+			hshm_drr_charge(d, (unsigned int)c, size[c]);
+			return c;
+		}
+	}
+	return -2;
+}
+
+/*
+ * Every class backlogged with requests of its own size: DRR's bytes per
+ * class follow the weights, whatever the sizes, where WRR's messages do.
+ * A class's bytes stay within about two quanta and two requests of its
+ * share of the total, so the run lasts until that is 1% of the smallest
+ * share.  Returns the largest error of a share, in percent of it.
+ */
+static double drr_share_error(const u16 *w, const u32 *size, u32 base,
+			      u64 *bytes, u64 *sends)
+{
+	unsigned int c, k, sum = weight_sum(w);
+	u64 total = 0, horizon = 0, slack;
+	struct hshm_drr d;
+	double worst = 0;
+
+	hshm_drr_init(&d, w, base);
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		bytes[c] = 0;
+		slack = 0;
+		for (k = 0; k < HSHM_NR_CLASSES; k++)
+			if (slack < 2 * ((u64)d.quantum[c] + size[k]))
+				slack = 2 * ((u64)d.quantum[c] + size[k]);
+		/* 100 x slack is at most 1% of class c's share of it */
+		if (horizon < 100 * slack * sum / w[c])
+			horizon = 100 * slack * sum / w[c];
+	}
+	for (*sends = 0; total < horizon; (*sends)++) {
+		int c = drr_send(&d, ALL_CLASSES, size);
+
+		if (c < 0)
+			return 100;
+		bytes[c] += size[c];
+		total += size[c];
+	}
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		double want = (double)w[c] / sum;
+		double got = (double)bytes[c] / (double)total;
+		double err = fabs(got - want) / want * 100;
+
+		if (err > worst)
+			worst = err;
+	}
+	return worst;
+}
+
+TEST(drr_byte_shares_mixed_sizes)
+{
+	/* qos.md's weights and sizes, and a mix beyond them */
+	static const u16 weights[][HSHM_NR_CLASSES] = {
+		{ 4, 2, 2, 1 }, { 8, 2, 1, 1 }, { 4, 4, 1, 1 }, { 1, 1, 1, 1 },
+	};
+	static const u32 sizes[][HSHM_NR_CLASSES] = {
+		{ 128, 1024, 16384, 65536 },
+		{ 65536, 128, 1024, 16384 },
+		{ 1024, 1024, 1024, 1024 },
+		{ 64, 300, 7000, 262144 },
+	};
+	static const u32 bases[] = { HSHM_DRR_QUANTUM_MIN, HSHM_DRR_QUANTUM_DEF,
+				     65536 };
+	u64 bytes[HSHM_NR_CLASSES], sends;
+	unsigned int s, z, b;
+
+	for (s = 0; s < ARRAY_SIZE(weights); s++)
+		for (z = 0; z < ARRAY_SIZE(sizes); z++)
+			for (b = 0; b < ARRAY_SIZE(bases); b++) {
+				double err = drr_share_error(weights[s], sizes[z],
+							     bases[b], bytes,
+							     &sends);
+
+				EXPECT_LE(err, 1.0) {
+					TH_LOG("weights %u:%u:%u:%u sizes %u..%u base %u: %.2f%% off after %llu sends (%llu %llu %llu %llu)",
+					       weights[s][0], weights[s][1],
+					       weights[s][2], weights[s][3],
+					       sizes[z][0], sizes[z][3], bases[b], err,
+					       (unsigned long long)sends,
+					       (unsigned long long)bytes[0],
+					       (unsigned long long)bytes[1],
+					       (unsigned long long)bytes[2],
+					       (unsigned long long)bytes[3]);
+				}
+			}
+}
+
+/*
+ * Equal sizes and a quantum of one request: DRR is WRR, visit after
+ * visit (each class sends its weight in requests per round).
+ */
+TEST(drr_equal_sizes_rounds)
+{
+	static const u16 w[HSHM_NR_CLASSES] = { 4, 2, 2, 1 };
+	static const u32 size[HSHM_NR_CLASSES] = { 100, 100, 100, 100 };
+	static const int want[] = {
+		0, 0, 0, 0, 1, 1, 2, 2, 3,
+		0, 0, 0, 0, 1, 1, 2, 2, 3,
+	};
+	struct hshm_drr d;
+	unsigned int i;
+
+	hshm_drr_init(&d, w, 100);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		ASSERT_EQ(want[i], drr_send(&d, ALL_CLASSES, size)) {
+			TH_LOG("send %u", i);
+		}
+	}
+}
+
+/* Only backlogged classes send, and one always does, soon. */
+TEST(drr_work_conserving)
+{
+	struct hshm_drr d;
+	uint64_t s = 7;
+	unsigned int s_idx, i, c;
+	u32 size[HSHM_NR_CLASSES];
+
+	for (s_idx = 0; s_idx < ARRAY_SIZE(weight_sets); s_idx++) {
+		hshm_drr_init(&d, weight_sets[s_idx], HSHM_DRR_QUANTUM_MIN);
+		EXPECT_EQ(-1, hshm_drr_pick(&d, 0));
+		for (i = 0; i < 20000; i++) {
+			unsigned int mask = rng_next(&s) % 16;
+			int pick;
+
+			for (c = 0; c < HSHM_NR_CLASSES; c++)
+				size[c] = (u32)(rng_next(&s) % 70000);
+			pick = drr_send(&d, mask, size);
+			if (!mask) {
+				ASSERT_EQ(-1, pick);
+				continue;
+			}
+			ASSERT_GE(pick, 0);
+			ASSERT_NE(0u, mask & (1u << pick));
+		}
+	}
+	/* one class alone, of requests far above its quantum: each time */
+	hshm_drr_init(&d, weight_sets[1], HSHM_DRR_QUANTUM_MIN);
+	size[3] = 262144;
+	for (i = 0; i < 1000; i++) {
+		ASSERT_EQ(3, drr_send(&d, 1u << 3, size));
+	}
+	EXPECT_EQ(-1, hshm_drr_pick(&d, 0xf0));
+}
+
+/*
+ * A class that had nothing waiting leaves the round with nothing left;
+ * what it had left is kept while it stays busy.  A big request sent
+ * alone leaves no debt: the next requests share fairly at once.
+ */
+TEST(drr_idle_class_keeps_nothing)
+{
+	static const u16 w[HSHM_NR_CLASSES] = { 1, 1, 1, 1 };
+	static const u32 size[HSHM_NR_CLASSES] = { 10, 500, 500, 500 };
+	static const u32 big[HSHM_NR_CLASSES] = { 32768, 512, 512, 512 };
+	static const u32 even[HSHM_NR_CLASSES] = { 512, 512, 512, 512 };
+	unsigned int i, cnt[HSHM_NR_CLASSES] = { 0 };
+	struct hshm_drr d;
+
+	hshm_drr_init(&d, w, 1000);
+	/* class 0 sends one small request and the rest stays its own */
+	ASSERT_EQ(0, drr_send(&d, 1u << 0, size));
+	EXPECT_EQ(990u, d.deficit[0]);
+	ASSERT_EQ(0, drr_send(&d, ALL_CLASSES, size));
+	EXPECT_EQ(980u, d.deficit[0]);
+	/* then it goes idle while the others are served */
+	for (i = 0; i < 100; i++) {
+		ASSERT_NE(0, drr_send(&d, 0xe, size));
+	}
+	EXPECT_EQ(0u, d.deficit[0]);
+
+	/* a 32 KiB request alone, quantum 1000: sent, nothing owed */
+	hshm_drr_init(&d, w, 1000);
+	ASSERT_EQ(0, drr_send(&d, 1u << 0, big));
+	EXPECT_GT(1000u, d.deficit[0]);
+	/* now all busy with 512-byte requests: round robin from here */
+	for (i = 0; i < 400; i++) {
+		int c = drr_send(&d, ALL_CLASSES, even);
+
+		ASSERT_GE(c, 0);
+		cnt[c]++;
+	}
+	for (i = 0; i < HSHM_NR_CLASSES; i++) {
+		EXPECT_LE(cnt[i], 102u);
+		EXPECT_GE(cnt[i], 98u);
+	}
+}
+
+/*
+ * Empty requests cost a byte: a class of them sends a quantum's worth
+ * per visit, not for ever.  Requests far above every class's quantum: the
+ * rounds in which none fits are skipped at once, and the classes still
+ * take turns.
+ */
+TEST(drr_small_quantum_and_empty_requests)
+{
+	static const u16 w[HSHM_NR_CLASSES] = { 1, 1, 1, 1 };
+	static const u32 size[HSHM_NR_CLASSES] = { 0, 262144, 262144, 262144 };
+	struct hshm_drr d;
+	unsigned int i;
+
+	hshm_drr_init(&d, w, HSHM_DRR_QUANTUM_MIN);
+	for (i = 0; i < HSHM_DRR_QUANTUM_MIN; i++) {
+		ASSERT_EQ(0, drr_send(&d, ALL_CLASSES, size));
+	}
+	/* class 0's visit is over: 64 one-byte sends */
+	ASSERT_EQ(0, hshm_drr_pick(&d, ALL_CLASSES));
+	EXPECT_FALSE(hshm_drr_fits(&d, 0, 0, ALL_CLASSES));
+	/* the big ones alone: turn by turn, each send within two rounds */
+	for (i = 0; i < 30; i++) {
+		ASSERT_EQ((int)(1 + i % 3), drr_send(&d, 0xe, size)) {
+			TH_LOG("send %u", i);
+		}
+	}
+}
+
+/* A new weight takes effect within the visit and is exact from then on. */
+TEST(drr_set_quantum)
+{
+	static const u16 w1[HSHM_NR_CLASSES] = { 8, 2, 1, 1 };
+	static const u16 w2[HSHM_NR_CLASSES] = { 1, 1, 1, 4 };
+	static const u32 size[HSHM_NR_CLASSES] = { 128, 1024, 16384, 65536 };
+	u64 bytes[HSHM_NR_CLASSES] = { 0 }, total = 0;
+	struct hshm_drr d;
+	unsigned int i, c;
+
+	hshm_drr_init(&d, w1, 65536);
+	ASSERT_EQ(0, drr_send(&d, ALL_CLASSES, size));
+	hshm_drr_set_quantum(&d, w2, 65536);
+	EXPECT_EQ(65536u, d.deficit[0]);
+	EXPECT_EQ(4u * 65536, d.quantum[3]);
+	for (i = 0; i < 200000; i++) {
+		int pick = drr_send(&d, ALL_CLASSES, size);
+
+		ASSERT_GE(pick, 0);
+		bytes[pick] += size[pick];
+		total += size[pick];
+	}
+	for (c = 0; c < HSHM_NR_CLASSES; c++) {
+		double want = (double)w2[c] / weight_sum(w2);
+
+		EXPECT_LE(fabs((double)bytes[c] / (double)total - want) / want,
+			  0.01) {
+			TH_LOG("class %u: %llu of %llu bytes", c,
+			       (unsigned long long)bytes[c],
+			       (unsigned long long)total);
+		}
 	}
 }
 

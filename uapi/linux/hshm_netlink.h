@@ -49,6 +49,7 @@ enum hshm_nl_cmd {
 /* HSHM_A_SCHEDULER */
 #define HSHM_NL_SCHED_WRR	0
 #define HSHM_NL_SCHED_FIFO	1
+#define HSHM_NL_SCHED_DRR	2
 
 /* HSHM_A_PEER_STATE: what the driver last saw of its peer */
 #define HSHM_NL_PEER_ABSENT	0	/* not seen yet */
@@ -71,7 +72,7 @@ enum hshm_nl_cmd {
  * @HSHM_A_QUEUE_ENTRIES: u32, entries of the Linux-owned queue
  * @HSHM_A_DATA_BYTES: u32, bytes of the data area requests come from
  * @HSHM_A_MAX_REQUESTS: u32, request slots
- * @HSHM_A_SCHEDULER: u8, HSHM_NL_SCHED_* (settable)
+ * @HSHM_A_SCHEDULER: u8, HSHM_NL_SCHED_*: wrr, fifo or drr (settable)
  * @HSHM_A_BATCH_MAX: u32, 1..queue entries (settable)
  * @HSHM_A_RT_BATCH_MAX: u32, 1..queue entries (settable)
  * @HSHM_A_TIMEOUT_MS: u32, default request timeout, 1..3600000 (settable)
@@ -104,6 +105,8 @@ enum hshm_nl_cmd {
  * @HSHM_A_DIRECT_HANDOVERS: u64, hand-overs made by the context at hand
  *	(a submitter, the reply interrupt, a polling caller), not the
  *	dispatcher thread
+ * @HSHM_A_DRR_QUANTUM: u32, the drr scheduler's base quantum in bytes, a
+ *	class earns its weight times it per visit, 64..1048576 (settable)
  * @__HSHM_A_MAX: end marker
  */
 enum hshm_nl_attr {
@@ -136,6 +139,7 @@ enum hshm_nl_attr {
 	HSHM_A_RESENT,
 	HSHM_A_SVC_RANGE,
 	HSHM_A_DIRECT_HANDOVERS,
+	HSHM_A_DRR_QUANTUM,
 	__HSHM_A_MAX,
 };
 

@@ -61,7 +61,8 @@ static const char usage_text[] =
 "  -n, --count N          requests per class (class count= overrides)\n"
 "      --target CLASS=T   SLA target (default: the device's class target)\n"
 "      --drain S          longest wait for the last answers (10)\n"
-"      --scheduler NAME   set the device's scheduler for the run (root)\n"
+"      --scheduler NAME   set the device's scheduler for the run: fifo, wrr\n"
+"                         or drr (root)\n"
 "      --compare          run under fifo, then under wrr, print both and\n"
 "                         the fifo/wrr ratios (root; scheduler is restored)\n"
 "      --csv FILE         write the results to FILE and latency CDFs to\n"
@@ -1132,8 +1133,8 @@ int main(int argc, char **argv)
 				usage_err("--drain %s: seconds (e.g. 10)", optarg);
 			break;
 		case OPT_SCHED:
-			if (strcmp(optarg, "fifo") && strcmp(optarg, "wrr"))
-				usage_err("--scheduler %s: fifo or wrr", optarg);
+			if (hshm_sched_lookup(optarg, strlen(optarg)) < 0)
+				usage_err("--scheduler %s: fifo, wrr or drr", optarg);
 			sched = optarg;
 			break;
 		case OPT_COMPARE:

@@ -65,7 +65,8 @@ static int put_scheduler(struct nl_msg *m, const void *arg)
 
 int bench_nl_set_scheduler(const struct bench_cfg *cfg, const char *name)
 {
-	uint8_t s = strcmp(name, "fifo") ? HSHM_NL_SCHED_WRR : HSHM_NL_SCHED_FIFO;
+	/* checked when parsed (hshm_sched_lookup()) */
+	uint8_t s = (uint8_t)hshm_sched_lookup(name, strlen(name));
 
 	if (cfg->index < 0 || !bench_nl_open())
 		return HSHM_NL_EXIT_NODEV;

@@ -163,6 +163,8 @@ static const struct {
 	{ "batch-max", HSHM_A_BATCH_MAX, 1, 65535 },
 	{ "rt-batch-max", HSHM_A_RT_BATCH_MAX, 1, 65535 },
 	{ "timeout", HSHM_A_TIMEOUT_MS, 1, 3600000 },
+	{ "drr-quantum", HSHM_A_DRR_QUANTUM, HSHM_DRR_QUANTUM_MIN,
+	  HSHM_DRR_QUANTUM_MAX },
 };
 
 static int parse_set(int argc, char **argv, struct setting *st)
@@ -172,7 +174,7 @@ static int parse_set(int argc, char **argv, struct setting *st)
 
 	memset(st, 0, sizeof(*st));
 	if (!argc)
-		return ctl_usage_error("set: what? (weights, reservations, scheduler, sched, target, shed, spin, batch-max, rt-batch-max, timeout, profile, handover, peer-wait)");
+		return ctl_usage_error("set: what? (weights, reservations, scheduler, drr-quantum, sched, target, shed, spin, batch-max, rt-batch-max, timeout, profile, handover, peer-wait)");
 	argc--;
 	argv++;
 	if (!strcmp(what, "weights") || !strcmp(what, "reservations"))
@@ -183,11 +185,13 @@ static int parse_set(int argc, char **argv, struct setting *st)
 		if (!strcmp(what, class_times[i].name))
 			return parse_class_time(i, argc, argv, st);
 	if (!strcmp(what, "scheduler")) {
-		if (argc != 1 || (strcmp(argv[0], "wrr") && strcmp(argv[0], "fifo")))
-			return ctl_usage_error("set scheduler: expected 'wrr' or 'fifo'");
+		int s = argc == 1 ? hshm_sched_lookup(argv[0], strlen(argv[0])) :
+			-EINVAL;
+
+		if (s < 0)
+			return ctl_usage_error("set scheduler: expected 'wrr', 'fifo' or 'drr'");
 		st->kind = HSHM_A_SCHEDULER;
-		st->v[0] = strcmp(argv[0], "fifo") ? HSHM_NL_SCHED_WRR :
-			   HSHM_NL_SCHED_FIFO;
+		st->v[0] = (uint32_t)s;
 		return 0;
 	}
 	if (!strcmp(what, "profile")) {

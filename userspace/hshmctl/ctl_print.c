@@ -275,6 +275,9 @@ void print_dev_status(const struct hshm_nl_dev *d)
 		d->features & HSHM_FEAT_IRQ ? "interrupts" : "polling",
 		d->entries, d->data_bytes >> 10, d->max_requests);
 	pr_str("scheduler", "  scheduler %s", hshm_nl_sched_name(d->scheduler));
+	if (d->drr_quantum)
+		pr_u64("drr_quantum", " (drr quantum %" PRIu64 " B)",
+		       d->drr_quantum);
 	pr_u64("batch_max", ", batch_max %" PRIu64, d->batch_max);
 	pr_u64("rt_batch_max", ", rt_batch_max %" PRIu64, d->rt_batch_max);
 	pr_u64("timeout_ms", ", timeout %" PRIu64 " ms\n", d->timeout_ms);

@@ -88,6 +88,7 @@ const struct nla_policy hshm_nl_policy[HSHM_A_MAX + 1] = {
 	[HSHM_A_RESENT]		= { .type = NLA_U64 },
 	[HSHM_A_DIRECT_HANDOVERS] = { .type = NLA_U64 },
 	[HSHM_A_SVC_RANGE]	= { .type = NLA_NESTED },
+	[HSHM_A_DRR_QUANTUM]	= { .type = NLA_U32 },
 };
 
 static const struct nla_policy class_policy[HSHM_CA_MAX + 1] = {
@@ -350,6 +351,7 @@ static void parse_dev(struct hshm_nl_dev *d, struct nlattr **tb)
 	d->data_bytes = hshm_nl_get32(tb[HSHM_A_DATA_BYTES]);
 	d->max_requests = hshm_nl_get32(tb[HSHM_A_MAX_REQUESTS]);
 	d->scheduler = get8(tb[HSHM_A_SCHEDULER]);
+	d->drr_quantum = hshm_nl_get32(tb[HSHM_A_DRR_QUANTUM]);
 	d->batch_max = hshm_nl_get32(tb[HSHM_A_BATCH_MAX]);
 	d->rt_batch_max = hshm_nl_get32(tb[HSHM_A_RT_BATCH_MAX]);
 	d->timeout_ms = hshm_nl_get32(tb[HSHM_A_TIMEOUT_MS]);
@@ -555,7 +557,8 @@ nomem:
 	return HSHM_NL_EXIT_FAIL;
 }
 
+/* The scheduler's name (common/hshm_qos.h), "?" for a value it does not know */
 const char *hshm_nl_sched_name(uint8_t s)
 {
-	return s == HSHM_NL_SCHED_FIFO ? "fifo" : "wrr";
+	return hshm_sched_str(s) ? hshm_sched_str(s) : "?";
 }

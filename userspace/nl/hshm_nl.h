@@ -55,6 +55,7 @@ struct hshm_nl_dev {
 	uint32_t index, features, entries, data_bytes, max_requests;
 	uint32_t batch_max, rt_batch_max, timeout_ms;
 	uint8_t scheduler;
+	uint32_t drr_quantum;	/* 0: a driver without drr */
 	bool has_thread;	/* a driver that reports the thread's policy */
 	uint8_t sched_policy;
 	int32_t sched_priority;
